@@ -1,0 +1,356 @@
+"""The command line: parse options, call the core, pick a renderer. Nothing else lives here."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from gongfu_cli import __version__
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.formats import MACHINE_FORMATS, render_rows
+from gongfu_cli.metrics import Status
+from gongfu_cli.model import Dataset
+from gongfu_cli.rows import Row
+
+app = typer.Typer(
+    name="gongfu",
+    help="Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车).",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared options, declared once
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _check_format(value: str | None) -> str | None:
+    if value is None or value in ("table", *MACHINE_FORMATS):
+        return value
+    from gongfu_cli.formats import tabulate_formats
+
+    names = tabulate_formats()
+    if value not in names:
+        raise typer.BadParameter(
+            f"{value!r} is not a format; use table, {', '.join(MACHINE_FORMATS)} or a tabulate "
+            f"format ({', '.join(sorted(names))})"
+        )
+    return value
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        "-d",
+        envvar="GONGFU_DATA",
+        show_envvar=True,
+        help="Data file, or directory of *.toml files. Default: the bundled Huzhou dataset.",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        callback=_parse_date,
+        help="Compute as of this date, ignoring later readings. Default: today.",
+    ),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        callback=_check_format,
+        metavar="FORMAT",
+        help="table, csv, tsv, json, jsonl, or a tabulate format (plain, simple, github, grid, "
+        "pipe, …).",
+    ),
+]
+
+
+def _complete_bus(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from gongfu_cli.resolve import candidates
+
+    try:
+        dataset = _load(ctx.params.get("data") or _env_path())
+    except GongfuError:
+        return []
+    return candidates(dataset.buses, incomplete)
+
+
+BusArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="BUS",
+        autocompletion=_complete_bus,
+        help="A bus id, a name, or a unique part of either, e.g. 乡村畅行 or changxing.",
+    ),
+]
+
+
+class Level(StrEnum):
+    buses = "buses"
+    indicators = "indicators"
+    readings = "readings"
+
+
+StatusChoice = Enum("StatusChoice", {s.value: s.value for s in Status}, type=str)  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared by commands
+
+
+def _env_path() -> Path | None:
+    value = os.environ.get("GONGFU_DATA")
+    return Path(value) if value else None
+
+
+def _load(path: Path | None) -> Dataset:
+    from gongfu_cli.files import bundled_data
+    from gongfu_cli.load import load_dataset
+
+    return load_dataset(path if path is not None else bundled_data())
+
+
+def _as_of(value: Any) -> date:
+    return value if isinstance(value, date) else date.today()
+
+
+def reports_errors(command: F) -> F:
+    """Turn the core's user errors into located messages on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except GongfuError as error:
+            for line in error.lines():
+                typer.echo(line, err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False)
+
+
+def _print_rows(rows: list[Row], columns: Sequence[str], fmt: str) -> None:
+    if fmt == "table":
+        from gongfu_cli.render import rows_table
+
+        _console().print(rows_table(rows, columns))
+    else:
+        _emit(render_rows(rows, columns, fmt))
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+
+@app.command("list")
+@reports_errors
+def list_buses(
+    batch: Annotated[int | None, typer.Option("--batch", "-b", help="Only this batch.")] = None,
+    field: Annotated[
+        str | None, typer.Option("--field", help="Only this field, e.g. 交通.")
+    ] = None,
+    status: Annotated[
+        list[StatusChoice] | None,
+        typer.Option(  # type: ignore[valid-type]
+            "--status", "-s", help="Only buses with this status (repeat for several)."
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """One row per bus: lead, field, attainment, schedule and status.
+
+    Example: gongfu list --batch 2 --format csv
+    """
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.rows import BUS_COLUMNS, bus_rows
+
+    dataset = _load(data)
+    day = _as_of(as_of)
+    wanted = {s.value for s in status or ()}
+    results = [
+        r
+        for r in assess(dataset, day)
+        if (batch is None or r.bus.batch == batch)
+        and (field is None or r.bus.field == field)
+        and (not wanted or r.status.value in wanted)
+    ]
+    rows = bus_rows(results)
+    fmt = fmt or "table"
+    if fmt != "table":
+        _emit(render_rows(rows, BUS_COLUMNS, fmt))
+        return
+    from gongfu_cli.render import bus_table, list_caption
+
+    title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
+    _console().print(bus_table(rows, title=title, caption=list_caption(rows)))
+
+
+@app.command()
+@reports_errors
+def progress(
+    bus: BusArgument,
+    fmt: FormatOption = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """One bus: its facts, then each indicator with attainment, schedule and status.
+
+    Example: gongfu progress 乡村畅行
+    """
+    from gongfu_cli.metrics import assess_bus
+    from gongfu_cli.resolve import resolve
+    from gongfu_cli.rows import INDICATOR_COLUMNS, bus_rows, indicator_rows
+
+    dataset = _load(data)
+    day = _as_of(as_of)
+    result = assess_bus(resolve(dataset.buses, bus), day)
+    rows = indicator_rows([result])
+    fmt = fmt or "table"
+    if fmt != "table":
+        _emit(render_rows(rows, INDICATOR_COLUMNS, fmt))
+        return
+    from gongfu_cli.render import progress_view
+
+    _console().print(
+        progress_view(bus_rows([result])[0], result.bus.summary, result.bus.source, rows, day)
+    )
+
+
+@app.command()
+@reports_errors
+def export(
+    level: Annotated[
+        Level,
+        typer.Option(
+            "--level", "-l", help="buses, indicators (one row each) or readings (every reading)."
+        ),
+    ] = Level.indicators,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (atomically) instead of standard output."
+        ),
+    ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom", help="Start with a UTF-8 byte-order mark, so Excel reads Chinese correctly."
+        ),
+    ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="For spreadsheets: byte-order mark, CRLF line ends, and text cells that "
+            "look like formulas (=, +, -, @) prefixed with '.",
+        ),
+    ] = False,
+    fmt: FormatOption = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Rows for scripts and spreadsheets: CSV by default.
+
+    Example: gongfu export --level buses | cut -d, -f2,9
+    """
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.rows import (
+        BUS_COLUMNS,
+        INDICATOR_COLUMNS,
+        READING_COLUMNS,
+        bus_rows,
+        indicator_rows,
+        reading_rows,
+    )
+
+    dataset = _load(data)
+    day = _as_of(as_of)
+    if level is Level.readings:
+        rows, columns = reading_rows(dataset, day), READING_COLUMNS
+    elif level is Level.buses:
+        rows, columns = bus_rows(assess(dataset, day)), BUS_COLUMNS
+    else:
+        rows, columns = indicator_rows(assess(dataset, day)), INDICATOR_COLUMNS
+    fmt = fmt or "csv"
+    if fmt == "table":
+        _print_rows(rows, columns, fmt)
+        return
+    text = render_rows(rows, columns, fmt, excel=excel)
+    if bom or excel:
+        text = "\ufeff" + text
+    if output is None:
+        _emit(text)
+        return
+    from gongfu_cli.files import atomic_write
+
+    atomic_write(output, text.encode("utf-8"))
+    typer.echo(f"wrote {len(rows)} {level.value} rows to {output}", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gongfu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车)."""
+
+
+def main() -> None:
+    """The console entry point."""
+    try:
+        app()
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: stop quietly, as other shell tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

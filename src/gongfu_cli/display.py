@@ -1,0 +1,93 @@
+"""How values read to people: percentages, thousands separators, status labels, safe text.
+
+Pure string functions shared by the rich tables and the tabulate formats.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+STATUS_LABELS = {
+    "monitored": "监测",
+    "no_data": "无数据",
+    "achieved": "已完成",
+    "overdue": "逾期",
+    "in_progress": "推进中",
+    "on_track": "正常",
+    "lagging": "滞后",
+    "off_track": "严重滞后",
+}
+STATUS_STYLES = {
+    "achieved": "green",
+    "on_track": "green",
+    "in_progress": "green",
+    "lagging": "yellow",
+    "off_track": "red",
+    "overdue": "red",
+    "monitored": "dim",
+    "no_data": "dim",
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str | None) -> str:
+    """User text with control characters made visible, so a file cannot drive the terminal."""
+    if not text:
+        return ""
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
+def visible_line(text: str | None) -> str:
+    """Like `visible`, with tabs and newlines folded into spaces for one-line cells."""
+    return visible(text).replace("\t", " ").replace("\n", " ")
+
+
+def number(value: float | int | None, unit: str = "") -> str:
+    """A number with thousands separators and at most the digits it was given, then its unit."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        text = f"{int(value):,}"
+    elif isinstance(value, float):
+        whole, _, frac = plain_number(value).partition(".")
+        text = f"{int(whole):,}" + (f".{frac}" if frac else "")
+        if whole.startswith("-0"):
+            text = "-" + text
+    else:
+        text = f"{value:,}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {visible_line(unit)}"
+
+
+def plain_number(value: float | int) -> str:
+    """The shortest exact decimal, never in exponent notation (for CSV and tables)."""
+    if isinstance(value, int):
+        return str(value)
+    text = repr(value)
+    if "e" in text or "E" in text:
+        from decimal import Decimal
+
+        text = format(Decimal(text), "f")
+    if text.endswith(".0"):
+        text = text[:-2]
+    return text
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def day(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)

@@ -1,0 +1,49 @@
+"""Where data lives and how files are written without ever leaving half a file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from gongfu_cli.errors import GongfuError
+
+
+def bundled_data() -> Path:
+    """The dataset shipped with gongfu: inside the installed package, or in a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "buses.toml"
+    if packaged.is_file():
+        return packaged
+    return here.parents[1] / "data" / "buses.toml"
+
+
+def is_bundled(path: Path) -> bool:
+    try:
+        return path.resolve() == bundled_data().resolve()
+    except OSError:
+        return False
+
+
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise GongfuError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise GongfuError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise

@@ -1,0 +1,109 @@
+"""Rows to text: CSV, TSV, JSON, JSON Lines and the tabulate formats.
+
+Pure functions returning `str`; the command decides where the text goes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from gongfu_cli.display import day, number, percent, plain_number, visible_line
+from gongfu_cli.rows import RATIO_COLUMNS, Row
+
+MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def machine_cell(value: Any) -> str:
+    """One CSV/TSV cell: empty for nothing, ISO dates, plain decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return plain_number(value)
+    return str(value)
+
+
+def excel_cell(value: Any) -> str:
+    """A cell a spreadsheet will not run: text that looks like a formula gets a leading '."""
+    text = machine_cell(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def delimited(
+    rows: list[Row], columns: Sequence[str], delimiter: str = ",", excel: bool = False
+) -> str:
+    """RFC 4180 quoting; LF line ends for scripts, CRLF for spreadsheets (`excel`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n" if excel else "\n")
+    writer.writerow(columns)
+    to_cell = excel_cell if excel else machine_cell
+    writer.writerows([to_cell(row[c]) for c in columns] for row in rows)
+    return out.getvalue()
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def json_objects(rows: list[Row], columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [{c: _json_value(row[c]) for c in columns} for row in rows]
+
+
+def as_json(rows: list[Row], columns: Sequence[str]) -> str:
+    return json.dumps(json_objects(rows, columns), ensure_ascii=False, indent=2) + "\n"
+
+
+def as_jsonl(rows: list[Row], columns: Sequence[str]) -> str:
+    return "".join(
+        json.dumps(obj, ensure_ascii=False) + "\n" for obj in json_objects(rows, columns)
+    )
+
+
+def human_cell(column: str, value: Any) -> str:
+    """A cell for people: ratios as percentages, numbers with separators."""
+    if value is None:
+        return ""
+    if column in RATIO_COLUMNS:
+        return percent(value)
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return visible_line(str(value))
+
+
+def as_tabulate(rows: list[Row], columns: Sequence[str], fmt: str) -> str:
+    from tabulate import tabulate  # heavy (~70 ms): only when a tabulate format is asked for
+
+    body = [[human_cell(c, row[c]) for c in columns] for row in rows]
+    return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True) + "\n"
+
+
+def render_rows(rows: list[Row], columns: Sequence[str], fmt: str, excel: bool = False) -> str:
+    """Any non-table format, by name."""
+    if fmt == "csv":
+        return delimited(rows, columns, ",", excel)
+    if fmt == "tsv":
+        return delimited(rows, columns, "\t", excel)
+    if fmt == "json":
+        return as_json(rows, columns)
+    if fmt == "jsonl":
+        return as_jsonl(rows, columns)
+    return as_tabulate(rows, columns, fmt)
+
+
+def tabulate_formats() -> list[str]:
+    from tabulate import tabulate_formats as names
+
+    return list(names)

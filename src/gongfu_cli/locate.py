@@ -1,0 +1,88 @@
+"""Find the line of a table or key in TOML text.
+
+`tomllib` keeps no positions, so problems found after parsing are placed by scanning the text
+for table headers and keys. This runs only when there is something to report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from gongfu_cli.errors import Place, Problem
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]\s]+)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
+_SECTION_KINDS = {
+    "program": "program",
+    "buses": "bus",
+    "buses.indicators": "indicator",
+    "readings": "reading",
+}
+
+
+@dataclass
+class LineIndex:
+    """Line numbers (1-based) of each table and of the keys inside it."""
+
+    tables: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
+    keys: dict[tuple[str, tuple[int, ...], str], int] = field(default_factory=dict)
+
+    def line_of(self, place: Place) -> int | None:
+        if place.line is not None:
+            return place.line
+        if place.table is None:
+            return None
+        if place.key is not None:
+            line = self.keys.get((place.table, place.index, place.key))
+            if line is not None:
+                return line
+        return self.tables.get((place.table, place.index))
+
+
+def index_lines(text: str) -> LineIndex:
+    index = LineIndex()
+    counts = {"bus": -1, "reading": -1}
+    indicator_count = -1
+    current: tuple[str, tuple[int, ...]] | None = None
+    in_multiline: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline is not None:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            kind = _SECTION_KINDS.get(header.group(2))
+            if kind == "bus":
+                counts["bus"] += 1
+                indicator_count = -1
+                current = ("bus", (counts["bus"],))
+            elif kind == "indicator":
+                indicator_count += 1
+                current = ("indicator", (counts["bus"], indicator_count))
+            elif kind == "reading":
+                counts["reading"] += 1
+                current = ("reading", (counts["reading"],))
+            elif kind == "program":
+                current = ("program", ())
+            else:
+                current = None
+            if current is not None:
+                index.tables.setdefault(current, number)
+            continue
+        key = _KEY.match(line)
+        if key and current is not None:
+            name = key.group(1).strip("\"'")
+            index.keys.setdefault((*current, name), number)
+        for quote in ('"""', "'''"):
+            if line.count(quote) % 2 == 1:
+                in_multiline = quote
+                break
+    return index
+
+
+def place_problems(problems: list[Problem], text: str) -> list[Problem]:
+    """Fill in the line of each problem from the text it came from."""
+    index = index_lines(text)
+    return [replace(p, place=replace(p.place, line=index.line_of(p.place))) for p in problems]

@@ -1,0 +1,75 @@
+"""The domain: a programme of bus lines, their indicators and dated readings.
+
+Plain frozen records with no behaviour beyond derived names; loading builds them and metrics
+reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+Number = int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The level of one indicator on one date (a level, not an increment)."""
+
+    date: date
+    value: Number
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    name: str
+    unit: str
+    target: Number | None
+    baseline: Number
+    start: date
+    due: date | None
+    weight: Number
+    readings: tuple[Reading, ...]  # in date order
+
+
+@dataclass(frozen=True, slots=True)
+class Bus:
+    id: str
+    name: str
+    batch: int
+    launched: date
+    due: date | None
+    leads: tuple[str, ...]
+    field: str
+    summary: str | None
+    source: str | None
+    indicators: tuple[Indicator, ...]
+    file: str  # the data file that defines the bus; new readings go there
+
+    @property
+    def lead(self) -> str | None:
+        """Joint leads joined the way Chinese documents list them; None when none is named."""
+        return "、".join(self.leads) or None
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    name: str | None = None
+    region: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    program: Program
+    buses: tuple[Bus, ...]
+    files: tuple[str, ...]
+
+    def reading_count(self) -> int:
+        return sum(len(i.readings) for b in self.buses for i in b.indicators)
+
+    def indicator_count(self) -> int:
+        return sum(len(b.indicators) for b in self.buses)

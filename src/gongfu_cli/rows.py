@@ -1,0 +1,138 @@
+"""Flat rows: the one representation every output format is rendered from.
+
+A row is a dict keyed by the machine column names, in column order, holding Python values
+(str, int, float, date, None). Ratios are rounded here, once, so that every format agrees.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from gongfu_cli.metrics import BusResult, IndicatorResult, readings_until
+from gongfu_cli.model import Dataset
+
+Row = dict[str, Any]
+
+BUS_COLUMNS = (
+    "bus_id",
+    "bus",
+    "batch",
+    "lead",
+    "field",
+    "launched",
+    "due",
+    "indicators",
+    "attainment",
+    "schedule",
+    "status",
+)
+INDICATOR_COLUMNS = (
+    "bus_id",
+    "bus",
+    "batch",
+    "lead",
+    "field",
+    "indicator_id",
+    "indicator",
+    "unit",
+    "baseline",
+    "target",
+    "start",
+    "due",
+    "value",
+    "value_date",
+    "attainment",
+    "schedule",
+    "status",
+)
+READING_COLUMNS = (
+    "bus_id",
+    "bus",
+    "indicator_id",
+    "indicator",
+    "unit",
+    "date",
+    "value",
+    "source",
+    "note",
+)
+RATIO_COLUMNS = frozenset({"attainment", "schedule", "projected", "gap"})
+RATIO_DIGITS = 4
+
+
+def ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, RATIO_DIGITS)
+
+
+def bus_rows(results: list[BusResult]) -> list[Row]:
+    return [
+        {
+            "bus_id": r.bus.id,
+            "bus": r.bus.name,
+            "batch": r.bus.batch,
+            "lead": r.bus.lead,
+            "field": r.bus.field,
+            "launched": r.bus.launched,
+            "due": r.bus.due,
+            "indicators": len(r.bus.indicators),
+            "attainment": ratio(r.attainment),
+            "schedule": ratio(r.schedule),
+            "status": r.status.value,
+        }
+        for r in results
+    ]
+
+
+def indicator_row(bus_result: BusResult, r: IndicatorResult) -> Row:
+    bus, ind = bus_result.bus, r.indicator
+    return {
+        "bus_id": bus.id,
+        "bus": bus.name,
+        "batch": bus.batch,
+        "lead": bus.lead,
+        "field": bus.field,
+        "indicator_id": ind.id,
+        "indicator": ind.name,
+        "unit": ind.unit,
+        "baseline": ind.baseline,
+        "target": ind.target,
+        "start": ind.start,
+        "due": ind.due,
+        "value": r.value,
+        "value_date": r.value_date,
+        "attainment": ratio(r.attainment),
+        "schedule": ratio(r.schedule),
+        "status": r.status.value,
+    }
+
+
+def indicator_rows(results: list[BusResult]) -> list[Row]:
+    return [indicator_row(b, r) for b in results for r in b.indicators]
+
+
+def reading_rows(dataset: Dataset, as_of: date) -> list[Row]:
+    """Every reading on or before `as_of`, in date order (then bus and indicator order)."""
+    rows = []
+    for bus in dataset.buses:
+        for ind in bus.indicators:
+            for reading in readings_until(ind, as_of):
+                rows.append(
+                    {
+                        "bus_id": bus.id,
+                        "bus": bus.name,
+                        "indicator_id": ind.id,
+                        "indicator": ind.name,
+                        "unit": ind.unit,
+                        "date": reading.date,
+                        "value": reading.value,
+                        "source": reading.source,
+                        "note": reading.note,
+                    }
+                )
+    rows.sort(key=_row_date)  # stable: equal dates keep file order
+    return rows
+
+
+def _row_date(row: Row) -> date:
+    return row["date"]

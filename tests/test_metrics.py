@@ -1,0 +1,130 @@
+"""The metrics contract, checked against values computed by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gongfu_cli.load import load_dataset
+from gongfu_cli.metrics import (
+    Status,
+    assess,
+    assess_bus,
+    attainment,
+    combine_status,
+    schedule,
+    status,
+)
+from tests.conftest import SAMPLE, SAMPLE_AS_OF
+
+
+def test_attainment_rising_target() -> None:
+    assert attainment(60, 0, 100) == pytest.approx(0.6)
+
+
+def test_attainment_falling_target_like_an_income_ratio() -> None:
+    # 1.66 -> 1.55, reached 1.60: moved 0.06 of the 0.11 needed.
+    assert attainment(1.60, 1.66, 1.55) == pytest.approx(0.06 / 0.11)
+
+
+def test_attainment_is_not_capped_and_can_be_negative() -> None:
+    assert attainment(117, 0, 100) == pytest.approx(1.17)
+    assert attainment(40, 50, 150) == pytest.approx(-0.1)
+
+
+def test_attainment_empty_without_target_or_value() -> None:
+    assert attainment(None, 0, 100) is None
+    assert attainment(5, 0, None) is None
+
+
+def test_schedule_share_of_days_clipped() -> None:
+    start, due = date(2022, 1, 1), date(2024, 1, 1)  # 730 days
+    assert schedule(date(2023, 1, 1), start, due) == pytest.approx(365 / 730)
+    assert schedule(date(2021, 6, 1), start, due) == 0.0
+    assert schedule(date(2030, 1, 1), start, due) == 1.0
+    assert schedule(date(2023, 1, 1), start, None) is None
+
+
+def test_schedule_when_due_is_start() -> None:
+    day = date(2022, 1, 1)
+    assert schedule(day, day, day) == 1.0
+    assert schedule(date(2021, 12, 31), day, day) == 0.0
+
+
+AS_OF = date(2023, 1, 1)
+DUE = date(2024, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("has_target", "attained", "elapsed", "due", "expected"),
+    [
+        (False, 0.5, 0.5, DUE, Status.MONITORED),
+        (True, None, 0.5, DUE, Status.NO_DATA),
+        (True, 1.0, 0.5, DUE, Status.ACHIEVED),
+        (True, 1.3, 1.0, date(2022, 1, 1), Status.ACHIEVED),  # achieved beats overdue
+        (True, 0.9, 1.0, date(2022, 12, 31), Status.OVERDUE),
+        (True, 0.2, None, None, Status.IN_PROGRESS),
+        (True, 0.5, 0.5, DUE, Status.ON_TRACK),
+        (True, 0.4, 0.7, DUE, Status.LAGGING),  # behind by exactly 0.30
+        (True, 0.39, 0.7, DUE, Status.OFF_TRACK),
+    ],
+)
+def test_status_rules_first_match_wins(
+    has_target: bool,
+    attained: float | None,
+    elapsed: float | None,
+    due: date | None,
+    expected: Status,
+) -> None:
+    assert status(has_target, attained, elapsed, AS_OF, due) is expected
+
+
+def test_bus_status_is_the_worst_and_ignores_monitored() -> None:
+    assert combine_status([Status.ACHIEVED, Status.LAGGING, Status.MONITORED]) is Status.LAGGING
+    assert combine_status([Status.NO_DATA, Status.IN_PROGRESS]) is Status.NO_DATA
+    assert combine_status([Status.OFF_TRACK, Status.OVERDUE]) is Status.OVERDUE
+    assert combine_status([Status.MONITORED, Status.MONITORED]) is Status.MONITORED
+    assert combine_status([]) is Status.MONITORED
+
+
+def _results() -> dict[str, object]:
+    dataset = load_dataset(SAMPLE)
+    return {r.bus.id: r for r in assess(dataset, SAMPLE_AS_OF)}
+
+
+def test_bus_attainment_is_weighted_and_clipped() -> None:
+    results = _results()
+    alpha = results["alpha"]
+    # coverage 0.6 (w1), income ratio 0.06/0.11 (w2), revenue 0.1 (w1); stations is monitored.
+    assert alpha.attainment == pytest.approx((0.6 + 2 * 0.06 / 0.11 + 0.1) / 4)
+    assert alpha.schedule == pytest.approx(365 / 730)
+    assert alpha.status is Status.OFF_TRACK
+    # beta: schools 1.2 clipped to 1, students 0.5; teachers has no value and does not count.
+    beta = results["beta"]
+    assert beta.attainment == pytest.approx(0.75)
+    assert beta.schedule is None
+    assert beta.status is Status.NO_DATA
+    assert results["gamma"].status is Status.OVERDUE
+    assert results["delta"].status is Status.MONITORED
+    assert results["delta"].attainment is None
+
+
+def test_indicator_results_match_hand_values() -> None:
+    by_id = {r.indicator.id: r for r in _results()["gamma"].indicators}
+    lag = by_id["lag"]
+    assert lag.schedule == pytest.approx(365 / 729)
+    assert lag.attainment == pytest.approx(0.4)
+    assert lag.status is Status.LAGGING
+    assert by_id["done"].status is Status.OVERDUE
+
+
+def test_as_of_ignores_later_readings() -> None:
+    alpha = load_dataset(SAMPLE).buses[0]
+    coverage = lambda day: assess_bus(alpha, day).indicators[0]  # noqa: E731 - tiny local helper
+    assert coverage(date(2022, 6, 30)).value is None
+    assert coverage(date(2022, 6, 30)).status is Status.NO_DATA
+    assert coverage(date(2022, 7, 1)).value == 40
+    assert coverage(date(2023, 1, 1)).value == 60
+    assert coverage(date(2023, 6, 29)).value_date == date(2023, 1, 1)
+    assert coverage(date(2023, 6, 30)).value == 90
