@@ -251,8 +251,10 @@ def progress(
         return
     from gongfu_cli.render import progress_view
 
-    _console().print(
-        progress_view(bus_rows([result])[0], result.bus.summary, result.bus.source, rows, day)
+    console = _console()
+    header = bus_rows([result])[0]
+    console.print(
+        progress_view(header, result.bus.summary, result.bus.source, rows, day, console.width)
     )
 
 
@@ -325,6 +327,240 @@ def export(
 
     atomic_write(output, text.encode("utf-8"))
     typer.echo(f"wrote {len(rows)} {level.value} rows to {output}", err=True)
+
+
+class RankBy(StrEnum):
+    attainment = "attainment"
+    gap = "gap"
+
+
+def _parse_value(value: str) -> float | int:
+    import math
+
+    try:
+        number = int(value) if value.lstrip("+-").isdigit() else float(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a number") from None
+    if isinstance(number, float) and not math.isfinite(number):
+        raise typer.BadParameter(f"{value!r} is not a finite number")
+    return number
+
+
+def _complete_indicator(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from gongfu_cli.resolve import candidates, resolve
+
+    try:
+        dataset = _load(ctx.params.get("data") or _env_path())
+        bus = resolve(dataset.buses, ctx.params.get("bus") or "")
+    except GongfuError:
+        return []
+    return candidates(bus.indicators, incomplete)
+
+
+IndicatorArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="INDICATOR",
+        autocompletion=_complete_indicator,
+        help="An indicator id, a name, or a unique part of either, within the bus.",
+    ),
+]
+
+
+@app.command()
+@reports_errors
+def init(
+    path: Annotated[Path, typer.Argument(help="The new data file to create.")],
+    empty: Annotated[
+        bool,
+        typer.Option(
+            "--empty",
+            help="A commented template with one example bus, instead of a "
+            "copy of the bundled Huzhou dataset.",
+        ),
+    ] = False,
+) -> None:
+    """Start your own data file: a copy of the bundled dataset, or an empty template.
+
+    Example: gongfu init my-buses.toml && export GONGFU_DATA=my-buses.toml
+    """
+    from gongfu_cli.files import bundled_data, create_new
+
+    content = _empty_template().encode("utf-8") if empty else bundled_data().read_bytes()
+    create_new(path, content)
+    typer.echo(f"created {path}" + (" (template)" if empty else " (a copy of the bundled data)"))
+    typer.echo("next: point gongfu at it, then record readings:")
+    typer.echo(f"  export GONGFU_DATA={path}")
+    typer.echo("  gongfu record BUS INDICATOR VALUE --date YYYY-MM-DD --source TEXT")
+
+
+def _empty_template() -> str:
+    from gongfu_cli.template import EMPTY_TEMPLATE
+
+    return EMPTY_TEMPLATE
+
+
+@app.command()
+@reports_errors
+def record(
+    bus: BusArgument,
+    indicator: IndicatorArgument,
+    value: Annotated[
+        float,
+        typer.Argument(
+            parser=_parse_value,
+            metavar="VALUE",
+            help="The indicator's level on that date (not an increment).",
+        ),
+    ],
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            callback=_parse_date,
+            help="The date of the reading. Default: today.",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="Where the figure comes from.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="A remark kept with the reading.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")
+    ] = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Append a dated reading to your data file, keeping every existing byte.
+
+    Example: gongfu record 送气下乡 通气行政村覆盖率 45 --date 2023-06-30 --source 半年报
+    """
+    from gongfu_cli.files import bundled_data
+    from gongfu_cli.metrics import assess_indicator
+    from gongfu_cli.record import record as append_reading
+
+    today = date.today()
+    day = when if isinstance(when, date) else today
+    done = append_reading(
+        data or bundled_data(),
+        bus,
+        indicator,
+        value,
+        day,
+        source,
+        note,
+        dry_run=dry_run,
+        today=today,
+    )
+    result = assess_indicator(done.indicator, _as_of(as_of))
+    from gongfu_cli.display import day as iso
+    from gongfu_cli.display import number, percent, status_label, visible_line
+
+    verb = "would record" if dry_run else "recorded"
+    unit = done.indicator.unit
+    typer.echo(
+        f"{verb}: {visible_line(done.bus.name)} · {visible_line(done.indicator.name)} = "
+        f"{number(done.reading.value, unit)} on {done.reading.date}"
+        + ("" if dry_run else f" in {done.file}")
+    )
+    typer.echo(
+        f"now: value {number(result.value, unit) or '—'} ({iso(result.value_date) or 'no data'})"
+        f" · attainment {percent(result.attainment) or '—'}"
+        f" · status {result.status.value} ({status_label(result.status.value)})"
+    )
+
+
+@app.command()
+@reports_errors
+def history(
+    bus: BusArgument,
+    indicator: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[INDICATOR]",
+            autocompletion=_complete_indicator,
+            help="One indicator (id, name or a unique part). Default: all of them.",
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Every reading of an indicator, with changes, a sparkline and the trend's forecast.
+
+    Example: gongfu history 优教共享 --format csv
+    """
+    from gongfu_cli.metrics import assess_bus
+    from gongfu_cli.resolve import resolve
+    from gongfu_cli.rows import HISTORY_COLUMNS, history_rows, indicator_row
+
+    dataset = _load(data)
+    day = _as_of(as_of)
+    found = resolve(dataset.buses, bus)
+    result = assess_bus(found, day)
+    chosen = result.indicators
+    if indicator is not None:
+        wanted = resolve(found.indicators, indicator, kind="indicator")
+        chosen = tuple(r for r in chosen if r.indicator.id == wanted.id)
+    rows = history_rows(found, [r.indicator for r in chosen], day)
+    fmt = fmt or "table"
+    if fmt != "table":
+        _emit(render_rows(rows, HISTORY_COLUMNS, fmt))
+        return
+    from gongfu_cli.render import history_view
+
+    sections = [
+        (indicator_row(result, r), [row for row in rows if row["indicator_id"] == r.indicator.id])
+        for r in chosen
+    ]
+    _console().print(history_view(found.name, sections))
+
+
+@app.command()
+@reports_errors
+def rank(
+    by: Annotated[
+        RankBy,
+        typer.Option(
+            "--by",
+            help="attainment (完成率), or gap = attainment − schedule "
+            "(how far ahead of its own schedule).",
+        ),
+    ] = RankBy.attainment,
+    batch: Annotated[int | None, typer.Option("--batch", "-b", help="Only this batch.")] = None,
+    field: Annotated[
+        str | None, typer.Option("--field", help="Only this field, e.g. 交通.")
+    ] = None,
+    fmt: FormatOption = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
+
+    Example: gongfu rank --by gap --batch 2
+    """
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.rows import RANK_COLUMNS, rank_rows
+
+    dataset = _load(data)
+    day = _as_of(as_of)
+    results = [
+        r
+        for r in assess(dataset, day)
+        if (batch is None or r.bus.batch == batch) and (field is None or r.bus.field == field)
+    ]
+    rows = rank_rows(results, by.value)
+    fmt = fmt or "table"
+    if fmt != "table":
+        _emit(render_rows(rows, RANK_COLUMNS, fmt))
+        return
+    from gongfu_cli.render import rank_table
+
+    title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
+    _console().print(rank_table(rows, by.value, title=title))
 
 
 def _version(value: bool) -> None:

@@ -47,3 +47,22 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         if isinstance(exc, OSError):
             raise GongfuError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Create `path` with `data`, refusing to replace anything that is already there."""
+    if path.exists():
+        raise GongfuError(f"{path}: already exists; not overwritten (choose another name)")
+    tmp = path.with_name(f".{path.name}.new")
+    try:
+        tmp.write_bytes(data)
+        os.link(tmp, path)  # fails if `path` appeared meanwhile: never replaces a file
+    except FileExistsError:
+        raise GongfuError(
+            f"{path}: already exists; not overwritten (choose another name)"
+        ) from None
+    except OSError as exc:
+        raise GongfuError(f"{path}: cannot create: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -302,14 +302,21 @@ def data_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_dataset(path: Path) -> Dataset:
-    """Load one data file, or every *.toml file of a directory as one dataset."""
-    files = data_files(path)
+Document = tuple[str, str, dict[str, Any]]  # file name, text, parsed TOML
+
+
+def read_documents(path: Path) -> list[Document]:
+    """Read and parse the file, or each *.toml file of a directory; syntax errors stop here."""
     docs = []
-    for file in files:
+    for file in data_files(path):
         text = read_text(file)
         docs.append((str(file), text, parse(text, str(file))))
-    return build_dataset(docs)
+    return docs
+
+
+def load_dataset(path: Path) -> Dataset:
+    """Load one data file, or every *.toml file of a directory as one dataset."""
+    return build_dataset(read_documents(path))
 
 
 def load_text(text: str, name: str = "<text>") -> Dataset:
@@ -321,7 +328,7 @@ def load_text(text: str, name: str = "<text>") -> Dataset:
 # Validation
 
 
-def build_dataset(docs: list[tuple[str, str, dict[str, Any]]]) -> Dataset:
+def build_dataset(docs: list[Document]) -> Dataset:
     """Validate parsed documents and build the model; raise with every problem found."""
     checkers: list[_FileChecker] = []
     program = Program()

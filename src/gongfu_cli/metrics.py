@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
+from gongfu_cli.trend import Trend, trend
 
 LAG_TOLERANCE = 0.30  # behind schedule by at most this much is `lagging`, beyond is `off_track`
 _EPS = 1e-9  # ratios computed in floating point; 0.7 - 0.4 must still count as 0.3
@@ -44,6 +45,15 @@ class IndicatorResult:
     attainment: float | None
     schedule: float | None
     status: Status
+    trend: Trend | None = None
+
+    @property
+    def projected(self) -> float | None:
+        return self.trend.projected if self.trend else None
+
+    @property
+    def eta(self) -> date | None:
+        return self.trend.eta if self.trend else None
 
     @property
     def value(self) -> Number | None:
@@ -122,6 +132,7 @@ def assess_indicator(indicator: Indicator, as_of: date) -> IndicatorResult:
         attained,
         elapsed,
         status(indicator.target is not None, attained, elapsed, as_of, indicator.due),
+        trend(indicator, indicator.readings[:end]) if end > 1 else None,
     )
 
 

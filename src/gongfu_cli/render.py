@@ -42,9 +42,11 @@ def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
         return Text("")
     filled = round(min(1.0, max(0.0, ratio)) * width)
     out = Text()
-    out.append("█" * filled, style=STATUS_STYLES.get(status, ""))
-    out.append("░" * (width - filled), style="dim")
-    out.append(f" {percent(ratio):>6}")
+    if width:
+        out.append("█" * filled, style=STATUS_STYLES.get(status, ""))
+        out.append("░" * (width - filled), style="dim")
+        out.append(" ")
+    out.append(f"{percent(ratio):>6}")
     return out
 
 
@@ -84,29 +86,87 @@ def bus_table(rows: Sequence[Row], title: str | None = None, caption: str | None
     return table
 
 
-def indicator_table(rows: Sequence[Row], title: str | None = None) -> Table:
+def bar_width(width: int) -> int:
+    """Bars shrink, then go, on narrow terminals, so that numbers never have to."""
+    return BAR_WIDTH if width >= 100 else 5 if width >= 80 else 0
+
+
+def indicator_table(rows: Sequence[Row], width: int = 120, title: str | None = None) -> Table:
+    """One row per indicator. Wide: a column per fact. Narrow: value over date, trend stacked."""
+    wide = width >= 140
+    bars = bar_width(width)
+    show_baseline = any(r["baseline"] not in (0, None) and r["target"] is not None for r in rows)
     table = _table(title)
-    table.add_column("指标", overflow="fold", ratio=1, min_width=8)
-    table.add_column("基线", justify="right", no_wrap=True)
+    table.add_column("指标", overflow="fold", min_width=6)
+    if show_baseline:
+        table.add_column("基线", justify="right", no_wrap=True)
     table.add_column("目标", justify="right", no_wrap=True)
     table.add_column("最新值", justify="right", no_wrap=True)
-    table.add_column("日期", no_wrap=True)
+    if wide:
+        table.add_column("日期", no_wrap=True)
     table.add_column("完成率", no_wrap=True)
-    table.add_column("序时进度", justify="right", no_wrap=True)
+    table.add_column("序时" if not wide else "序时进度", justify="right", no_wrap=True)
     table.add_column("状态", no_wrap=True)
+    if wide:
+        table.add_column("到期预计", justify="right", no_wrap=True)
+        table.add_column("预计达标", no_wrap=True)
+    else:
+        table.add_column("趋势", justify="right", no_wrap=True)
     for row in rows:
         unit = row["unit"]
-        table.add_row(
-            text(row["indicator"]),
-            number(row["baseline"], unit) if row["target"] is not None else "",
-            number(row["target"], unit),
-            number(row["value"], unit),
-            day(row["value_date"]),
-            bar(row["attainment"], row["status"]),
+        cells: list[RenderableType] = [text(row["indicator"])]
+        if show_baseline:
+            cells.append(number(row["baseline"], unit) if row["target"] is not None else "")
+        cells.append(number(row["target"], unit))
+        if wide:
+            cells += [number(row["value"], unit), day(row["value_date"])]
+        else:
+            cells.append(
+                "\n".join(filter(None, [number(row["value"], unit), day(row["value_date"])]))
+            )
+        cells += [
+            bar(row["attainment"], row["status"], bars),
             percent(row["schedule"]),
             status_text(row["status"]),
-        )
+        ]
+        if wide:
+            cells += [percent(row["projected"]), day(row["eta"])]
+        else:
+            cells.append("\n".join(filter(None, [percent(row["projected"]), day(row["eta"])])))
+        table.add_row(*cells)
     return table
+
+
+def indicator_cards(rows: Sequence[Row]) -> Group:
+    """Indicators as short paragraphs, for terminals too narrow for a table: text wraps, numbers
+    are never cut."""
+    cards: list[RenderableType] = []
+    for row in rows:
+        unit = row["unit"]
+        card = Text()
+        card.append("• ")
+        card.append(visible_line(row["indicator"]), style="bold")
+        card.append("  ")
+        card.append_text(status_text(row["status"]))
+        facts = []
+        if row["target"] is not None:
+            facts.append(f"目标 {number(row['target'], unit)}")
+            if row["baseline"] not in (0, None):
+                facts.append(f"基线 {number(row['baseline'], unit)}")
+        if row["value"] is not None:
+            facts.append(f"最新 {number(row['value'], unit)}（{day(row['value_date'])}）")
+        if row["attainment"] is not None:
+            facts.append(f"完成率 {percent(row['attainment'])}")
+        if row["schedule"] is not None:
+            facts.append(f"序时 {percent(row['schedule'])}")
+        if row["projected"] is not None:
+            facts.append(f"到期预计 {percent(row['projected'])}")
+        if row["eta"] is not None:
+            facts.append(f"预计达标 {day(row['eta'])}")
+        if facts:
+            card.append("\n  " + " · ".join(facts))
+        cards.append(card)
+    return Group(*cards)
 
 
 def bus_header(bus: Row, summary: str | None, source: str | None, as_of: date) -> Text:
@@ -139,9 +199,15 @@ def bus_header(bus: Row, summary: str | None, source: str | None, as_of: date) -
 
 
 def progress_view(
-    bus: Row, summary: str | None, source: str | None, rows: Sequence[Row], as_of: date
+    bus: Row,
+    summary: str | None,
+    source: str | None,
+    rows: Sequence[Row],
+    as_of: date,
+    width: int = 120,
 ) -> RenderableType:
-    return Group(bus_header(bus, summary, source, as_of), indicator_table(rows))
+    body = indicator_table(rows, width) if width >= 80 else indicator_cards(rows)
+    return Group(bus_header(bus, summary, source, as_of), Text(""), body)
 
 
 def rows_table(rows: Sequence[Row], columns: Sequence[str]) -> Table:
@@ -166,3 +232,80 @@ def list_caption(rows: Sequence[Row]) -> str:
     order = [s.value for s in WORST_FIRST] + [Status.MONITORED.value]
     parts = [f"{status_label(s)} {counts[s]}" for s in order if counts.get(s)]
     return f"{len(rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
+
+
+def rank_table(rows: Sequence[Row], by: str, title: str | None = None) -> Table:
+    """The race: rank, bus, lead, attainment bar, schedule, gap and status."""
+    basis = "完成率" if by == "attainment" else "超前序时（完成率 − 序时进度，百分点）"
+    table = _table(title, caption=f"按{basis}排名；没有可比数值的班车列在最后，不排名次")
+    table.add_column("名次", justify="right")
+    table.add_column("班车", no_wrap=True)
+    table.add_column("牵头单位", overflow="fold", min_width=10)
+    table.add_column("完成率", no_wrap=True)
+    table.add_column("序时进度", justify="right", no_wrap=True)
+    table.add_column("超前序时", justify="right", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    for row in rows:
+        gap = row["gap"]
+        table.add_row(
+            "" if row["rank"] is None else str(row["rank"]),
+            text(row["bus"]),
+            text(row["lead"]),
+            bar(row["attainment"], row["status"]),
+            percent(row["schedule"]),
+            Text(f"{gap * 100:+.1f}", style="green" if gap >= 0 else "red")
+            if gap is not None
+            else "",
+            status_text(row["status"]),
+        )
+    return table
+
+
+def history_view(bus_name: str, sections: Sequence[tuple[Row, Sequence[Row]]]) -> Group:
+    """For each indicator: its readings, a sparkline and where its trend is heading.
+
+    `sections` pairs the indicator's row (from the indicators level) with its history rows.
+    """
+    from gongfu_cli.display import sparkline
+
+    parts: list[RenderableType] = []
+    for indicator, rows in sections:
+        unit = indicator["unit"]
+        title = Text()
+        title.append(visible_line(bus_name), style="bold")
+        title.append(" · ")
+        title.append(visible_line(indicator["indicator"]), style="bold")
+        if indicator["target"] is not None:
+            title.append(f"  目标 {number(indicator['target'], unit)}")
+            if indicator["due"]:
+                title.append(f"（{day(indicator['due'])}）")
+        table = _table(None)
+        table.add_column("日期", no_wrap=True)
+        table.add_column("数值", justify="right", no_wrap=True)
+        table.add_column("变化", justify="right", no_wrap=True)
+        table.add_column("完成率", no_wrap=True)
+        table.add_column("来源", overflow="fold")
+        for row in rows:
+            change = row["change"]
+            table.add_row(
+                day(row["date"]),
+                number(row["value"], unit),
+                "" if change is None else ("+" if change > 0 else "") + number(change),
+                bar(row["attainment"], indicator["status"]),
+                text(row["source"]),
+            )
+        footer = Text()
+        if rows:
+            footer.append("走势 ")
+            footer.append(sparkline([r["value"] for r in rows]), style="cyan")
+        else:
+            footer.append("暂无读数", style="dim")
+        if indicator["projected"] is not None or indicator["eta"] is not None:
+            footer.append(" · 按趋势：到期完成率 ")
+            footer.append(percent(indicator["projected"]) or "—")
+            footer.append(" · 预计达标 ")
+            footer.append(day(indicator["eta"]) or "不会达标（趋势未朝目标移动）")
+        elif len(rows) == 1:
+            footer.append(" · 至少两次读数才有趋势", style="dim")
+        parts += [title, table, footer, Text("")]
+    return Group(*parts[:-1])

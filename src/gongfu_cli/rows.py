@@ -6,11 +6,12 @@ A row is a dict keyed by the machine column names, in column order, holding Pyth
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from gongfu_cli.metrics import BusResult, IndicatorResult, readings_until
-from gongfu_cli.model import Dataset
+from gongfu_cli.metrics import BusResult, IndicatorResult, attainment, readings_until
+from gongfu_cli.model import Bus, Dataset, Indicator, Number
 
 Row = dict[str, Any]
 
@@ -45,6 +46,8 @@ INDICATOR_COLUMNS = (
     "attainment",
     "schedule",
     "status",
+    "projected",
+    "eta",
 )
 READING_COLUMNS = (
     "bus_id",
@@ -104,6 +107,8 @@ def indicator_row(bus_result: BusResult, r: IndicatorResult) -> Row:
         "attainment": ratio(r.attainment),
         "schedule": ratio(r.schedule),
         "status": r.status.value,
+        "projected": ratio(r.projected),
+        "eta": r.eta,
     }
 
 
@@ -136,3 +141,68 @@ def reading_rows(dataset: Dataset, as_of: date) -> list[Row]:
 
 def _row_date(row: Row) -> date:
     return row["date"]
+
+
+HISTORY_COLUMNS = (
+    "bus_id",
+    "bus",
+    "indicator_id",
+    "indicator",
+    "unit",
+    "date",
+    "value",
+    "change",
+    "attainment",
+    "source",
+)
+RANK_COLUMNS = ("rank", "bus_id", "bus", "lead", "attainment", "schedule", "gap", "status")
+
+
+def history_rows(bus: Bus, indicators: Sequence[Indicator], as_of: date) -> list[Row]:
+    """Each indicator's readings on or before `as_of`, with the change since the one before."""
+    rows = []
+    for ind in indicators:
+        previous: Number | None = None
+        for reading in readings_until(ind, as_of):
+            change = None if previous is None else round(reading.value - previous, 12)
+            rows.append(
+                {
+                    "bus_id": bus.id,
+                    "bus": bus.name,
+                    "indicator_id": ind.id,
+                    "indicator": ind.name,
+                    "unit": ind.unit,
+                    "date": reading.date,
+                    "value": reading.value,
+                    "change": change,
+                    "attainment": ratio(attainment(reading.value, ind.baseline, ind.target)),
+                    "source": reading.source,
+                }
+            )
+            previous = reading.value
+    return rows
+
+
+def rank_rows(results: Sequence[BusResult], by: str = "attainment") -> list[Row]:
+    """The race: best first; equal values share a rank (1, 2, 2, 4); the unranked come last."""
+    rows = []
+    for r in results:
+        att, sched = ratio(r.attainment), ratio(r.schedule)
+        gap = None if att is None or sched is None else ratio(att - sched)
+        rows.append(
+            {
+                "rank": None,
+                "bus_id": r.bus.id,
+                "bus": r.bus.name,
+                "lead": r.bus.lead,
+                "attainment": att,
+                "schedule": sched,
+                "gap": gap,
+                "status": r.status.value,
+            }
+        )
+    ranked = sorted((row for row in rows if row[by] is not None), key=lambda row: -row[by])
+    for position, row in enumerate(ranked, start=1):
+        same = position > 1 and row[by] == ranked[position - 2][by]
+        row["rank"] = ranked[position - 2]["rank"] if same else position
+    return ranked + [row for row in rows if row[by] is None]
