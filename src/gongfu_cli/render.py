@@ -206,8 +206,9 @@ def progress_view(
     as_of: date,
     width: int = 120,
 ) -> RenderableType:
-    body = indicator_table(rows, width) if width >= 80 else indicator_cards(rows)
-    return Group(bus_header(bus, summary, source, as_of), Text(""), body)
+    if width >= 80:  # the table's own blank top line separates it from the header
+        return Group(bus_header(bus, summary, source, as_of), indicator_table(rows, width))
+    return Group(bus_header(bus, summary, source, as_of), Text(""), indicator_cards(rows))
 
 
 def rows_table(rows: Sequence[Row], columns: Sequence[str]) -> Table:

@@ -1,0 +1,179 @@
+"""Trend projections, the race and the history, against hand-computed values."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from gongfu_cli.cli import app
+from gongfu_cli.load import load_dataset
+from gongfu_cli.metrics import assess
+from gongfu_cli.model import Indicator, Reading
+from gongfu_cli.rows import HISTORY_COLUMNS, RANK_COLUMNS, rank_rows
+from gongfu_cli.trend import fit, trend
+from tests.conftest import SAMPLE
+
+runner = CliRunner()
+D0 = date(2023, 1, 1)
+
+
+def indicator(
+    target: float | None = 100, baseline: float = 0, due: date | None = date(2024, 1, 1)
+) -> Indicator:
+    return Indicator("x", "x", "%", target, baseline, date(2022, 1, 1), due, 1, ())
+
+
+def readings(*pairs: tuple[int, float]) -> list[Reading]:
+    return [Reading(D0 + timedelta(days=d), v) for d, v in pairs]
+
+
+def test_fit_is_least_squares() -> None:
+    # Points (0, 1), (1, 3), (2, 2): slope 0.5, mean 2 at day 1.
+    slope, intercept = fit(readings((0, 1), (1, 3), (2, 2)))
+    assert slope == pytest.approx(0.5)
+    assert intercept + slope * (D0.toordinal() + 1) == pytest.approx(2.0)
+
+
+def test_projection_and_eta_on_a_straight_line() -> None:
+    # 10 points a year from 20: at 2024-01-01 (365 days on) the line stands at 30.
+    t = trend(indicator(), readings((0, 20), (100, 20 + 1000 / 365)))
+    assert t.projected == pytest.approx(0.30, abs=1e-9)
+    # 100 is reached after (100 - 20) * 36.5 = 2920 days.
+    assert t.eta == D0 + timedelta(days=2920)
+
+
+def test_falling_target_moves_toward_it() -> None:
+    # An income ratio from 1.66 toward 1.55, falling 0.01 every 100 days from 1.62.
+    t = trend(indicator(target=1.55, baseline=1.66), readings((0, 1.62), (100, 1.61)))
+    assert t.eta == D0 + timedelta(days=700)
+    at_due = 1.62 - 0.01 * 365 / 100
+    assert t.projected == pytest.approx((at_due - 1.66) / (1.55 - 1.66))
+
+
+def test_no_eta_when_moving_away_or_flat_or_without_target() -> None:
+    assert trend(indicator(), readings((0, 50), (10, 40))).eta is None
+    assert trend(indicator(), readings((0, 50), (10, 50))).eta is None
+    away = trend(indicator(target=None), readings((0, 50), (10, 60)))
+    assert (away.eta, away.projected) == (None, None)
+    assert trend(indicator(due=None), readings((0, 50), (10, 60))).projected is None
+
+
+def test_one_reading_has_no_trend() -> None:
+    assert trend(indicator(), readings((0, 50))) is None
+
+
+def row(bus_id: str, attainment: float | None, schedule: float | None = None) -> object:
+    from types import SimpleNamespace
+
+    from gongfu_cli.metrics import Status
+
+    bus = SimpleNamespace(id=bus_id, name=bus_id, lead=None)
+    return SimpleNamespace(
+        bus=bus, attainment=attainment, schedule=schedule, status=Status.IN_PROGRESS
+    )
+
+
+def test_equal_values_share_a_rank_and_the_unranked_come_last() -> None:
+    results = [row("a", 0.5), row("b", None), row("c", 0.9), row("d", 0.5), row("e", 0.2)]
+    ranked = rank_rows(results)
+    assert [(r["rank"], r["bus_id"]) for r in ranked] == [
+        (1, "c"),
+        (2, "a"),
+        (2, "d"),
+        (4, "e"),
+        (None, "b"),
+    ]
+
+
+def test_rank_by_gap_needs_a_schedule() -> None:
+    results = [row("a", 0.5, 0.4), row("b", 0.9, None), row("c", 0.6, 0.7)]
+    ranked = rank_rows(results, "gap")
+    assert [(r["rank"], r["bus_id"], r["gap"]) for r in ranked] == [
+        (1, "a", 0.1),
+        (2, "c", -0.1),
+        (None, "b", None),
+    ]
+
+
+def test_rank_command_machine_columns_and_as_of() -> None:
+    def ranked(as_of: str, *extra: str) -> list[dict[str, str]]:
+        result = runner.invoke(
+            app, ["rank", "-d", str(SAMPLE), "--as-of", as_of, "-f", "csv", *extra]
+        )
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(io.StringIO(result.stdout)))
+
+    rows = ranked("2023-01-01")
+    assert list(rows[0]) == list(RANK_COLUMNS)
+    assert [(r["rank"], r["bus_id"], r["attainment"]) for r in rows] == [
+        ("1", "beta", "0.75"),
+        ("2", "gamma", "0.5"),
+        ("3", "alpha", "0.4477"),
+        ("", "delta", ""),
+    ]
+    # Before any reading, nobody has an attainment: nobody is ranked.
+    assert {r["rank"] for r in ranked("2022-01-01")} == {""}
+    # By gap, beta (no due date) drops out; gamma is 50 points behind, alpha 5.23 behind.
+    by_gap = ranked("2023-01-01", "--by", "gap")
+    assert [(r["rank"], r["bus_id"], r["gap"]) for r in by_gap] == [
+        ("1", "alpha", "-0.0523"),
+        ("2", "gamma", "-0.5"),
+        ("", "beta", ""),
+        ("", "delta", ""),
+    ]
+
+
+def test_rank_table_shows_the_race() -> None:
+    result = runner.invoke(app, ["rank", "-d", str(SAMPLE), "--as-of", "2023-01-01"])
+    assert result.exit_code == 0, result.output
+    for text in ("赛马", "名次", "贝塔", "75.0%", "-5.2", "甲局、乙局", "严重滞后"):
+        assert text in result.stdout, text
+
+
+def test_history_rows_with_change_and_attainment() -> None:
+    result = runner.invoke(
+        app,
+        ["history", "alpha", "coverage", "-d", str(SAMPLE), "--as-of", "2023-06-30", "-f", "csv"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == list(HISTORY_COLUMNS)
+    assert [(r["date"], r["value"], r["change"], r["attainment"]) for r in rows] == [
+        ("2022-07-01", "40", "", "0.4"),
+        ("2023-01-01", "60", "20", "0.6"),
+        ("2023-06-30", "90", "30", "0.9"),
+    ]
+
+
+def test_history_of_a_whole_bus_and_as_of_cut() -> None:
+    result = runner.invoke(
+        app, ["history", "阿尔法", "-d", str(SAMPLE), "--as-of", "2023-01-01", "-f", "jsonl"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2023-06-30" not in result.stdout
+    assert len(result.stdout.splitlines()) == 5  # coverage 2, income ratio 1, revenue 1, stations 1
+
+
+def test_history_table_has_sparkline_and_forecast() -> None:
+    result = runner.invoke(
+        app, ["history", "alpha", "coverage", "-d", str(SAMPLE), "--as-of", "2023-01-01"]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "▁█" in out
+    assert "到期完成率 99.7%" in out and "预计达标 2024-01-04" in out
+    assert "第二次报告" in out and "+20" in out
+
+
+def test_progress_and_export_carry_the_forecast() -> None:
+    dataset = load_dataset(SAMPLE)
+    coverage = assess(dataset, date(2023, 1, 1))[0].indicators[0]
+    # 40 on 2022-07-01, 60 on 2023-01-01: 20 per 184 days.
+    assert coverage.projected == pytest.approx((60 + 20 * 365 / 184) / 100)
+    assert coverage.eta == date(2023, 1, 1) + timedelta(days=368)
+    later = assess(dataset, date(2023, 6, 30))[0].indicators[0]
+    assert later.eta != coverage.eta  # the third reading moves the forecast
