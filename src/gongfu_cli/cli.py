@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from gongfu_cli import __version__
-from gongfu_cli.errors import GongfuError
+from gongfu_cli.errors import GongfuError, Problem
 from gongfu_cli.formats import MACHINE_FORMATS, render_rows
 from gongfu_cli.metrics import Status
 from gongfu_cli.model import Dataset
@@ -110,6 +110,11 @@ BusArgument = Annotated[
         help="A bus id, a name, or a unique part of either, e.g. 乡村畅行 or changxing.",
     ),
 ]
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class Level(StrEnum):
@@ -561,6 +566,61 @@ def rank(
 
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
     _console().print(rank_table(rows, by.value, title=title))
+
+
+@app.command()
+def check(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only on errors.")
+    ] = False,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option("--format", "-f", help="text (FILE:LINE: message) or json."),
+    ] = CheckFormat.text,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Validate a data file: every problem, one per line as FILE:LINE: message.
+
+    Example: gongfu check --data my-buses.toml --strict
+    """
+    from gongfu_cli.check import find_warnings, place_lines
+    from gongfu_cli.files import bundled_data
+    from gongfu_cli.load import build_dataset, read_documents
+
+    path = data or bundled_data()
+    dataset = None
+    try:
+        docs = read_documents(path)
+        dataset = build_dataset(docs)
+    except GongfuError as error:
+        problems = list(error.problems) or [Problem(str(path), error.message)]
+    else:
+        today = date.today()
+        problems = place_lines(
+            find_warnings(dataset, _as_of(as_of), today), {name: text for name, text, _ in docs}
+        )
+    if fmt is CheckFormat.json:
+        import json
+
+        items = [
+            {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message}
+            for p in problems
+        ]
+        _emit(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for problem in problems:
+            typer.echo(str(problem))
+        if dataset is not None:
+            warnings = len(problems)
+            typer.echo(
+                f"{path}: {len(dataset.buses)} buses, {dataset.indicator_count()} indicators, "
+                f"{dataset.reading_count()} readings; "
+                + ("no problems" if not warnings else f"{warnings} warning(s)")
+            )
+    failed = dataset is None or (strict and problems)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _version(value: bool) -> None:

@@ -274,6 +274,7 @@ def decode(raw: bytes, name: str) -> str:
 
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_END = re.compile(r"\s*\(at end of document\)$")
 
 
 def parse(text: str, name: str) -> dict[str, Any]:
@@ -282,11 +283,14 @@ def parse(text: str, name: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        match = _TOML_POS.search(message)
         place = Place()
-        if match:
+        if match := _TOML_POS.search(message):
             place = Place(line=int(match.group(1)), column=int(match.group(2)))
             message = message[: match.start()]
+        elif match := _TOML_END.search(message):
+            last = text.rstrip("\n").rsplit("\n", 1)[-1]
+            place = Place(line=text.rstrip("\n").count("\n") + 1, column=len(last) + 1)
+            message = message[: match.start()] + " (at the end of the file)"
         raise GongfuError("", [Problem(name, f"TOML syntax error: {message}", place)]) from None
     except RecursionError:
         raise GongfuError("", [Problem(name, "TOML nesting too deep to read")]) from None
@@ -459,6 +463,7 @@ def _build_bus(
         "summary": summary,
         "source": source,
         "file": check.file,
+        "index": i,
         "indicators": indicators,
     }
 
@@ -578,7 +583,7 @@ def _collect_readings(
                 f"{_did_you_mean(indicator, known[bus])}",
                 Place("reading", (k,), "indicator"),
             )
-        if len(check.problems) > before or bus not in built:
+        if len(check.problems) > before:
             continue
         key3 = (bus, indicator, when)
         if key3 in first_at:
@@ -593,5 +598,9 @@ def _collect_readings(
             )
             continue
         first_at[key3] = (k, check)
-        grouped.setdefault((bus, indicator), []).append(Reading(when, value, source, note))
+        if bus not in built:  # its bus has problems of its own, reported there
+            continue
+        grouped.setdefault((bus, indicator), []).append(
+            Reading(when, value, source, note, check.file, k)
+        )
     return grouped

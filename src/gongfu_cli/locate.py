@@ -13,6 +13,7 @@ from gongfu_cli.errors import Place, Problem
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]\s]+)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
+_TOP_KEYS = {"program": "program", "bus": "buses", "indicator": "buses", "reading": "readings"}
 _SECTION_KINDS = {
     "program": "program",
     "buses": "bus",
@@ -29,22 +30,26 @@ class LineIndex:
     keys: dict[tuple[str, tuple[int, ...], str], int] = field(default_factory=dict)
 
     def line_of(self, place: Place) -> int | None:
+        """The key's line, else its table's, else the line of the top-level key holding it
+        (for tables written inline, as `readings = [{…}]`)."""
         if place.line is not None:
             return place.line
-        if place.table is None:
-            return None
+        table = place.table or "top"
         if place.key is not None:
-            line = self.keys.get((place.table, place.index, place.key))
+            line = self.keys.get((table, place.index, place.key))
             if line is not None:
                 return line
-        return self.tables.get((place.table, place.index))
+        line = self.tables.get((table, place.index))
+        if line is None and table in _TOP_KEYS:
+            line = self.keys.get(("top", (), _TOP_KEYS[table]))
+        return line
 
 
 def index_lines(text: str) -> LineIndex:
     index = LineIndex()
     counts = {"bus": -1, "reading": -1}
     indicator_count = -1
-    current: tuple[str, tuple[int, ...]] | None = None
+    current: tuple[str, tuple[int, ...]] | None = ("top", ())
     in_multiline: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         if in_multiline is not None:
@@ -53,6 +58,8 @@ def index_lines(text: str) -> LineIndex:
             continue
         header = _HEADER.match(line)
         if header:
+            top_key = header.group(2).split(".")[0].strip("\"'")
+            index.keys.setdefault(("top", (), top_key), number)
             kind = _SECTION_KINDS.get(header.group(2))
             if kind == "bus":
                 counts["bus"] += 1

@@ -20,6 +20,8 @@ class Reading:
     value: Number
     source: str | None = None
     note: str | None = None
+    file: str = ""  # where it was read from, so later checks can point at it
+    index: int = -1  # its position among the [[readings]] of that file
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,7 @@ class Bus:
     source: str | None
     indicators: tuple[Indicator, ...]
     file: str  # the data file that defines the bus; new readings go there
+    index: int = 0  # its position among the [[buses]] of that file
 
     @property
     def lead(self) -> str | None:

@@ -51,9 +51,10 @@ def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
 
 
 def _table(title: str | None, caption: str | None = None) -> Table:
+    """A table in the house style. Titles may hold user text (a programme name): never markup."""
     return Table(
-        title=title,
-        caption=caption,
+        title=Text(visible_line(title)) if title else None,
+        caption=Text(caption) if caption else None,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption_justify="left",

@@ -1,0 +1,108 @@
+"""`gongfu check`: every problem, located; warnings fail only with --strict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gongfu_cli.cli import app
+from tests.conftest import SAMPLE
+from tests.test_load import BUS
+
+runner = CliRunner()
+
+READING = '\n[[readings]]\nbus = "alpha"\nindicator = "coverage"\ndate = {}\nvalue = {}\n'
+
+
+def check(path: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["check", "-d", str(path), *extra])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout
+
+
+def test_clean_file_prints_one_summary_line() -> None:
+    code, out = check(SAMPLE, "--as-of", "2023-01-01", "--strict")
+    assert code == 0
+    assert out == f"{SAMPLE}: 4 buses, 10 indicators, 11 readings; no problems\n"
+
+
+def test_every_error_is_listed_with_its_line(write_toml) -> None:
+    text = BUS.replace("batch = 1", 'batch = "1"').replace("target = 100", "target = nan")
+    text += READING.format("2023-01-01", "1") + READING.format("2023-01-01", "2")
+    path = write_toml(text)
+    code, out = check(path)
+    assert code == 1
+    lines = out.splitlines()
+    assert [line.split(": ")[0] for line in lines] == [f"{path}:4", f"{path}:13", f"{path}:24"]
+
+
+def test_warnings_are_located_and_fail_only_when_strict(write_toml) -> None:
+    text = BUS + READING.format("2021-06-01", "10")  # before the start (2022-01-01)
+    text += READING.format("2022-06-01", "50") + READING.format("2022-12-01", "45")  # away
+    text += READING.format("2999-01-01", "60")  # in the future
+    path = write_toml(text)
+    code, out = check(path, "--as-of", "2024-06-30")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == (
+        f'{path}:9: warning: bus "alpha", indicator "coverage": no reading in '
+        "the 365 days up to 2024-06-30 (the latest is of 2022-12-01)"
+    )
+    assert lines[1] == (
+        f'{path}:18: warning: bus "alpha", indicator "coverage": reading of '
+        "2021-06-01 is dated before the indicator starts (2022-01-01)"
+    )
+    assert lines[2] == (
+        f'{path}:31: warning: bus "alpha", indicator "coverage": value 45 on '
+        "2022-12-01 moved away from the target 100 (it was 50 on 2022-06-01)"
+    )
+    assert lines[3].startswith(
+        f'{path}:36: warning: bus "alpha", indicator "coverage": '
+        "reading of 2999-01-01 is in the future"
+    )
+    assert lines[4] == f"{path}: 1 buses, 1 indicators, 4 readings; 4 warning(s)"
+    assert check(path, "--as-of", "2024-06-30", "--strict")[0] == 1
+
+
+def test_falling_target_warns_when_the_value_rises(write_toml) -> None:
+    text = BUS.replace("target = 100", "target = 1.55\n  baseline = 1.66")
+    text += READING.format("2022-06-01", "1.60") + READING.format("2022-12-01", "1.62")
+    code, out = check(write_toml(text), "--as-of", "2023-01-01")
+    assert code == 0
+    assert "value 1.62 on 2022-12-01 moved away from the target 1.55" in out
+
+
+def test_json_format_for_editors_and_ci(write_toml) -> None:
+    path = write_toml(BUS.replace('unit = "%"', 'unit = "%"\n  wieght = 2'))
+    code, out = check(path, "--format", "json")
+    assert code == 1
+    assert json.loads(out) == [
+        {
+            "file": str(path),
+            "line": 13,
+            "severity": "error",
+            "message": 'bus "alpha", indicator "coverage": unknown key "wieght" (did you mean '
+            '"weight"?); allowed keys: id, name, unit, target, baseline, start, due, '
+            "weight",
+        }
+    ]
+
+
+def test_syntax_error_is_reported_by_check(write_toml) -> None:
+    path = write_toml("[[buses]\n")
+    code, out = check(path)
+    assert code == 1
+    assert out.startswith(f"{path}:1:")
+
+
+def test_bundled_dataset_has_no_errors() -> None:
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.splitlines()[-1].endswith(
+            "11 buses, 57 indicators, 37 readings; 7 warning(s)"
+        )
+        or "no problems" in result.stdout
+    )
