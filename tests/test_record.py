@@ -6,7 +6,7 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -283,3 +283,45 @@ def test_record_into_a_copy_of_the_sample(tmp_path: Path) -> None:
     copy.write_bytes(SAMPLE.read_bytes())
     done = record(copy, "贝塔", "教师", 150, date(2022, 12, 31))
     assert done.indicator.readings[-1].value == 150
+
+
+def test_a_killed_record_leaves_the_old_file_or_the_new_one(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    lines = [COMMENTED, "\n"]
+    for day in range(3000):  # enough readings that a record takes a noticeable while
+        when = date(2000, 1, 1) + timedelta(days=day)
+        lines.append(
+            f'\n[[readings]]\nbus = "alpha"\nindicator = "coverage"\ndate = {when}\nvalue = {day}\n'
+        )
+    path = tmp_path / "big.toml"
+    path.write_text("".join(lines), encoding="utf-8")
+    env = {**os.environ, "GONGFU_DATA": str(path)}
+    for attempt in range(8):
+        before = path.read_bytes()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gongfu_cli",
+                "record",
+                "alpha",
+                "coverage",
+                "1",
+                "--date",
+                f"2023-02-{attempt + 1:02d}",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(0.05 + 0.08 * attempt)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = path.read_bytes()
+        assert after == before or (
+            after.startswith(before)
+            and after.count(b"[[readings]]") == before.count(b"[[readings]]") + 1
+        )
+        load_dataset(path)  # loads either way

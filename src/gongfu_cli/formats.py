@@ -5,8 +5,6 @@ Pure functions returning `str`; the command decides where the text goes.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -40,16 +38,26 @@ def excel_cell(value: Any) -> str:
     return text
 
 
+def _quoted(cell: str, delimiter: str) -> str:
+    """RFC 4180: a cell holding the delimiter, a quote, CR or LF is quoted, quotes doubled.
+
+    (The csv module leaves a lone CR unquoted when lines end in LF, which splits the row for
+    every reader; hence this small function.)
+    """
+    if delimiter in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def delimited(
     rows: list[Row], columns: Sequence[str], delimiter: str = ",", excel: bool = False
 ) -> str:
     """RFC 4180 quoting; LF line ends for scripts, CRLF for spreadsheets (`excel`)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n" if excel else "\n")
-    writer.writerow(columns)
+    end = "\r\n" if excel else "\n"
     to_cell = excel_cell if excel else machine_cell
-    writer.writerows([to_cell(row[c]) for c in columns] for row in rows)
-    return out.getvalue()
+    lines = [delimiter.join(_quoted(c, delimiter) for c in columns)]
+    lines += [delimiter.join(_quoted(to_cell(row[c]), delimiter) for c in columns) for row in rows]
+    return end.join(lines) + end
 
 
 def _json_value(value: Any) -> Any:

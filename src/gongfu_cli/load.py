@@ -540,9 +540,9 @@ def _declared(buses: list[tuple[dict[str, Any], _FileChecker]]) -> dict[str, set
     for table, _ in buses:
         indicators = table.get("indicators")
         ids = (
-            {i.get("id") for i in indicators if isinstance(i, dict)}
+            [i.get("id") for i in indicators if isinstance(i, dict)]
             if isinstance(indicators, list)
-            else set()
+            else []
         )
         if isinstance(table.get("id"), str):
             declared.setdefault(table["id"], set()).update(i for i in ids if isinstance(i, str))

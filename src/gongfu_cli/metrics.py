@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -77,7 +78,8 @@ def attainment(value: Number | None, baseline: Number, target: Number | None) ->
     """How far the value has moved from baseline to target; works for falling targets too."""
     if value is None or target is None or target == baseline:
         return None
-    return (value - baseline) / (target - baseline)
+    result = (value - baseline) / (target - baseline)
+    return result if math.isfinite(result) else None  # only extreme inputs overflow
 
 
 def schedule(as_of: date, start: date, due: date | None) -> float | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -111,6 +112,7 @@ def record(
         # Re-read under the lock: another `record` may have appended since the first read.
         original = target.read_bytes()
         text = decode(original, str(target))
+        _refuse_inline_readings(text, parse(text, str(target)), target)
         _refuse_duplicate(
             build_dataset(_replace(docs, str(target), text, parse(text, str(target)))),
             bus.id,
@@ -129,6 +131,19 @@ def record(
     new_indicator = resolve(new_bus.indicators, indicator.id, kind="indicator")
     reading = next(r for r in new_indicator.readings if r.date == day)
     return Recorded(target, new_bus, new_indicator, reading, written=not dry_run)
+
+
+_READINGS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*readings[ \t]*\]\]", re.MULTILINE)
+
+
+def _refuse_inline_readings(text: str, doc: dict, target: Path) -> None:
+    """`[[readings]]` cannot follow `readings = [...]` in TOML: say so before anything else."""
+    if "readings" in doc and not _READINGS_HEADER.search(text):
+        raise GongfuError(
+            f"{target}: its readings are an inline array (readings = [...]), and TOML allows no "
+            "[[readings]] table beside it, which is what `record` appends. Write each reading "
+            "as a [[readings]] table (see the data format in the README), then record again"
+        )
 
 
 def _replace(docs: list, name: str, text: str, doc: dict) -> list:

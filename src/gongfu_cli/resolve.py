@@ -20,12 +20,15 @@ T = TypeVar("T", bound=Named)
 
 
 def resolve(items: Sequence[T], query: str, kind: str = "bus") -> T:
-    """Exact id or name first, then a unique case-insensitive part of an id or name."""
+    """Exact id, then exact name, then a unique case-insensitive part of an id or name."""
     wanted = query.strip()
     folded = wanted.casefold()
-    for item in items:
-        if item.id.casefold() == folded or item.name == wanted:
+    for item in items:  # an exact id wins over everything: ids are unique, names may not be
+        if item.id.casefold() == folded:
             return item
+    named = [i for i in items if i.name == wanted]
+    if len(named) == 1:
+        return named[0]
     matches = [i for i in items if folded in i.id.casefold() or folded in i.name.casefold()]
     if len(matches) == 1:
         return matches[0]

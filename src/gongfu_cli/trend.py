@@ -42,7 +42,15 @@ def fit(readings: Sequence[Reading]) -> tuple[float, float] | None:
         return None
     sxy = sum((x - x0 - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
     slope = sxy / sxx
-    return slope, mean_y - slope * (mean_x + x0)
+    intercept = mean_y - slope * (mean_x + x0)
+    if not (math.isfinite(slope) and math.isfinite(intercept)):
+        return None  # values so extreme that the sums overflow
+    return slope, intercept
+
+
+def _finite(value: float) -> float | None:
+    """Extreme inputs can overflow a forecast; an overflowed forecast is no forecast."""
+    return value if math.isfinite(value) else None
 
 
 def trend(indicator: Indicator, readings: Sequence[Reading]) -> Trend | None:
@@ -56,9 +64,9 @@ def trend(indicator: Indicator, readings: Sequence[Reading]) -> Trend | None:
     if target is not None and target != baseline:
         if indicator.due is not None:
             at_due = intercept + slope * indicator.due.toordinal()
-            projected = (at_due - baseline) / (target - baseline)
+            projected = _finite((at_due - baseline) / (target - baseline))
         if slope != 0 and (slope > 0) == (target > baseline):
-            day = math.ceil((target - intercept) / slope)
-            if 1 <= day <= _LATEST_DAY:
-                eta = date.fromordinal(day)
+            day = _finite((target - intercept) / slope)
+            if day is not None and 1 <= day <= _LATEST_DAY:
+                eta = date.fromordinal(math.ceil(day))
     return Trend(slope, intercept, projected, eta)
