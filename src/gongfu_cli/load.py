@@ -549,6 +549,63 @@ def _declared(buses: list[tuple[dict[str, Any], _FileChecker]]) -> dict[str, set
     return declared
 
 
+def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
+    """The common case, checked cheaply: a reading with nothing wrong in it.
+
+    Files can hold hundreds of thousands of readings; only the ones that fail this go through
+    the thorough checks that build messages.
+    """
+    bus, indicator = table.get("bus"), table.get("indicator")
+    if type(bus) is not str or type(indicator) is not str:
+        return False
+    value = table.get("value")
+    source = table.get("source")
+    note = table.get("note")
+    indicators = known.get(bus)
+    return (
+        indicators is not None
+        and indicator in indicators
+        and type(table.get("date")) is date
+        and (type(value) is int or (type(value) is float and math.isfinite(value)))
+        and (source is None or (type(source) is str and source.strip() != ""))
+        and (note is None or (type(note) is str and note.strip() != ""))
+        and len(table) <= len(READING_KEYS)
+        and all(key in _READING_KEY_SET for key in table)
+    )
+
+
+_READING_KEY_SET = frozenset(READING_KEYS)
+
+
+def _reading_problems(
+    table: dict[str, Any], k: int, check: _FileChecker, known: dict[str, set[str]]
+) -> str:
+    """Report what is wrong with one reading; return how to name it in further messages."""
+    place = Place("reading", (k,))
+    what = f"reading #{k + 1}"
+    bus = table.get("bus")
+    indicator = table.get("indicator")
+    if isinstance(bus, str) and isinstance(indicator, str):
+        what += f" (bus {quote(bus)}, indicator {quote(indicator)})"
+    check.keys(table, READING_KEYS, READING_REQUIRED, what, place)
+    bus = check.get(table, "bus", "text", what, place)
+    indicator = check.get(table, "indicator", "text", what, place)
+    for key, kind in (("date", "date"), ("value", "number"), ("source", "text"), ("note", "text")):
+        check.get(table, key, kind, what, place)
+    if bus is not None and bus not in known:
+        check.error(
+            f"{what}: unknown bus {quote(bus)}{_did_you_mean(bus, known)}",
+            Place("reading", (k,), "bus"),
+        )
+    elif bus is not None and indicator is not None and indicator not in known[bus]:
+        check.error(
+            f"{what}: bus {quote(bus)} has no indicator {quote(indicator)}"
+            f"{_did_you_mean(indicator, known[bus])}",
+            Place("reading", (k,), "indicator"),
+        )
+    return what
+
+
 def _collect_readings(
     readings: list[tuple[dict[str, Any], int, _FileChecker]],
     known: dict[str, set[str]],
@@ -558,42 +615,21 @@ def _collect_readings(
     grouped: dict[tuple[str, str], list[Reading]] = {}
     first_at: dict[tuple[str, str, date], tuple[int, _FileChecker]] = {}
     for table, k, check in readings:
-        place = Place("reading", (k,))
-        what = f"reading #{k + 1}"
-        bus = table.get("bus")
-        indicator = table.get("indicator")
-        if isinstance(bus, str) and isinstance(indicator, str):
-            what += f" (bus {quote(bus)}, indicator {quote(indicator)})"
-        before = len(check.problems)
-        check.keys(table, READING_KEYS, READING_REQUIRED, what, place)
-        bus = check.get(table, "bus", "text", what, place)
-        indicator = check.get(table, "indicator", "text", what, place)
-        when = check.get(table, "date", "date", what, place)
-        value = check.get(table, "value", "number", what, place)
-        source = check.get(table, "source", "text", what, place)
-        note = check.get(table, "note", "text", what, place)
-        if bus is not None and bus not in known:
-            check.error(
-                f"{what}: unknown bus {quote(bus)}{_did_you_mean(bus, known)}",
-                Place("reading", (k,), "bus"),
-            )
-        elif bus is not None and indicator is not None and indicator not in known[bus]:
-            check.error(
-                f"{what}: bus {quote(bus)} has no indicator {quote(indicator)}"
-                f"{_did_you_mean(indicator, known[bus])}",
-                Place("reading", (k,), "indicator"),
-            )
-        if len(check.problems) > before:
-            continue
+        if not _plain_reading(table, known):
+            before = len(check.problems)
+            _reading_problems(table, k, check, known)
+            if len(check.problems) > before:
+                continue
+        bus, indicator, when = table["bus"], table["indicator"], table["date"]
         key3 = (bus, indicator, when)
         if key3 in first_at:
             first_k, first_check = first_at[key3]
             first_line = first_check.index.line_of(Place("reading", (first_k,)))
             where = f"{first_check.file}:{first_line}" if first_line else first_check.file
             check.error(
-                f"{what}: a second reading for {when}; the first is reading "
-                f"#{first_k + 1} at {where}. Keep one of them: delete the other "
-                "[[readings]] table, or correct its date",
+                f"reading #{k + 1} (bus {quote(bus)}, indicator {quote(indicator)}): a second "
+                f"reading for {when}; the first is reading #{first_k + 1} at {where}. Keep one "
+                "of them: delete the other [[readings]] table, or correct its date",
                 Place("reading", (k,), "date"),
             )
             continue
@@ -601,6 +637,6 @@ def _collect_readings(
         if bus not in built:  # its bus has problems of its own, reported there
             continue
         grouped.setdefault((bus, indicator), []).append(
-            Reading(when, value, source, note, check.file, k)
+            Reading(when, table["value"], table.get("source"), table.get("note"), check.file, k)
         )
     return grouped
