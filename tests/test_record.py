@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from gongfu_cli import files
 from gongfu_cli.cli import app
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.files import bundled_data
 from gongfu_cli.load import load_dataset
+from gongfu_cli.paths import bundled_data
 from gongfu_cli.record import record
 from tests.conftest import SAMPLE
 

@@ -1,7 +1,5 @@
 """The command line: parse options, call the core, pick a renderer. Nothing else lives here."""
 
-from __future__ import annotations
-
 import functools
 import os
 import sys
@@ -79,6 +77,13 @@ AsOfOption = Annotated[
         help="Compute as of this date, ignoring later readings. Default: today.",
     ),
 ]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read the data files even if a cached copy is fresh (or set GONGFU_NO_CACHE=1).",
+    ),
+]
 FormatOption = Annotated[
     str | None,
     typer.Option(
@@ -135,11 +140,11 @@ def _env_path() -> Path | None:
     return Path(value) if value else None
 
 
-def _load(path: Path | None) -> Dataset:
-    from gongfu_cli.files import bundled_data
-    from gongfu_cli.load import load_dataset
+def _load(path: Path | None, use_cache: bool = True) -> Dataset:
+    from gongfu_cli.cache import load
+    from gongfu_cli.paths import bundled_data
 
-    return load_dataset(path if path is not None else bundled_data())
+    return load(path if path is not None else bundled_data(), use_cache)
 
 
 def _as_of(value: Any) -> date:
@@ -201,6 +206,7 @@ def list_buses(
     fmt: FormatOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """One row per bus: lead, field, attainment, schedule and status.
 
@@ -209,7 +215,7 @@ def list_buses(
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import BUS_COLUMNS, bus_rows
 
-    dataset = _load(data)
+    dataset = _load(data, not no_cache)
     day = _as_of(as_of)
     wanted = {s.value for s in status or ()}
     results = [
@@ -237,6 +243,7 @@ def progress(
     fmt: FormatOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """One bus: its facts, then each indicator with attainment, schedule and status.
 
@@ -246,7 +253,7 @@ def progress(
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import INDICATOR_COLUMNS, bus_rows, indicator_rows
 
-    dataset = _load(data)
+    dataset = _load(data, not no_cache)
     day = _as_of(as_of)
     result = assess_bus(resolve(dataset.buses, bus), day)
     rows = indicator_rows([result])
@@ -295,6 +302,7 @@ def export(
     fmt: FormatOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Rows for scripts and spreadsheets: CSV by default.
 
@@ -310,7 +318,7 @@ def export(
         reading_rows,
     )
 
-    dataset = _load(data)
+    dataset = _load(data, not no_cache)
     day = _as_of(as_of)
     if level is Level.readings:
         rows, columns = reading_rows(dataset, day), READING_COLUMNS
@@ -389,7 +397,8 @@ def init(
 
     Example: gongfu init my-buses.toml && export GONGFU_DATA=my-buses.toml
     """
-    from gongfu_cli.files import bundled_data, create_new
+    from gongfu_cli.files import create_new
+    from gongfu_cli.paths import bundled_data
 
     content = _empty_template().encode("utf-8") if empty else bundled_data().read_bytes()
     create_new(path, content)
@@ -443,8 +452,8 @@ def record(
 
     Example: gongfu record 送气下乡 通气行政村覆盖率 45 --date 2023-06-30 --source 半年报
     """
-    from gongfu_cli.files import bundled_data
     from gongfu_cli.metrics import assess_indicator
+    from gongfu_cli.paths import bundled_data
     from gongfu_cli.record import record as append_reading
 
     today = date.today()
@@ -493,6 +502,7 @@ def history(
     fmt: FormatOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Every reading of an indicator, with changes, a sparkline and the trend's forecast.
 
@@ -502,7 +512,7 @@ def history(
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import HISTORY_COLUMNS, history_rows, indicator_row
 
-    dataset = _load(data)
+    dataset = _load(data, not no_cache)
     day = _as_of(as_of)
     found = resolve(dataset.buses, bus)
     result = assess_bus(found, day)
@@ -542,6 +552,7 @@ def rank(
     fmt: FormatOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
 
@@ -550,7 +561,7 @@ def rank(
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import RANK_COLUMNS, rank_rows
 
-    dataset = _load(data)
+    dataset = _load(data, not no_cache)
     day = _as_of(as_of)
     results = [
         r
@@ -585,8 +596,8 @@ def check(
     Example: gongfu check --data my-buses.toml --strict
     """
     from gongfu_cli.check import find_warnings, place_lines
-    from gongfu_cli.files import bundled_data
     from gongfu_cli.load import build_dataset, read_documents
+    from gongfu_cli.paths import bundled_data
 
     path = data or bundled_data()
     dataset = None

@@ -1,4 +1,4 @@
-"""Where data lives and how files are written without ever leaving half a file behind."""
+"""How files are written without ever leaving half a file behind."""
 
 from __future__ import annotations
 
@@ -8,22 +8,6 @@ import tempfile
 from pathlib import Path
 
 from gongfu_cli.errors import GongfuError
-
-
-def bundled_data() -> Path:
-    """The dataset shipped with gongfu: inside the installed package, or in a source checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / "buses.toml"
-    if packaged.is_file():
-        return packaged
-    return here.parents[1] / "data" / "buses.toml"
-
-
-def is_bundled(path: Path) -> bool:
-    try:
-        return path.resolve() == bundled_data().resolve()
-    except OSError:
-        return False
 
 
 def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -372,11 +373,7 @@ def build_dataset(docs: list[Document]) -> Dataset:
         indicators = tuple(
             Indicator(
                 **fields,
-                readings=tuple(
-                    sorted(
-                        indicator_readings.get((built["id"], fields["id"]), ()), key=_reading_date
-                    )
-                ),
+                readings=tuple(indicator_readings.get((built["id"], fields["id"]), ())),
             )
             for fields in built.pop("indicators")
         )
@@ -558,9 +555,7 @@ def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
     bus, indicator = table.get("bus"), table.get("indicator")
     if type(bus) is not str or type(indicator) is not str:
         return False
-    value = table.get("value")
-    source = table.get("source")
-    note = table.get("note")
+    value, source, note = table.get("value"), table.get("source"), table.get("note")
     indicators = known.get(bus)
     return (
         indicators is not None
@@ -569,12 +564,9 @@ def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
         and (type(value) is int or (type(value) is float and math.isfinite(value)))
         and (source is None or (type(source) is str and source.strip() != ""))
         and (note is None or (type(note) is str and note.strip() != ""))
-        and len(table) <= len(READING_KEYS)
-        and all(key in _READING_KEY_SET for key in table)
+        # bus, indicator, date and value are there: any other key would make it longer
+        and len(table) == 4 + (source is not None) + (note is not None)
     )
-
-
-_READING_KEY_SET = frozenset(READING_KEYS)
 
 
 def _reading_problems(
@@ -611,32 +603,45 @@ def _collect_readings(
     known: dict[str, set[str]],
     built: set[str],
 ) -> dict[tuple[str, str], list[Reading]]:
-    """Validate readings against the buses and group them by (bus id, indicator id)."""
+    """Validate readings against the buses and group them, in date order, by (bus id,
+    indicator id). Only the buses that were built get their readings."""
     grouped: dict[tuple[str, str], list[Reading]] = {}
-    first_at: dict[tuple[str, str, date], tuple[int, _FileChecker]] = {}
+    checkers = {check.file: check for _, _, check in readings}
     for table, k, check in readings:
         if not _plain_reading(table, known):
             before = len(check.problems)
             _reading_problems(table, k, check, known)
             if len(check.problems) > before:
                 continue
-        bus, indicator, when = table["bus"], table["indicator"], table["date"]
-        key3 = (bus, indicator, when)
-        if key3 in first_at:
-            first_k, first_check = first_at[key3]
-            first_line = first_check.index.line_of(Place("reading", (first_k,)))
-            where = f"{first_check.file}:{first_line}" if first_line else first_check.file
-            check.error(
-                f"reading #{k + 1} (bus {quote(bus)}, indicator {quote(indicator)}): a second "
-                f"reading for {when}; the first is reading #{first_k + 1} at {where}. Keep one "
-                "of them: delete the other [[readings]] table, or correct its date",
-                Place("reading", (k,), "date"),
-            )
-            continue
-        first_at[key3] = (k, check)
-        if bus not in built:  # its bus has problems of its own, reported there
-            continue
-        grouped.setdefault((bus, indicator), []).append(
-            Reading(when, table["value"], table.get("source"), table.get("note"), check.file, k)
+        key = (table["bus"], table["indicator"])
+        reading = Reading(
+            table["date"], table["value"], table.get("source"), table.get("note"), check.file, k
         )
-    return grouped
+        group = grouped.get(key)
+        if group is None:
+            grouped[key] = [reading]
+        else:
+            group.append(reading)
+    result = {}
+    for (bus, indicator), group in grouped.items():
+        group.sort(key=_reading_date)  # stable: of two on one date, the first stays first
+        seconds = [b for a, b in pairwise(group) if a.date == b.date]
+        for second in seconds:
+            first = next(r for r in group if r.date == second.date)
+            _second_reading(bus, indicator, first, second, checkers)
+        if bus in built:
+            result[(bus, indicator)] = [r for r in group if r not in seconds] if seconds else group
+    return result
+
+
+def _second_reading(
+    bus: str, indicator: str, first: Reading, second: Reading, checkers: dict[str, _FileChecker]
+) -> None:
+    first_line = checkers[first.file].index.line_of(Place("reading", (first.index,)))
+    where = f"{first.file}:{first_line}" if first_line else first.file
+    checkers[second.file].error(
+        f"reading #{second.index + 1} (bus {quote(bus)}, indicator {quote(indicator)}): a second "
+        f"reading for {second.date}; the first is reading #{first.index + 1} at {where}. Keep "
+        "one of them: delete the other [[readings]] table, or correct its date",
+        Place("reading", (second.index,), "date"),
+    )

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 Number = int | float
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """The level of one indicator on one date (a level, not an increment)."""
+class Reading(NamedTuple):
+    """The level of one indicator on one date (a level, not an increment).
+
+    A named tuple rather than a dataclass: files hold hundreds of thousands of readings, and
+    tuples are the cheapest to build, hold and cache.
+    """
 
     date: date
     value: Number

@@ -1,0 +1,145 @@
+"""A cache of parsed datasets, so repeated runs on a large unchanged file skip TOML parsing.
+
+The cache is an optimisation and never a source of truth: an entry is used only when the tool
+version, the Python version and every data file's path, size, inode and modification time match
+what it was made from, and the entry is the user's own and not writable by others. Anything off,
+and the files are read again. Entries are written atomically; failing to write one is harmless.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from gongfu_cli import __version__
+from gongfu_cli.load import data_files, load_dataset
+from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
+
+MIN_SIZE = 512 * 1024  # smaller data parses faster than a cache entry is checked and written
+MAGIC = b"gongfu-cache-2\n"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "gongfu"
+
+
+def disabled_by_environment() -> bool:
+    return os.environ.get("GONGFU_NO_CACHE", "").strip() not in ("", "0")
+
+
+def _fingerprint(files: list[Path], stats: list[os.stat_result]) -> str:
+    """A key naming exactly these versions of these files, with this tool and Python."""
+    import hashlib  # here, not at the top: small data never needs it
+
+    parts = [__version__, sys.version]
+    for file, st in zip(files, stats, strict=True):
+        parts.append(f"{file.resolve()}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def load(path: Path, use_cache: bool = True) -> Dataset:
+    """The dataset at `path`, from the cache when a trustworthy entry exists."""
+    if not use_cache or disabled_by_environment():
+        return load_dataset(path)
+    try:
+        files = data_files(path)
+        stats = [file.stat() for file in files]
+    except OSError:
+        return load_dataset(path)  # let the loader report the problem properly
+    if sum(st.st_size for st in stats) < MIN_SIZE:
+        return load_dataset(path)
+    key = _fingerprint(files, stats)
+    entry = cache_dir() / f"{key}.entry"
+    cached = _read(entry, key)
+    if cached is not None:
+        return cached
+    dataset = load_dataset(path)
+    _write(entry, key, dataset)
+    return dataset
+
+
+# The entry is plain data (marshal: fast, and unlike pickle it cannot run code when read), with
+# dates as ordinals. encode and decode mirror the model field by field.
+
+
+def _day(value: date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _date(value: int | None) -> date | None:
+    return None if value is None else date.fromordinal(value)
+
+
+def encode(dataset: Dataset) -> tuple:
+    p = dataset.program
+    return ((p.name, p.region, p.source), dataset.files, tuple(map(_encode_bus, dataset.buses)))
+
+
+def _encode_bus(b: Bus) -> tuple:
+    indicators = tuple(map(_encode_indicator, b.indicators))
+    return (b.id, b.name, b.batch, _day(b.launched), _day(b.due), b.leads, b.field, b.summary,
+            b.source, indicators, b.file, b.index)  # fmt: skip
+
+
+def _encode_indicator(i: Indicator) -> tuple:
+    readings = tuple((r.date.toordinal(), *r[1:]) for r in i.readings)
+    return (i.id, i.name, i.unit, i.target, i.baseline, _day(i.start), _day(i.due), i.weight,
+            readings)  # fmt: skip
+
+
+def decode(data: tuple) -> Dataset:
+    program, files, buses = data
+    return Dataset(Program(*program), tuple(map(_decode_bus, buses)), files)
+
+
+def _decode_bus(b: tuple) -> Bus:
+    bid, name, batch, launched, due, leads, field, summary, source, indicators, file, index = b
+    return Bus(bid, name, batch, _date(launched), _date(due), leads, field, summary, source,
+               tuple(map(_decode_indicator, indicators)), file, index)  # fmt: skip
+
+
+def _decode_indicator(i: tuple) -> Indicator:
+    iid, name, unit, target, baseline, start, due, weight, readings = i
+    fromordinal = date.fromordinal
+    return Indicator(iid, name, unit, target, baseline, _date(start), _date(due), weight,
+                     tuple(Reading(fromordinal(r[0]), *r[1:]) for r in readings))  # fmt: skip
+
+
+def _read(entry: Path, key: str) -> Dataset | None:
+    import marshal
+
+    try:
+        with open(entry, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                return None  # not ours alone: never trust it
+            if handle.read(len(MAGIC)) != MAGIC or handle.read(64).decode() != key:
+                return None
+            return decode(marshal.load(handle))
+    except Exception:  # a missing, truncated or foreign entry is simply not used
+        return None
+
+
+def _write(entry: Path, key: str, dataset: Dataset) -> None:
+    import contextlib
+    import marshal
+    import tempfile
+
+    tmp = None
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=entry.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(MAGIC + key.encode())
+            marshal.dump(encode(dataset), handle)
+        os.replace(tmp, entry)
+        tmp = None
+    except OSError:
+        pass  # a read-only or full cache directory only costs speed
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -1,0 +1,137 @@
+"""A data directory: every *.toml file in it, in name order, is one dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gongfu_cli.cli import app
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.load import load_dataset
+
+runner = CliRunner()
+
+PROGRAM = '[program]\nname = "分散维护"\n'
+JIAOTONG = """\
+[[buses]]
+id = "xiangcun-changxing"
+name = "乡村畅行"
+batch = 2
+launched = 2022-01-04
+lead = "市交通运输局"
+field = "交通"
+
+  [[buses.indicators]]
+  id = "scenic-bus-access"
+  name = "乡村A级以上景点公交通达率"
+  unit = "%"
+  target = 100
+"""
+JIANSHE = """\
+[[buses]]
+id = "songqi-xiaxiang"
+name = "送气下乡"
+batch = 2
+launched = 2022-01-04
+due = 2025-12-31
+lead = "市建设局"
+field = "燃气"
+
+  [[buses.indicators]]
+  id = "village-gas-coverage"
+  name = "通气行政村覆盖率"
+  unit = "%"
+  target = 70
+
+# a reading of the other agency's bus may sit here too
+[[readings]]
+bus = "xiangcun-changxing"
+indicator = "scenic-bus-access"
+date = 2023-06-30
+value = 80
+"""
+
+
+@pytest.fixture
+def huzhou(tmp_path: Path) -> Path:
+    folder = tmp_path / "huzhou"
+    folder.mkdir()
+    (folder / "00-program.toml").write_text(PROGRAM, encoding="utf-8")
+    (folder / "jiaotong.toml").write_text(JIAOTONG, encoding="utf-8")
+    (folder / "jianshe.toml").write_text(JIANSHE, encoding="utf-8")
+    (folder / "notes.txt").write_text("not data", encoding="utf-8")
+    return folder
+
+
+def test_files_are_read_in_name_order_as_one_dataset(huzhou: Path) -> None:
+    dataset = load_dataset(huzhou)
+    assert dataset.program.name == "分散维护"
+    assert [b.id for b in dataset.buses] == ["songqi-xiaxiang", "xiangcun-changxing"]
+    assert [Path(f).name for f in dataset.files] == [
+        "00-program.toml",
+        "jianshe.toml",
+        "jiaotong.toml",
+    ]
+    assert dataset.buses[1].indicators[0].readings[0].value == 80
+
+
+def test_commands_take_a_directory(huzhou: Path) -> None:
+    result = runner.invoke(app, ["list", "-d", str(huzhou), "-f", "csv", "--as-of", "2023-06-30"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "xiangcun-changxing,乡村畅行,2,市交通运输局,交通,2022-01-04,,1,0.8,,in_progress"
+        in result.stdout
+    )
+    result = runner.invoke(app, ["list", "-f", "csv"], env={"GONGFU_DATA": str(huzhou)})
+    assert result.exit_code == 0 and "送气下乡" in result.stdout
+
+
+def test_ids_and_names_are_unique_across_files(huzhou: Path) -> None:
+    (huzhou / "zz-copy.toml").write_text(JIAOTONG, encoding="utf-8")
+    with pytest.raises(GongfuError) as caught:
+        load_dataset(huzhou)
+    lines = caught.value.lines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{huzhou / 'zz-copy.toml'}:2: ")
+    assert f"duplicate bus id (first defined in {huzhou / 'jiaotong.toml'})" in lines[0]
+    assert "duplicate bus name" in lines[1]
+
+
+def test_program_at_most_once(huzhou: Path) -> None:
+    (huzhou / "zz-program.toml").write_text(PROGRAM, encoding="utf-8")
+    with pytest.raises(GongfuError) as caught:
+        load_dataset(huzhou)
+    (line,) = caught.value.lines()
+    assert line.startswith(f"{huzhou / 'zz-program.toml'}:1: [program] is given again")
+
+
+def test_errors_name_their_own_file(huzhou: Path) -> None:
+    (huzhou / "jianshe.toml").write_text(
+        JIANSHE.replace("value = 80", 'value = "80"'), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["check", "-d", str(huzhou)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{huzhou / 'jianshe.toml'}:21: reading #1")
+
+
+def test_check_checks_every_file(huzhou: Path) -> None:
+    result = runner.invoke(app, ["check", "-d", str(huzhou), "--as-of", "2023-07-01"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        f"{huzhou}: 2 buses, 2 indicators, 1 readings; 1 warning(s)"
+    )
+    assert f"{huzhou / 'jianshe.toml'}:10: warning: " in result.stdout
+
+
+def test_record_appends_to_the_file_that_defines_the_bus(huzhou: Path) -> None:
+    before = {p.name: p.read_bytes() for p in huzhou.iterdir()}
+    result = runner.invoke(
+        app, ["record", "乡村畅行", "景点", "90", "--date", "2024-06-30", "-d", str(huzhou)]
+    )
+    assert result.exit_code == 0, result.output
+    after = {p.name: p.read_bytes() for p in huzhou.iterdir() if not p.name.startswith(".")}
+    changed = [name for name in before if before[name] != after[name]]
+    assert changed == ["jiaotong.toml"]
+    assert after["jiaotong.toml"].startswith(before["jiaotong.toml"])
