@@ -31,6 +31,16 @@ FLOOR = [sys.executable, str(HERE / "floor.py")]
 
 
 @dataclass
+class Plan:
+    data: str
+    label: str
+    command: list[str]
+    cold_cache: bool
+    target: float | None = None
+    memory_target: float | None = None
+
+
+@dataclass
 class Timing:
     seconds: list[float]
     max_rss_kb: int
@@ -110,61 +120,44 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GONGFU_")}
     env.update(COLUMNS="120", XDG_CACHE_HOME=str(work / "cache"))
     exe = gongfu()
+    bundled = "bundled (11 buses, 37 readings)"
     plans = [
-        # (size, label, command, cold cache, target ratio, target memory ratio)
-        ("bundled (11 buses, 37 readings)", "gongfu export", [*exe, "export"], True, 3.0, None),
-        (
-            "bundled (11 buses, 37 readings)",
-            "gongfu list --format csv",
-            [*exe, "list", "--format", "csv"],
-            True,
-            4.5,
-            None,
-        ),
-        ("bundled (11 buses, 37 readings)", "gongfu list", [*exe, "list"], True, 4.5, None),
-        (
-            "bundled (11 buses, 37 readings)",
-            "gongfu progress 乡村畅行",
-            [*exe, "progress", "乡村畅行"],
-            True,
-            4.5,
-            None,
-        ),
+        # (data, label, command, cold cache, target time ratio, target memory ratio)
+        Plan(bundled, "gongfu export", [*exe, "export"], True, 3.0),
+        Plan(bundled, "gongfu list --format csv", [*exe, "list", "--format", "csv"], True, 4.5),
+        Plan(bundled, "gongfu list", [*exe, "list"], True, 4.5),
+        Plan(bundled, "gongfu progress 乡村畅行", [*exe, "progress", "乡村畅行"], True, 4.5),
     ]
     for size in ("10,000 readings", "100,000 readings"):
+        large = size.startswith("100,000")  # the targets are set for the large file
+        first, repeated, memory = (1.5, 0.5, 2.0) if large else (None, None, None)
         plans += [
-            (size, "gongfu export (first run)", [*exe, "export"], True, 1.5, 2.0),
-            (
+            Plan(size, "gongfu export (first run)", [*exe, "export"], True, first, memory),
+            Plan(
                 size,
                 "gongfu list --format csv (first run)",
-                [*exe, "list", "--format", "csv"],
+                [*exe, "list", "-f", "csv"],
                 True,
-                1.5,
-                2.0,
+                first,
+                memory,
             ),
-            (size, "gongfu export (repeated)", [*exe, "export"], False, 0.5, None),
-            (
+            Plan(size, "gongfu export (repeated)", [*exe, "export"], False, repeated),
+            Plan(
                 size,
                 "gongfu list --format csv (repeated)",
-                [*exe, "list", "--format", "csv"],
+                [*exe, "list", "-f", "csv"],
                 False,
-                0.5,
-                None,
+                repeated,
             ),
-            (size, "gongfu list (repeated)", [*exe, "list"], False, None, None),
-            (
-                size,
-                "gongfu progress bus-1 (repeated)",
-                [*exe, "progress", "bus-1"],
-                False,
-                None,
-                None,
-            ),
+            Plan(size, "gongfu list (repeated)", [*exe, "list"], False),
+            Plan(size, "gongfu progress bus-1 (repeated)", [*exe, "progress", "bus-1"], False),
         ]
 
     rows = []
     medians: dict[tuple[str, str], float] = {}
-    for size, label, command, cold, target, memory_target in plans:
+    for size, label, command, cold, target, memory_target in (
+        (p.data, p.label, p.command, p.cold_cache, p.target, p.memory_target) for p in plans
+    ):
         data = sizes[size]
         runs = large_runs if "100,000" in size else small_runs
         if not cold:
