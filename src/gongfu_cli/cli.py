@@ -97,6 +97,25 @@ FormatOption = Annotated[
 ]
 
 
+def _check_save(value: Path | None) -> Path | None:
+    from gongfu_cli.pictures import SUFFIXES
+
+    if value is not None and value.suffix.lower() not in SUFFIXES:
+        raise typer.BadParameter(f"{str(value)!r}: the name must end in {', '.join(SUFFIXES)}")
+    return value
+
+
+SaveOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--save",
+        callback=_check_save,
+        metavar="FILE",
+        help="Also write the table to FILE: .svg (a picture), .html (a page) or .txt.",
+    ),
+]
+
+
 def _complete_bus(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from gongfu_cli.resolve import candidates
 
@@ -166,15 +185,47 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _table_only(fmt: str, save: Path | None) -> None:
+    if save is not None and fmt != "table":
+        raise typer.BadParameter("--save writes the table: use it with --format table")
+
+
 def _emit(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
 
 
-def _console() -> Any:
+def _console(record: bool = False) -> Any:
+    """A rich console that follows the usual colour conventions.
+
+    NO_COLOR (any value) or CLICOLOR=0 turn colour off; CLICOLOR_FORCE (not 0) turns it on even
+    when standard output is not a terminal. NO_COLOR wins over CLICOLOR_FORCE.
+    """
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False)
+    env = os.environ
+    no_color = bool(env.get("NO_COLOR")) or env.get("CLICOLOR") == "0"
+    force = env.get("CLICOLOR_FORCE", "0") not in ("", "0") and not no_color
+    return Console(
+        highlight=False,
+        emoji=False,
+        record=record,
+        no_color=True if no_color else None,
+        force_terminal=True if force else None,
+    )
+
+
+def _show(draw: Callable[[int], Any], save: Path | None, title: str) -> None:
+    """Print what `draw` makes for the console's width; with --save, also write it to a file
+    as a picture, a page or text."""
+    console = _console(record=save is not None)
+    console.print(draw(console.width))
+    if save is not None:
+        from gongfu_cli.files import atomic_write
+        from gongfu_cli.pictures import saved
+
+        atomic_write(save, saved(console, save, title).encode("utf-8"))
+        typer.echo(f"saved {save}", err=True)
 
 
 def _print_rows(rows: list[Row], columns: Sequence[str], fmt: str) -> None:
@@ -207,6 +258,7 @@ def list_buses(
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
+    save: SaveOption = None,
 ) -> None:
     """One row per bus: lead, field, attainment, schedule and status.
 
@@ -227,13 +279,14 @@ def list_buses(
     ]
     rows = bus_rows(results)
     fmt = fmt or "table"
+    _table_only(fmt, save)
     if fmt != "table":
         _emit(render_rows(rows, BUS_COLUMNS, fmt))
         return
     from gongfu_cli.render import bus_table, list_caption
 
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
-    _console().print(bus_table(rows, title=title, caption=list_caption(rows)))
+    _show(lambda _: bus_table(rows, title=title, caption=list_caption(rows)), save, title)
 
 
 @app.command()
@@ -244,6 +297,7 @@ def progress(
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
+    save: SaveOption = None,
 ) -> None:
     """One bus: its facts, then each indicator with attainment, schedule and status.
 
@@ -258,15 +312,19 @@ def progress(
     result = assess_bus(resolve(dataset.buses, bus), day)
     rows = indicator_rows([result])
     fmt = fmt or "table"
+    _table_only(fmt, save)
     if fmt != "table":
         _emit(render_rows(rows, INDICATOR_COLUMNS, fmt))
         return
     from gongfu_cli.render import progress_view
 
-    console = _console()
     header = bus_rows([result])[0]
-    console.print(
-        progress_view(header, result.bus.summary, result.bus.source, rows, day, console.width)
+    _show(
+        lambda width: progress_view(
+            header, result.bus.summary, result.bus.source, rows, day, width
+        ),
+        save,
+        f"{result.bus.name} · 截至 {day.isoformat()}",
     )
 
 
@@ -503,6 +561,7 @@ def history(
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
+    save: SaveOption = None,
 ) -> None:
     """Every reading of an indicator, with changes, a sparkline and the trend's forecast.
 
@@ -522,6 +581,7 @@ def history(
         chosen = tuple(r for r in chosen if r.indicator.id == wanted.id)
     rows = history_rows(found, [r.indicator for r in chosen], day)
     fmt = fmt or "table"
+    _table_only(fmt, save)
     if fmt != "table":
         _emit(render_rows(rows, HISTORY_COLUMNS, fmt))
         return
@@ -531,7 +591,7 @@ def history(
         (indicator_row(result, r), [row for row in rows if row["indicator_id"] == r.indicator.id])
         for r in chosen
     ]
-    _console().print(history_view(found.name, sections))
+    _show(lambda _: history_view(found.name, sections), save, f"{found.name} · 历史")
 
 
 @app.command()
@@ -553,6 +613,7 @@ def rank(
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
+    save: SaveOption = None,
 ) -> None:
     """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
 
@@ -570,13 +631,14 @@ def rank(
     ]
     rows = rank_rows(results, by.value)
     fmt = fmt or "table"
+    _table_only(fmt, save)
     if fmt != "table":
         _emit(render_rows(rows, RANK_COLUMNS, fmt))
         return
     from gongfu_cli.render import rank_table
 
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
-    _console().print(rank_table(rows, by.value, title=title))
+    _show(lambda _: rank_table(rows, by.value, title=title), save, title)
 
 
 @app.command()
@@ -632,6 +694,63 @@ def check(
     failed = dataset is None or (strict and problems)
     if failed:
         raise typer.Exit(1)
+
+
+def _check_report_output(value: Path | None) -> Path | None:
+    if value is not None and value.suffix.lower() not in (".md", ".html"):
+        raise typer.BadParameter(f"{str(value)!r}: the name must end in .md or .html")
+    return value
+
+
+@app.command()
+@reports_errors
+def report(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            callback=_check_report_output,
+            metavar="FILE.md|FILE.html",
+            help="Write the report here; .md gives Markdown, .html one self-contained page. "
+            "Default: Markdown to standard output.",
+        ),
+    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """The whole programme as of a date: headline figures, the race, every bus, stale data.
+
+    Example: gongfu report --output report.html
+    """
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.report import build_report, html_report, markdown_report
+
+    dataset = _load(data, not no_cache)
+    day = _as_of(as_of)
+    built = build_report(dataset, assess(dataset, day), day)
+    if output is None:
+        _emit(markdown_report(built))
+        return
+    from gongfu_cli.files import atomic_write
+
+    text = html_report(built) if output.suffix.lower() == ".html" else markdown_report(built)
+    atomic_write(output, text.encode("utf-8"))
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the data format, for editors that validate TOML.
+
+    Example: gongfu schema > gongfu.schema.json
+    """
+    import json
+
+    from gongfu_cli.schema import SCHEMA
+
+    _emit(json.dumps(SCHEMA, ensure_ascii=False, indent=2) + "\n")
 
 
 def _version(value: bool) -> None:

@@ -26,6 +26,7 @@ from gongfu_cli.display import (
 from gongfu_cli.rows import Row
 
 BAR_WIDTH = 10
+NAME_MIN_WIDTH = 6  # indicator names wrap down to this many cells before numbers would be cut
 
 
 def text(value: str | None, style: str = "") -> Text:
@@ -98,7 +99,7 @@ def indicator_table(rows: Sequence[Row], width: int = 120, title: str | None = N
     bars = bar_width(width)
     show_baseline = any(r["baseline"] not in (0, None) and r["target"] is not None for r in rows)
     table = _table(title)
-    table.add_column("指标", overflow="fold", min_width=6)
+    table.add_column("指标", overflow="fold", min_width=NAME_MIN_WIDTH)
     if show_baseline:
         table.add_column("基线", justify="right", no_wrap=True)
     table.add_column("目标", justify="right", no_wrap=True)
@@ -207,9 +208,20 @@ def progress_view(
     as_of: date,
     width: int = 120,
 ) -> RenderableType:
-    if width >= 80:  # the table's own blank top line separates it from the header
-        return Group(bus_header(bus, summary, source, as_of), indicator_table(rows, width))
+    table = indicator_table(rows, width)
+    if width >= 80 and _fits(table, rows, width):  # its blank top line separates it from the header
+        return Group(bus_header(bus, summary, source, as_of), table)
     return Group(bus_header(bus, summary, source, as_of), Text(""), indicator_cards(rows))
+
+
+def _fits(table: Table, rows: Sequence[Row], width: int) -> bool:
+    """Whether the table fits with every number whole: only indicator names may wrap."""
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    natural = Console(width=10_000).measure(table).maximum
+    names = max([cell_len("指标")] + [cell_len(visible_line(r["indicator"])) for r in rows])
+    return natural - names + NAME_MIN_WIDTH <= width
 
 
 def rows_table(rows: Sequence[Row], columns: Sequence[str]) -> Table:

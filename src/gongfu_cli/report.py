@@ -49,9 +49,14 @@ def build_report(dataset: Dataset, results: list[BusResult], as_of: date) -> Rep
     sections, stale = [], []
     for result, row in zip(results, buses, strict=True):
         indicators = [indicator_row(result, r) for r in result.indicators]
-        sections.append(BusSection(row, result.bus.summary, indicators,
-                                   [r.latest.source if r.latest else None
-                                    for r in result.indicators]))
+        sections.append(
+            BusSection(
+                row,
+                result.bus.summary,
+                indicators,
+                [r.latest.source if r.latest else None for r in result.indicators],
+            )
+        )
         for r in result.indicators:
             if r.value_date is None or r.value_date <= as_of - RECENT:
                 stale.append((result.bus.name, r.indicator.name, r.value_date))
@@ -107,8 +112,11 @@ def _race_cells(row: Row) -> list[str]:
 def _headline(report: Report) -> list[str]:
     batches = " · ".join(f"第{b}批 {n} 趟" for b, n in report.batches)
     statuses = " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in report.statuses)
-    overall = (f"{percent(report.overall)}（{report.measured} 趟班车有完成率，各趟平均）"
-               if report.overall is not None else "—（还没有班车有完成率）")
+    overall = (
+        f"{percent(report.overall)}（{report.measured} 趟班车有完成率，各趟平均）"
+        if report.overall is not None
+        else "—（还没有班车有完成率）"
+    )
     return [f"班车：{batches}", f"状态：{statuses}", f"总体完成率：{overall}"]
 
 
@@ -133,8 +141,13 @@ def markdown_report(report: Report) -> str:
     out += [f"- {line}" for line in _headline(report)]
     out += ["", "## 赛马", ""]
     race = [_race_cells(r) for r in report.race]
-    out += [table(RACE_HEADERS, [[c if i not in (1, 2) else md(c) for i, c in enumerate(row)]
-                                 for row in race]), ""]
+    out += [
+        table(
+            RACE_HEADERS,
+            [[c if i not in (1, 2) else md(c) for i, c in enumerate(row)] for row in race],
+        ),
+        "",
+    ]
     for section in report.sections:
         bus = section.bus
         out += [f"## {md(bus['bus'])}（{md(bus['bus_id'])}）", ""]
@@ -149,13 +162,20 @@ def markdown_report(report: Report) -> str:
         out += [" · ".join(facts), ""]
         if section.summary:
             out += [md(section.summary), ""]
-        rows = [[md(r["indicator"]), *_indicator_cells(r), md(source)]
-                for r, source in zip(section.indicators, section.sources, strict=True)]
+        rows = [
+            [md(r["indicator"]), *_indicator_cells(r), md(source)]
+            for r, source in zip(section.indicators, section.sources, strict=True)
+        ]
         out += [table(INDICATOR_HEADERS, rows), ""]
     out += ["## 近一年无读数的指标", ""]
     if report.stale:
-        out += [table(["班车", "指标", "最近读数"],
-                      [[md(b), md(i), day(d) or "无"] for b, i, d in report.stale]), ""]
+        out += [
+            table(
+                ["班车", "指标", "最近读数"],
+                [[md(b), md(i), day(d) or "无"] for b, i, d in report.stale],
+            ),
+            "",
+        ]
     else:
         out += ["（无）", ""]
     return "\n".join(out)
@@ -172,7 +192,8 @@ h1 { margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #c
 table { border-collapse: collapse; width: 100%; margin: 0.6em 0 1.2em; font-size: 0.92em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left;
          vertical-align: top; }
-th { background: #f3f3f3; } td.num { text-align: right; white-space: nowrap; }
+th { background: #f3f3f3; } td { white-space: nowrap; }
+td:first-child, td:last-child { white-space: normal; } td.num { text-align: right; }
 .bar { display: inline-block; width: 6em; height: 0.7em; background: #e6e6e6;
        vertical-align: middle; margin-right: 0.4em; }
 .bar > span { display: block; height: 100%; }
@@ -194,16 +215,23 @@ def _html_bar(ratio: float | None, status: str) -> str:
     if ratio is None:
         return ""
     width = round(min(1.0, max(0.0, ratio)) * 100)
-    return (f'<span class="bar"><span class="{status}" style="width:{width}%"></span></span>'
-            f"{percent(ratio)}")
+    return (
+        f'<span class="bar"><span class="{status}" style="width:{width}%"></span></span>'
+        f"{percent(ratio)}"
+    )
 
 
 def _html_table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
     head = "".join(f"<th>{x}</th>" for x in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
-                         for i, c in enumerate(row)) + "</tr>"
-        for row in rows)
+        "<tr>"
+        + "".join(
+            f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -213,18 +241,29 @@ def _status_html(status: str) -> str:
 
 def html_report(report: Report) -> str:
     parts = [
-        "<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>{h(report.title)}</title>", f"<style>{_CSS}</style></head><body>",
-        f"<h1>{h(report.title)}</h1>", f'<p class="meta">截至 {report.as_of.isoformat()}</p>',
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{h(report.title)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{h(report.title)}</h1>",
+        f'<p class="meta">截至 {report.as_of.isoformat()}</p>',
         "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in _headline(report)) + "</ul>",
         "<h2>赛马</h2>",
     ]
     race = []
     for r in report.race:
         gap = r["gap"]
-        race.append(["" if r["rank"] is None else str(r["rank"]), h(r["bus"]), h(r["lead"]),
-                     _html_bar(r["attainment"], r["status"]), percent(r["schedule"]),
-                     "" if gap is None else f"{gap * 100:+.1f}", _status_html(r["status"])])
+        race.append(
+            [
+                "" if r["rank"] is None else str(r["rank"]),
+                h(r["bus"]),
+                h(r["lead"]),
+                _html_bar(r["attainment"], r["status"]),
+                percent(r["schedule"]),
+                "" if gap is None else f"{gap * 100:+.1f}",
+                _status_html(r["status"]),
+            ]
+        )
     parts.append(_html_table(RACE_HEADERS, race, {0, 4, 5}))
     for section in report.sections:
         bus = section.bus
@@ -243,16 +282,28 @@ def html_report(report: Report) -> str:
         rows = []
         for r, source in zip(section.indicators, section.sources, strict=True):
             unit = r["unit"]
-            rows.append([h(r["indicator"]), h(number(r["target"], unit)),
-                         h(number(r["value"], unit)), day(r["value_date"]),
-                         _html_bar(r["attainment"], r["status"]), percent(r["schedule"]),
-                         _status_html(r["status"]), h(source)])
+            rows.append(
+                [
+                    h(r["indicator"]),
+                    h(number(r["target"], unit)),
+                    h(number(r["value"], unit)),
+                    day(r["value_date"]),
+                    _html_bar(r["attainment"], r["status"]),
+                    percent(r["schedule"]),
+                    _status_html(r["status"]),
+                    h(source),
+                ]
+            )
         parts.append(_html_table(INDICATOR_HEADERS, rows, {1, 2, 5}))
     parts.append("<h2>近一年无读数的指标</h2>")
     if report.stale:
-        parts.append(_html_table(["班车", "指标", "最近读数"],
-                                 [[h(b), h(i), day(d) or "无"] for b, i, d in report.stale],
-                                 set()))
+        parts.append(
+            _html_table(
+                ["班车", "指标", "最近读数"],
+                [[h(b), h(i), day(d) or "无"] for b, i, d in report.stale],
+                set(),
+            )
+        )
     else:
         parts.append("<p>（无）</p>")
     parts.append("</body></html>")
