@@ -5,7 +5,6 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -13,9 +12,25 @@ import typer
 
 from gongfu_cli import __version__
 from gongfu_cli.errors import GongfuError, Problem
-from gongfu_cli.formats import MACHINE_FORMATS, render_rows
-from gongfu_cli.metrics import Status
-from gongfu_cli.model import Dataset
+from gongfu_cli.formats import render_rows
+from gongfu_cli.options import (
+    AsOfOption,
+    BusArgument,
+    CheckFormat,
+    DataOption,
+    FormatOption,
+    IndicatorArgument,
+    Level,
+    NoCacheOption,
+    RankBy,
+    SaveOption,
+    StatusChoice,
+    check_report_output,
+    complete_indicator,
+    load_data,
+    parse_date,
+    parse_value,
+)
 from gongfu_cli.rows import Row
 
 app = typer.Typer(
@@ -32,138 +47,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 # ---------------------------------------------------------------------------------------------
-# Shared options, declared once
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
-
-
-def _check_format(value: str | None) -> str | None:
-    if value is None or value in ("table", *MACHINE_FORMATS):
-        return value
-    from gongfu_cli.formats import tabulate_formats
-
-    names = tabulate_formats()
-    if value not in names:
-        raise typer.BadParameter(
-            f"{value!r} is not a format; use table, {', '.join(MACHINE_FORMATS)} or a tabulate "
-            f"format ({', '.join(sorted(names))})"
-        )
-    return value
-
-
-DataOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data",
-        "-d",
-        envvar="GONGFU_DATA",
-        show_envvar=True,
-        help="Data file, or directory of *.toml files. Default: the bundled Huzhou dataset.",
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        callback=_parse_date,
-        help="Compute as of this date, ignoring later readings. Default: today.",
-    ),
-]
-NoCacheOption = Annotated[
-    bool,
-    typer.Option(
-        "--no-cache",
-        help="Read the data files even if a cached copy is fresh (or set GONGFU_NO_CACHE=1).",
-    ),
-]
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        callback=_check_format,
-        metavar="FORMAT",
-        help="table, csv, tsv, json, jsonl, or a tabulate format (plain, simple, github, grid, "
-        "pipe, …).",
-    ),
-]
-
-
-def _check_save(value: Path | None) -> Path | None:
-    from gongfu_cli.pictures import SUFFIXES
-
-    if value is not None and value.suffix.lower() not in SUFFIXES:
-        raise typer.BadParameter(f"{str(value)!r}: the name must end in {', '.join(SUFFIXES)}")
-    return value
-
-
-SaveOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--save",
-        callback=_check_save,
-        metavar="FILE",
-        help="Also write the table to FILE: .svg (a picture), .html (a page) or .txt.",
-    ),
-]
-
-
-def _complete_bus(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from gongfu_cli.resolve import candidates
-
-    try:
-        dataset = _load(ctx.params.get("data") or _env_path())
-    except GongfuError:
-        return []
-    return candidates(dataset.buses, incomplete)
-
-
-BusArgument = Annotated[
-    str,
-    typer.Argument(
-        metavar="BUS",
-        autocompletion=_complete_bus,
-        help="A bus id, a name, or a unique part of either, e.g. 乡村畅行 or changxing.",
-    ),
-]
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class Level(StrEnum):
-    buses = "buses"
-    indicators = "indicators"
-    readings = "readings"
-
-
-StatusChoice = Enum("StatusChoice", {s.value: s.value for s in Status}, type=str)  # type: ignore[misc]
-
-
-# ---------------------------------------------------------------------------------------------
 # Helpers shared by commands
-
-
-def _env_path() -> Path | None:
-    value = os.environ.get("GONGFU_DATA")
-    return Path(value) if value else None
-
-
-def _load(path: Path | None, use_cache: bool = True) -> Dataset:
-    from gongfu_cli.cache import load
-    from gongfu_cli.paths import bundled_data
-
-    return load(path if path is not None else bundled_data(), use_cache)
 
 
 def _as_of(value: Any) -> date:
@@ -267,7 +151,7 @@ def list_buses(
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import BUS_COLUMNS, bus_rows
 
-    dataset = _load(data, not no_cache)
+    dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     wanted = {s.value for s in status or ()}
     results = [
@@ -307,7 +191,7 @@ def progress(
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import INDICATOR_COLUMNS, bus_rows, indicator_rows
 
-    dataset = _load(data, not no_cache)
+    dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     result = assess_bus(resolve(dataset.buses, bus), day)
     rows = indicator_rows([result])
@@ -376,7 +260,7 @@ def export(
         reading_rows,
     )
 
-    dataset = _load(data, not no_cache)
+    dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     if level is Level.readings:
         rows, columns = reading_rows(dataset, day), READING_COLUMNS
@@ -398,44 +282,6 @@ def export(
 
     atomic_write(output, text.encode("utf-8"))
     typer.echo(f"wrote {len(rows)} {level.value} rows to {output}", err=True)
-
-
-class RankBy(StrEnum):
-    attainment = "attainment"
-    gap = "gap"
-
-
-def _parse_value(value: str) -> float | int:
-    import math
-
-    try:
-        number = int(value) if value.lstrip("+-").isdigit() else float(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a number") from None
-    if isinstance(number, float) and not math.isfinite(number):
-        raise typer.BadParameter(f"{value!r} is not a finite number")
-    return number
-
-
-def _complete_indicator(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    from gongfu_cli.resolve import candidates, resolve
-
-    try:
-        dataset = _load(ctx.params.get("data") or _env_path())
-        bus = resolve(dataset.buses, ctx.params.get("bus") or "")
-    except GongfuError:
-        return []
-    return candidates(bus.indicators, incomplete)
-
-
-IndicatorArgument = Annotated[
-    str,
-    typer.Argument(
-        metavar="INDICATOR",
-        autocompletion=_complete_indicator,
-        help="An indicator id, a name, or a unique part of either, within the bus.",
-    ),
-]
 
 
 @app.command()
@@ -480,7 +326,7 @@ def record(
     value: Annotated[
         float,
         typer.Argument(
-            parser=_parse_value,
+            parser=parse_value,
             metavar="VALUE",
             help="The indicator's level on that date (not an increment).",
         ),
@@ -490,7 +336,7 @@ def record(
         typer.Option(
             "--date",
             metavar="YYYY-MM-DD",
-            callback=_parse_date,
+            callback=parse_date,
             help="The date of the reading. Default: today.",
         ),
     ] = None,
@@ -513,6 +359,7 @@ def record(
     from gongfu_cli.metrics import assess_indicator
     from gongfu_cli.paths import bundled_data
     from gongfu_cli.record import record as append_reading
+    from gongfu_cli.record import recorded_message
 
     today = date.today()
     day = when if isinstance(when, date) else today
@@ -527,22 +374,7 @@ def record(
         dry_run=dry_run,
         today=today,
     )
-    result = assess_indicator(done.indicator, _as_of(as_of))
-    from gongfu_cli.display import day as iso
-    from gongfu_cli.display import number, percent, status_label, visible_line
-
-    verb = "would record" if dry_run else "recorded"
-    unit = done.indicator.unit
-    typer.echo(
-        f"{verb}: {visible_line(done.bus.name)} · {visible_line(done.indicator.name)} = "
-        f"{number(done.reading.value, unit)} on {done.reading.date}"
-        + ("" if dry_run else f" in {done.file}")
-    )
-    typer.echo(
-        f"now: value {number(result.value, unit) or '—'} ({iso(result.value_date) or 'no data'})"
-        f" · attainment {percent(result.attainment) or '—'}"
-        f" · status {result.status.value} ({status_label(result.status.value)})"
-    )
+    typer.echo(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
 
 
 @app.command()
@@ -553,7 +385,7 @@ def history(
         str | None,
         typer.Argument(
             metavar="[INDICATOR]",
-            autocompletion=_complete_indicator,
+            autocompletion=complete_indicator,
             help="One indicator (id, name or a unique part). Default: all of them.",
         ),
     ] = None,
@@ -571,7 +403,7 @@ def history(
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import HISTORY_COLUMNS, history_rows, indicator_row
 
-    dataset = _load(data, not no_cache)
+    dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     found = resolve(dataset.buses, bus)
     result = assess_bus(found, day)
@@ -622,7 +454,7 @@ def rank(
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import RANK_COLUMNS, rank_rows
 
-    dataset = _load(data, not no_cache)
+    dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     results = [
         r
@@ -696,12 +528,6 @@ def check(
         raise typer.Exit(1)
 
 
-def _check_report_output(value: Path | None) -> Path | None:
-    if value is not None and value.suffix.lower() not in (".md", ".html"):
-        raise typer.BadParameter(f"{str(value)!r}: the name must end in .md or .html")
-    return value
-
-
 @app.command()
 @reports_errors
 def report(
@@ -710,7 +536,7 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            callback=_check_report_output,
+            callback=check_report_output,
             metavar="FILE.md|FILE.html",
             help="Write the report here; .md gives Markdown, .html one self-contained page. "
             "Default: Markdown to standard output.",
@@ -727,7 +553,7 @@ def report(
     from gongfu_cli.metrics import assess
     from gongfu_cli.report import build_report, html_report, markdown_report
 
-    dataset = _load(data, not no_cache)
+    dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     built = build_report(dataset, assess(dataset, day), day)
     if output is None:

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from gongfu_cli.display import day, number, percent, status_label, visible_line
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.files import atomic_write
 from gongfu_cli.load import build_dataset, decode, parse, quote, read_documents
 from gongfu_cli.locate import index_lines
+from gongfu_cli.metrics import IndicatorResult
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.paths import is_bundled
 from gongfu_cli.resolve import resolve
@@ -62,6 +64,20 @@ def appended(original: bytes, table: str) -> bytes:
         original += newline
     separator = newline if original.strip() else b""
     return original + separator + body
+
+
+def recorded_message(done: Recorded, now: IndicatorResult) -> str:
+    """What `record` tells the user: the reading, then where the indicator stands."""
+    unit = done.indicator.unit
+    verb = "recorded" if done.written else "would record"
+    where = f" in {done.file}" if done.written else ""
+    return (
+        f"{verb}: {visible_line(done.bus.name)} · {visible_line(done.indicator.name)} = "
+        f"{number(done.reading.value, unit)} on {done.reading.date}{where}\n"
+        f"now: value {number(now.value, unit) or '—'} ({day(now.value_date) or 'no data'})"
+        f" · attainment {percent(now.attainment) or '—'}"
+        f" · status {now.status.value} ({status_label(now.status.value)})"
+    )
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -92,6 +93,21 @@ def _indicator_cells(row: Row) -> list[str]:
     ]
 
 
+def _facts(
+    bus: Row, escape: Callable[[str | None], str], status: Callable[[str], str]
+) -> list[str]:
+    """The line of facts under a bus's heading; `escape` makes user text safe for the format."""
+    facts = [f"第{bus['batch']}批", escape(bus["field"])]
+    if bus["lead"]:
+        facts.append(f"牵头：{escape(bus['lead'])}")
+    facts.append(f"发车 {day(bus['launched'])}")
+    if bus["due"]:
+        facts.append(f"截止 {day(bus['due'])}")
+    facts.append(f"完成率 {percent(bus['attainment']) or '—'}")
+    facts.append(f"状态 {status(bus['status'])}")
+    return facts
+
+
 INDICATOR_HEADERS = ["指标", "目标", "最新值", "日期", "完成率", "序时进度", "状态", "来源"]
 RACE_HEADERS = ["名次", "班车", "牵头单位", "完成率", "序时进度", "超前序时", "状态"]
 
@@ -151,15 +167,7 @@ def markdown_report(report: Report) -> str:
     for section in report.sections:
         bus = section.bus
         out += [f"## {md(bus['bus'])}（{md(bus['bus_id'])}）", ""]
-        facts = [f"第{bus['batch']}批", md(bus["field"])]
-        if bus["lead"]:
-            facts.append(f"牵头：{md(bus['lead'])}")
-        facts.append(f"发车 {day(bus['launched'])}")
-        if bus["due"]:
-            facts.append(f"截止 {day(bus['due'])}")
-        facts.append(f"完成率 {percent(bus['attainment']) or '—'}")
-        facts.append(f"状态 {status_label(bus['status'])}")
-        out += [" · ".join(facts), ""]
+        out += [" · ".join(_facts(bus, md, status_label)), ""]
         if section.summary:
             out += [md(section.summary), ""]
         rows = [
@@ -268,15 +276,7 @@ def html_report(report: Report) -> str:
     for section in report.sections:
         bus = section.bus
         parts.append(f"<h2>{h(bus['bus'])}（{h(bus['bus_id'])}）</h2>")
-        facts = [f"第{bus['batch']}批", h(bus["field"])]
-        if bus["lead"]:
-            facts.append(f"牵头：{h(bus['lead'])}")
-        facts.append(f"发车 {day(bus['launched'])}")
-        if bus["due"]:
-            facts.append(f"截止 {day(bus['due'])}")
-        facts.append(f"完成率 {percent(bus['attainment']) or '—'}")
-        facts.append(f"状态 {_status_html(bus['status'])}")
-        parts.append(f'<p class="facts">{" · ".join(facts)}</p>')
+        parts.append(f'<p class="facts">{" · ".join(_facts(bus, h, _status_html))}</p>')
         if section.summary:
             parts.append(f'<p class="summary">{h(section.summary)}</p>')
         rows = []
