@@ -213,3 +213,29 @@ def test_installed_entry_point_and_module_run(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines()[0] == ",".join(BUS_COLUMNS)
         assert len(done.stdout.splitlines()) == 12
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    lines = [(DATA / "sample.toml").read_text(encoding="utf-8")]
+    lines += [
+        f'\n[[readings]]\nbus = "delta"\nindicator = "households"\ndate = {1900 + n}-01-01\n'
+        f"value = {n}\n"
+        for n in range(100)
+    ]
+    big = tmp_path / "big.toml"
+    big.write_text("".join(lines), encoding="utf-8")
+    exe = shutil.which("gongfu")
+    assert exe
+    for _ in range(3):  # a reader that stops early, like `| head -1`
+        reader = subprocess.Popen(
+            ["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL
+        )
+        writer = subprocess.run(
+            [exe, "export", "--level", "readings", "-d", str(big), "--format", "jsonl"],
+            stdout=reader.stdin,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+        reader.stdin.close()  # type: ignore[union-attr]
+        reader.wait()
+        assert b"Traceback" not in writer.stderr and b"Exception" not in writer.stderr

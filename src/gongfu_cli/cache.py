@@ -18,7 +18,7 @@ from gongfu_cli.load import data_files, load_dataset
 from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
 
 MIN_SIZE = 512 * 1024  # smaller data parses faster than a cache entry is checked and written
-MAGIC = b"gongfu-cache-2\n"
+MAGIC = b"gongfu-cache-3\n"
 
 
 def cache_dir() -> Path:
@@ -81,7 +81,7 @@ def encode(dataset: Dataset) -> tuple:
 def _encode_bus(b: Bus) -> tuple:
     indicators = tuple(map(_encode_indicator, b.indicators))
     return (b.id, b.name, b.batch, _day(b.launched), _day(b.due), b.leads, b.field, b.summary,
-            b.source, indicators, b.file, b.index)  # fmt: skip
+            b.source, indicators, b.file, b.position)  # fmt: skip
 
 
 def _encode_indicator(i: Indicator) -> tuple:
@@ -96,9 +96,9 @@ def decode(data: tuple) -> Dataset:
 
 
 def _decode_bus(b: tuple) -> Bus:
-    bid, name, batch, launched, due, leads, field, summary, source, indicators, file, index = b
+    bid, name, batch, launched, due, leads, field, summary, source, indicators, file, place = b
     return Bus(bid, name, batch, _date(launched), _date(due), leads, field, summary, source,
-               tuple(map(_decode_indicator, indicators)), file, index)  # fmt: skip
+               tuple(map(_decode_indicator, indicators)), file, place)  # fmt: skip
 
 
 def _decode_indicator(i: tuple) -> Indicator:

@@ -25,7 +25,7 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
             what = f"bus {quote(bus.id)}, indicator {quote(ind.id)}"
             previous = None
             for reading in ind.readings:
-                at = Place("reading", (reading.index,), "date")
+                at = Place("reading", (reading.position,), "date")
                 if reading.date < ind.start:
                     found.append(
                         Problem(
@@ -56,7 +56,7 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                                 f"{what}: value {reading.value} on {reading.date} moved away from "
                                 f"the target {ind.target} (it was {previous.value} on "
                                 f"{previous.date})",
-                                Place("reading", (reading.index,), "value"),
+                                Place("reading", (reading.position,), "value"),
                                 "warning",
                             )
                         )
@@ -70,7 +70,7 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                         Problem(
                             bus.file,
                             f"{what}: no reading in the 365 days up to {as_of} ({latest})",
-                            Place("indicator", (bus.index, j)),
+                            Place("indicator", (bus.position, j)),
                             "warning",
                         )
                     )

@@ -600,7 +600,7 @@ def _main(
 def main() -> None:
     """The console entry point."""
     try:
-        app()
+        app(prog_name="gongfu")
     except BrokenPipeError:
         # The reader (e.g. `head`) went away: stop quietly, as other shell tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -460,7 +460,7 @@ def _build_bus(
         "summary": summary,
         "source": source,
         "file": check.file,
-        "index": i,
+        "position": i,
         "indicators": indicators,
     }
 
@@ -637,11 +637,11 @@ def _collect_readings(
 def _second_reading(
     bus: str, indicator: str, first: Reading, second: Reading, checkers: dict[str, _FileChecker]
 ) -> None:
-    first_line = checkers[first.file].index.line_of(Place("reading", (first.index,)))
+    first_line = checkers[first.file].index.line_of(Place("reading", (first.position,)))
     where = f"{first.file}:{first_line}" if first_line else first.file
     checkers[second.file].error(
-        f"reading #{second.index + 1} (bus {quote(bus)}, indicator {quote(indicator)}): a second "
-        f"reading for {second.date}; the first is reading #{first.index + 1} at {where}. Keep "
-        "one of them: delete the other [[readings]] table, or correct its date",
-        Place("reading", (second.index,), "date"),
+        f"reading #{second.position + 1} (bus {quote(bus)}, indicator {quote(indicator)}): a "
+        f"second reading for {second.date}; the first is reading #{first.position + 1} at "
+        f"{where}. Keep one of them: delete the other [[readings]] table, or correct its date",
+        Place("reading", (second.position,), "date"),
     )

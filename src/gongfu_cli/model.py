@@ -25,7 +25,7 @@ class Reading(NamedTuple):
     source: str | None = None
     note: str | None = None
     file: str = ""  # where it was read from, so later checks can point at it
-    index: int = -1  # its position among the [[readings]] of that file
+    position: int = -1  # its place among the [[readings]] of that file (0 is the first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class Bus:
     source: str | None
     indicators: tuple[Indicator, ...]
     file: str  # the data file that defines the bus; new readings go there
-    index: int = 0  # its position among the [[buses]] of that file
+    position: int = 0  # its place among the [[buses]] of that file (0 is the first)
 
     @property
     def lead(self) -> str | None:
