@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -218,7 +219,7 @@ def test_installed_entry_point_and_module_run(tmp_path: Path) -> None:
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     lines = [(DATA / "sample.toml").read_text(encoding="utf-8")]
     lines += [
-        f'\n[[readings]]\nbus = "delta"\nindicator = "households"\ndate = {1900 + n}-01-01\n'
+        f'\n[[readings]]\nbus = "delta"\nindicator = "households"\ndate = {date(1000, 1, 1) + timedelta(days=n)}\n'
         f"value = {n}\n"
         for n in range(100)
     ]
