@@ -217,12 +217,10 @@ def test_installed_entry_point_and_module_run(tmp_path: Path) -> None:
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    first = date(1000, 1, 1)
+    reading = '\n[[readings]]\nbus = "delta"\nindicator = "households"\ndate = {}\nvalue = {}\n'
     lines = [(DATA / "sample.toml").read_text(encoding="utf-8")]
-    lines += [
-        f'\n[[readings]]\nbus = "delta"\nindicator = "households"\ndate = {date(1000, 1, 1) + timedelta(days=n)}\n'
-        f"value = {n}\n"
-        for n in range(100)
-    ]
+    lines += [reading.format(first + timedelta(days=n), n) for n in range(2000)]
     big = tmp_path / "big.toml"
     big.write_text("".join(lines), encoding="utf-8")
     exe = shutil.which("gongfu")
