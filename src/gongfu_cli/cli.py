@@ -598,11 +598,5 @@ def _main(
 
 
 def main() -> None:
-    """The console entry point."""
-    try:
-        app(prog_name="gongfu")
-    except BrokenPipeError:
-        # The reader (e.g. `head`) went away: stop quietly, as other shell tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+    """The console entry point. (click already ends quietly when a reader closes the pipe.)"""
+    app(prog_name="gongfu")
