@@ -6,7 +6,6 @@ list them all and every other command can refuse a broken file with located mess
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import tomllib
@@ -14,11 +13,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongfu_cli.errors import GongfuError, Place, Problem
-from gongfu_cli.locate import LineIndex, index_lines
 from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
+
+if TYPE_CHECKING:  # the line index is only needed, and imported, when there are problems
+    from gongfu_cli.locate import LineIndex
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -45,8 +46,24 @@ TOP_KEYS = ("program", "buses", "readings")
 
 def quote(text: object, limit: int = 60) -> str:
     """Show user text inside a message: quoted, escapes visible, never too long."""
-    shown = json.dumps(text, ensure_ascii=False, default=str)
+    shown = _quoted(text) if isinstance(text, str) else str(text)
     return shown if len(shown) <= limit else shown[: limit - 2] + '…"'
+
+
+# JSON's string escapes for quotes, backslashes and control characters (C1 and DEL too, which
+# terminals act on); everything else, Chinese included, as is.
+_CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
+_ESCAPES = {i: f"\\u{i:04x}" for i in _CONTROLS} | {
+    ord('"'): '\\"',
+    ord("\\"): "\\\\",
+    ord("\n"): "\\n",
+    ord("\t"): "\\t",
+    ord("\r"): "\\r",
+}
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.translate(_ESCAPES) + '"'
 
 
 def _type_name(value: object) -> str:
@@ -74,11 +91,13 @@ class _FileChecker:
         self.file = file
         self.text = text
         self.problems: list[Problem] = []
-        self._index: LineIndex | None = None
+        self._index: LineIndex | None = None  # built on the first problem, never for clean files
 
     @property
     def index(self) -> LineIndex:
         if self._index is None:
+            from gongfu_cli.locate import index_lines
+
             self._index = index_lines(self.text)
         return self._index
 
