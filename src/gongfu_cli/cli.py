@@ -69,11 +69,6 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _table_only(fmt: str, save: Path | None) -> None:
-    if save is not None and fmt != "table":
-        raise typer.BadParameter("--save writes the table: use it with --format table")
-
-
 def _emit(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -99,9 +94,22 @@ def _console(record: bool = False) -> Any:
     )
 
 
-def _show(draw: Callable[[int], Any], save: Path | None, title: str) -> None:
-    """Print what `draw` makes for the console's width; with --save, also write it to a file
-    as a picture, a page or text."""
+def _output(
+    rows: list[Row],
+    columns: Sequence[str],
+    fmt: str | None,
+    save: Path | None,
+    draw: Callable[[int], Any],
+    title: str,
+) -> None:
+    """Machine and tabulate formats go to standard output as text; the table is drawn by `draw`
+    for the console's width, and with --save also written to a file."""
+    fmt = fmt or "table"
+    if fmt != "table":
+        if save is not None:
+            raise typer.BadParameter("--save writes the table: use it with --format table")
+        _emit(render_rows(rows, columns, fmt))
+        return
     console = _console(record=save is not None)
     console.print(draw(console.width))
     if save is not None:
@@ -110,6 +118,15 @@ def _show(draw: Callable[[int], Any], save: Path | None, title: str) -> None:
 
         atomic_write(save, saved(console, save, title).encode("utf-8"))
         typer.echo(f"saved {save}", err=True)
+
+
+def _select(results: list[Any], batch: int | None, field: str | None) -> list[Any]:
+    """The buses of one batch and one field, where those options are given."""
+    return [
+        r
+        for r in results
+        if (batch is None or r.bus.batch == batch) and (field is None or r.bus.field == field)
+    ]
 
 
 def _print_rows(rows: list[Row], columns: Sequence[str], fmt: str) -> None:
@@ -156,21 +173,18 @@ def list_buses(
     wanted = {s.value for s in status or ()}
     results = [
         r
-        for r in assess(dataset, day)
-        if (batch is None or r.bus.batch == batch)
-        and (field is None or r.bus.field == field)
-        and (not wanted or r.status.value in wanted)
+        for r in _select(assess(dataset, day), batch, field)
+        if not wanted or r.status.value in wanted
     ]
     rows = bus_rows(results)
-    fmt = fmt or "table"
-    _table_only(fmt, save)
-    if fmt != "table":
-        _emit(render_rows(rows, BUS_COLUMNS, fmt))
-        return
-    from gongfu_cli.render import bus_table, list_caption
-
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
-    _show(lambda _: bus_table(rows, title=title, caption=list_caption(rows)), save, title)
+
+    def draw(_: int) -> Any:
+        from gongfu_cli.render import bus_table, list_caption
+
+        return bus_table(rows, title=title, caption=list_caption(rows))
+
+    _output(rows, BUS_COLUMNS, fmt, save, draw, title)
 
 
 @app.command()
@@ -195,21 +209,14 @@ def progress(
     day = _as_of(as_of)
     result = assess_bus(resolve(dataset.buses, bus), day)
     rows = indicator_rows([result])
-    fmt = fmt or "table"
-    _table_only(fmt, save)
-    if fmt != "table":
-        _emit(render_rows(rows, INDICATOR_COLUMNS, fmt))
-        return
-    from gongfu_cli.render import progress_view
-
     header = bus_rows([result])[0]
-    _show(
-        lambda width: progress_view(
-            header, result.bus.summary, result.bus.source, rows, day, width
-        ),
-        save,
-        f"{result.bus.name} · 截至 {day.isoformat()}",
-    )
+
+    def draw(width: int) -> Any:
+        from gongfu_cli.render import progress_view
+
+        return progress_view(header, result.bus.summary, result.bus.source, rows, day, width)
+
+    _output(rows, INDICATOR_COLUMNS, fmt, save, draw, f"{result.bus.name} · 截至 {day.isoformat()}")
 
 
 @app.command()
@@ -412,18 +419,20 @@ def history(
         wanted = resolve(found.indicators, indicator, kind="indicator")
         chosen = tuple(r for r in chosen if r.indicator.id == wanted.id)
     rows = history_rows(found, [r.indicator for r in chosen], day)
-    fmt = fmt or "table"
-    _table_only(fmt, save)
-    if fmt != "table":
-        _emit(render_rows(rows, HISTORY_COLUMNS, fmt))
-        return
-    from gongfu_cli.render import history_view
 
-    sections = [
-        (indicator_row(result, r), [row for row in rows if row["indicator_id"] == r.indicator.id])
-        for r in chosen
-    ]
-    _show(lambda _: history_view(found.name, sections), save, f"{found.name} · 历史")
+    def draw(_: int) -> Any:
+        from gongfu_cli.render import history_view
+
+        sections = [
+            (
+                indicator_row(result, r),
+                [row for row in rows if row["indicator_id"] == r.indicator.id],
+            )
+            for r in chosen
+        ]
+        return history_view(found.name, sections)
+
+    _output(rows, HISTORY_COLUMNS, fmt, save, draw, f"{found.name} · 历史")
 
 
 @app.command()
@@ -456,21 +465,15 @@ def rank(
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    results = [
-        r
-        for r in assess(dataset, day)
-        if (batch is None or r.bus.batch == batch) and (field is None or r.bus.field == field)
-    ]
-    rows = rank_rows(results, by.value)
-    fmt = fmt or "table"
-    _table_only(fmt, save)
-    if fmt != "table":
-        _emit(render_rows(rows, RANK_COLUMNS, fmt))
-        return
-    from gongfu_cli.render import rank_table
-
+    rows = rank_rows(_select(assess(dataset, day), batch, field), by.value)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
-    _show(lambda _: rank_table(rows, by.value, title=title), save, title)
+
+    def draw(_: int) -> Any:
+        from gongfu_cli.render import rank_table
+
+        return rank_table(rows, by.value, title=title)
+
+    _output(rows, RANK_COLUMNS, fmt, save, draw, title)
 
 
 @app.command()
