@@ -129,15 +129,6 @@ def _select(results: list[Any], batch: int | None, field: str | None) -> list[An
     ]
 
 
-def _print_rows(rows: list[Row], columns: Sequence[str], fmt: str) -> None:
-    if fmt == "table":
-        from gongfu_cli.render import rows_table
-
-        _console().print(rows_table(rows, columns))
-    else:
-        _emit(render_rows(rows, columns, fmt))
-
-
 # ---------------------------------------------------------------------------------------------
 # Commands
 
@@ -277,7 +268,13 @@ def export(
         rows, columns = indicator_rows(assess(dataset, day)), INDICATOR_COLUMNS
     fmt = fmt or "csv"
     if fmt == "table":
-        _print_rows(rows, columns, fmt)
+
+        def draw(_: int) -> Any:
+            from gongfu_cli.render import rows_table
+
+            return rows_table(rows, columns)
+
+        _output(rows, columns, fmt, None, draw, "")
         return
     text = render_rows(rows, columns, fmt, excel=excel)
     if bom or excel:
