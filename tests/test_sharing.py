@@ -280,3 +280,18 @@ def test_docs_samples_are_what_the_documented_commands_make(tmp_path: Path) -> N
     ok("report", "--as-of", "2026-11-29", "-o", str(tmp_path / "sample-report.md"))
     for name in ("list.svg", "sample-report.html", "sample-report.md"):
         assert (tmp_path / name).read_bytes() == (REPO / "docs" / name).read_bytes(), name
+
+
+def test_pre_commit_hook_runs_gongfu_check() -> None:
+    text = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    fields = dict(re.findall(r"^\s*-?\s*(\w+): (.+)$", text, re.M))
+    assert fields["id"] == "gongfu-check"
+    assert fields["language"] == "python" and fields["pass_filenames"] == "false"
+    done = subprocess.run(
+        [*fields["entry"].split(), "--data", str(SAMPLE), "--strict", "--as-of", "2023-01-01"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("no problems\n")
