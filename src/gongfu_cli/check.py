@@ -9,9 +9,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from gongfu_cli.errors import Place, Problem
-from gongfu_cli.load import quote
 from gongfu_cli.locate import index_lines
 from gongfu_cli.model import Dataset
+from gongfu_cli.validate import quote
 
 STALE_AFTER = timedelta(days=365)
 

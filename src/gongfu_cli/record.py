@@ -21,12 +21,13 @@ from pathlib import Path
 from gongfu_cli.display import day, number, percent, status_label, visible_line
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.files import atomic_write
-from gongfu_cli.load import build_dataset, decode, parse, quote, read_documents
+from gongfu_cli.load import build_dataset, decode, parse, read_documents
 from gongfu_cli.locate import index_lines
 from gongfu_cli.metrics import IndicatorResult
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.paths import is_bundled
 from gongfu_cli.resolve import resolve
+from gongfu_cli.validate import quote
 
 
 @dataclass(frozen=True, slots=True)

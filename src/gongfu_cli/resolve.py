@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.load import quote
+from gongfu_cli.validate import quote
 
 
 class Named(Protocol):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongfu_cli.load import SLUG
+from gongfu_cli.validate import SLUG
 
 _TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}
 _DATE: dict[str, Any] = {

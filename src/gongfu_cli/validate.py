@@ -1,0 +1,216 @@
+"""The checks behind loading: each value's kind, each table's keys, and how a problem is put.
+
+`FileChecker` collects the problems of one file with their places; `load` walks the tables.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from gongfu_cli.errors import Place, Problem
+
+if TYPE_CHECKING:  # the line index is only needed, and imported, when there are problems
+    from gongfu_cli.locate import LineIndex
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # ids: lower-case ASCII words joined by hyphens
+
+
+def quote(text: object, limit: int = 60) -> str:
+    """Show user text inside a message: quoted, escapes visible, never too long."""
+    shown = _quoted(text) if isinstance(text, str) else str(text)
+    return shown if len(shown) <= limit else shown[: limit - 2] + '…"'
+
+
+# JSON's string escapes for quotes, backslashes and control characters (C1 and DEL too, which
+# terminals act on); everything else, Chinese included, as is.
+_CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
+_ESCAPES = {i: f"\\u{i:04x}" for i in _CONTROLS} | {
+    ord('"'): '\\"',
+    ord("\\"): "\\\\",
+    ord("\n"): "\\n",
+    ord("\t"): "\\t",
+    ord("\r"): "\\r",
+}
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, datetime):
+        return "a date-time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+class FileChecker:
+    """Collects the problems of one file, each with its place."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self.problems: list[Problem] = []
+        self._index: LineIndex | None = None  # built on the first problem, never for clean files
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            from gongfu_cli.locate import index_lines
+
+            self._index = index_lines(self.text)
+        return self._index
+
+    def error(self, message: str, place: Place) -> None:
+        self.problems.append(Problem(self.file, message, place))
+
+    def located(self) -> list[Problem]:
+        """The problems with their line numbers filled in."""
+        if not self.problems:
+            return []
+        index = self.index
+        out = []
+        for p in self.problems:
+            line = index.line_of(p.place)
+            out.append(
+                Problem(
+                    p.file,
+                    p.message,
+                    Place(p.place.table, p.place.index, p.place.key, line, p.place.column),
+                    p.severity,
+                )
+            )
+        return out
+
+    def keys(
+        self,
+        table: dict[str, Any],
+        allowed: tuple[str, ...],
+        required: tuple[str, ...],
+        what: str,
+        place: Place,
+    ) -> None:
+        for key in table:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed)
+                self.error(
+                    f"{what}: unknown key {quote(key)}{hint}; allowed keys: {', '.join(allowed)}",
+                    Place(place.table, place.index, key),
+                )
+        for key in required:
+            if key not in table:
+                self.error(f"{what}: missing key {quote(key)}", place)
+
+    def get(self, table: dict[str, Any], key: str, kind: str, what: str, place: Place) -> Any:
+        """The value at `key` if it has the right kind, else None (and a problem)."""
+        if key not in table:
+            return None
+        value = table[key]
+        ok = _KIND_CHECKS[kind](value)
+        if ok is True:
+            return value
+        at = Place(place.table, place.index, key)
+        got = _type_name(value)
+        shown = quote(value) if isinstance(value, str | int | float) else ""
+        detail = ok if isinstance(ok, str) else f"expected {_KIND_NAMES[kind]}, got {got}"
+        if shown and not isinstance(ok, str):
+            detail += f" ({shown})"
+        if kind in ("number", "integer") and isinstance(value, str):
+            detail += "; write numbers without quotes"
+        if kind == "date" and isinstance(value, str):
+            detail += "; write dates without quotes, as 2025-12-31"
+        self.error(f"{what}: key {quote(key)}: {detail}", at)
+        return None
+
+
+def did_you_mean(key: str, allowed: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    return f" (did you mean {quote(close[0])}?)" if close else ""
+
+
+def _check_text(value: object) -> bool | str:
+    if not isinstance(value, str):
+        return False
+    return True if value.strip() else "must not be empty"
+
+
+def _check_slug(value: object) -> bool | str:
+    if not isinstance(value, str):
+        return False
+    if SLUG.fullmatch(value):
+        return True
+    return (
+        f"{quote(value)} is not a valid id: use lower-case ASCII letters, digits and single "
+        'hyphens, e.g. "xiangcun-changxing"'
+    )
+
+
+def _check_number(value: object) -> bool | str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, got {value}"
+    return True
+
+
+def _check_integer(value: object) -> bool | str:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_date(value: object) -> bool | str:
+    if isinstance(value, datetime):
+        return f"must be a date like 2025-12-31, not a date-time ({value.isoformat()})"
+    return isinstance(value, date)
+
+
+def _check_leads(value: object) -> bool | str:
+    if isinstance(value, str):
+        return _check_text(value)
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, str) and v.strip() for v in value)
+    )
+
+
+def _check_tables(value: object) -> bool | str:
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+_KIND_CHECKS = {
+    "text": _check_text,
+    "slug": _check_slug,
+    "number": _check_number,
+    "integer": _check_integer,
+    "date": _check_date,
+    "leads": _check_leads,
+    "tables": _check_tables,
+    "table": lambda v: isinstance(v, dict),
+}
+_KIND_NAMES = {
+    "text": "a string",
+    "slug": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "date": "a date (2025-12-31)",
+    "leads": "a string or an array of strings",
+    "tables": "an array of tables",
+    "table": "a table",
+}
