@@ -85,6 +85,16 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value * 100:.{digits}f}%"
 
 
+def filled(ratio: float, width: int) -> int:
+    """How many of `width` bar cells a ratio fills; overshoot fills the bar, nothing stays empty."""
+    return round(min(1.0, max(0.0, ratio)) * width)
+
+
+def points(gap: float | None) -> str:
+    """A gap between two ratios in percentage points, signed: +1.7, -13.8."""
+    return "" if gap is None else f"{gap * 100:+.1f}"
+
+
 def day(value: date | None) -> str:
     return "" if value is None else value.isoformat()
 

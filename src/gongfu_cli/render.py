@@ -17,8 +17,10 @@ from rich.text import Text
 from gongfu_cli.display import (
     STATUS_STYLES,
     day,
+    filled,
     number,
     percent,
+    points,
     status_label,
     visible,
     visible_line,
@@ -41,11 +43,11 @@ def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
     """Attainment as a bar and a percentage; overshoot fills the bar and shows in the number."""
     if ratio is None:
         return Text("")
-    filled = round(min(1.0, max(0.0, ratio)) * width)
+    cells = filled(ratio, width)
     out = Text()
     if width:
-        out.append("█" * filled, style=STATUS_STYLES.get(status, ""))
-        out.append("░" * (width - filled), style="dim")
+        out.append("█" * cells, style=STATUS_STYLES.get(status, ""))
+        out.append("░" * (width - cells), style="dim")
         out.append(" ")
     out.append(f"{percent(ratio):>6}")
     return out
@@ -267,9 +269,7 @@ def rank_table(rows: Sequence[Row], by: str, title: str | None = None) -> Table:
             text(row["lead"]),
             bar(row["attainment"], row["status"]),
             percent(row["schedule"]),
-            Text(f"{gap * 100:+.1f}", style="green" if gap >= 0 else "red")
-            if gap is not None
-            else "",
+            Text(points(gap), style="green" if gap >= 0 else "red") if gap is not None else "",
             status_text(row["status"]),
         )
     return table

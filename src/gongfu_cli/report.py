@@ -13,7 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from gongfu_cli.display import STATUS_LABELS, day, number, percent, status_label, visible_line
+from gongfu_cli.display import (
+    STATUS_LABELS,
+    day,
+    filled,
+    number,
+    percent,
+    points,
+    status_label,
+    visible_line,
+)
 from gongfu_cli.metrics import WORST_FIRST, BusResult, Status
 from gongfu_cli.model import Dataset
 from gongfu_cli.rows import Row, bus_rows, indicator_row, rank_rows
@@ -77,8 +86,8 @@ def build_report(dataset: Dataset, results: list[BusResult], as_of: date) -> Rep
 def text_bar(ratio: float | None, width: int = 10) -> str:
     if ratio is None:
         return ""
-    filled = round(min(1.0, max(0.0, ratio)) * width)
-    return "█" * filled + "░" * (width - filled) + " " + percent(ratio)
+    cells = filled(ratio, width)
+    return "█" * cells + "░" * (width - cells) + " " + percent(ratio)
 
 
 def _indicator_cells(row: Row) -> list[str]:
@@ -120,7 +129,7 @@ def _race_cells(row: Row) -> list[str]:
         row["lead"] or "",
         text_bar(row["attainment"]),
         percent(row["schedule"]),
-        "" if gap is None else f"{gap * 100:+.1f}",
+        points(gap),
         status_label(row["status"]),
     ]
 
@@ -222,7 +231,7 @@ def h(text: str | None) -> str:
 def _html_bar(ratio: float | None, status: str) -> str:
     if ratio is None:
         return ""
-    width = round(min(1.0, max(0.0, ratio)) * 100)
+    width = filled(ratio, 100)
     return (
         f'<span class="bar"><span class="{status}" style="width:{width}%"></span></span>'
         f"{percent(ratio)}"
@@ -268,7 +277,7 @@ def html_report(report: Report) -> str:
                 h(r["lead"]),
                 _html_bar(r["attainment"], r["status"]),
                 percent(r["schedule"]),
-                "" if gap is None else f"{gap * 100:+.1f}",
+                points(gap),
                 _status_html(r["status"]),
             ]
         )
