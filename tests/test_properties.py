@@ -8,6 +8,7 @@ import io
 import json
 import random
 import tempfile
+import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,14 +28,25 @@ from tests.conftest import SAMPLE
 FAR_FUTURE = date(2200, 1, 1)
 
 slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
-texts = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-    min_size=1,
-    max_size=30,
-).filter(str.strip)
-numbers = st.one_of(
-    st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False, width=64)
+BLANK = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u3164"))
+texts = (
+    st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=30,
+    )
+    .filter(lambda s: s.translate(BLANK).strip())
+    .filter(lambda s: unicodedata.is_normalized("NFC", s))  # names are kept in NFC
 )
+LIMIT = 10**15  # the data format's range for every number
+numbers = st.one_of(
+    st.integers(-LIMIT, LIMIT), st.floats(-LIMIT, LIMIT, allow_nan=False, allow_infinity=False)
+)
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
 days = st.dates(date(1990, 1, 1), date(2100, 12, 31))
 
 
@@ -42,16 +54,23 @@ days = st.dates(date(1990, 1, 1), date(2100, 12, 31))
 def datasets(draw: st.DrawFn) -> dict[str, Any]:
     """A valid dataset as TOML-ready dicts."""
     bus_ids = draw(st.lists(slugs, min_size=1, max_size=4, unique=True))
-    names = draw(st.lists(texts, min_size=len(bus_ids), max_size=len(bus_ids), unique=True))
+    names = draw(
+        st.lists(texts, min_size=len(bus_ids), max_size=len(bus_ids), unique_by=nfkc)
+    )
     buses, readings = [], []
     for bus_id, name in zip(bus_ids, names, strict=True):
         launched = draw(days)
         ind_ids = draw(st.lists(slugs, min_size=1, max_size=3, unique=True))
+        ind_names = draw(
+            st.lists(texts, min_size=len(ind_ids), max_size=len(ind_ids), unique_by=nfkc)
+        )
         indicators = []
-        for ind_id in ind_ids:
-            ind: dict[str, Any] = {"id": ind_id, "name": draw(texts), "unit": draw(texts)}
+        for ind_id, ind_name in zip(ind_ids, ind_names, strict=True):
+            ind: dict[str, Any] = {"id": ind_id, "name": ind_name, "unit": draw(texts)}
             baseline = draw(numbers)
-            target = draw(st.one_of(st.none(), numbers.filter(lambda t, b=baseline: t != b)))
+            target = draw(
+                st.one_of(st.none(), numbers.filter(lambda t, b=baseline: abs(t - b) >= 1e-9))
+            )
             ind["baseline"] = baseline
             if target is not None:
                 ind["target"] = target

@@ -1,29 +1,57 @@
 """A cache of parsed datasets, so repeated runs on a large unchanged file skip TOML parsing.
 
 The cache is an optimisation and never a source of truth: an entry is used only when the tool
-version, the Python version and every data file's path, size, inode and modification time match
-what it was made from, and the entry is the user's own and not writable by others. Anything off,
-and the files are read again. Entries are written atomically; failing to write one is harmless.
+version, the Python version and every data file's path, size, inode, and modification and
+change times (in nanoseconds) match what it was made from, and when the cache directory is the
+user's own and private (0700) and the entry a regular file of theirs that nobody else may
+write. Anything off, and the files are read again. Entries are written atomically; failing to
+write one is harmless. Entries unused for 30 days, and the oldest beyond MAX_TOTAL bytes, are
+removed whenever a new entry is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import sys
 from datetime import date
 from pathlib import Path
 
-from gongfu_cli import __version__
+from gongfu_cli import __version__, system
 from gongfu_cli.load import data_files, load_dataset
 from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
 
 MIN_SIZE = 512 * 1024  # smaller data parses faster than a cache entry is checked and written
-MAGIC = b"gongfu-cache-3\n"
+MAGIC = b"gongfu-cache-4\n"
+UNUSED_DAYS = 30  # an entry not read for this long is removed
+MAX_TOTAL = 256 * 1024 * 1024  # beyond this, the least recently used entries are removed
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "gongfu"
+    """Where the system keeps a user's caches: XDG on Linux, ~/Library/Caches on macOS,
+    %LOCALAPPDATA% on Windows. A relative XDG_CACHE_HOME (an unexpanded `~/x`) is ignored,
+    as the XDG specification says."""
+    from platformdirs import user_cache_dir
+
+    base = user_cache_dir("gongfu", appauthor=False)
+    if not os.path.isabs(base):
+        return Path(os.path.expanduser("~"), ".cache", "gongfu")
+    return Path(base)
+
+
+def _private_dir(directory: Path) -> bool:
+    """The cache directory is a real directory, the user's own, that nobody else may enter."""
+    try:
+        st = os.lstat(directory)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    uid = system.user_id()
+    if uid is None:  # Windows: the per-user %LOCALAPPDATA% is private by its ACL
+        return True
+    return st.st_uid == uid and not st.st_mode & 0o077
 
 
 def disabled_by_environment() -> bool:
@@ -36,7 +64,10 @@ def _fingerprint(files: list[Path], stats: list[os.stat_result]) -> str:
 
     parts = [__version__, sys.version]
     for file, st in zip(files, stats, strict=True):
-        parts.append(f"{file.resolve()}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}")
+        parts.append(
+            f"{file.resolve()}\0{st.st_size}\0{st.st_dev}\0{st.st_ino}\0{st.st_mtime_ns}"
+            f"\0{st.st_ctime_ns}"
+        )
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -52,12 +83,14 @@ def load(path: Path, use_cache: bool = True) -> Dataset:
     if sum(st.st_size for st in stats) < MIN_SIZE:
         return load_dataset(path)
     key = _fingerprint(files, stats)
-    entry = cache_dir() / f"{key}.entry"
-    cached = _read(entry, key)
-    if cached is not None:
-        return cached
+    directory = cache_dir()
+    entry = directory / f"{key}.entry"
+    if _private_dir(directory):
+        cached = _read(entry, key)
+        if cached is not None:
+            return cached
     dataset = load_dataset(path)
-    _write(entry, key, dataset)
+    _write(directory, entry, key, dataset)
     return dataset
 
 
@@ -112,26 +145,38 @@ def _read(entry: Path, key: str) -> Dataset | None:
     import marshal
 
     try:
-        with open(entry, "rb") as handle:
+        fd = os.open(entry, os.O_RDONLY | system.O_NONBLOCK | system.O_NOFOLLOW | system.O_BINARY)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
             st = os.fstat(handle.fileno())
-            if st.st_uid != os.getuid() or st.st_mode & 0o022:
-                return None  # not ours alone: never trust it
+            if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022:
+                return None  # a FIFO, a device, or writable by others: never trust it
+            uid = system.user_id()
+            if uid is not None and st.st_uid != uid:
+                return None
             if handle.read(len(MAGIC)) != MAGIC or handle.read(64).decode() != key:
                 return None
-            return decode(marshal.load(handle))
-    except Exception:  # a missing, truncated or foreign entry is simply not used
+            dataset = decode(marshal.load(handle))
+        with contextlib.suppress(OSError):
+            os.utime(entry)  # marks it used, for pruning
+        return dataset
+    except Exception:  # a truncated or foreign entry is simply not used
         return None
 
 
-def _write(entry: Path, key: str, dataset: Dataset) -> None:
-    import contextlib
+def _write(directory: Path, entry: Path, key: str, dataset: Dataset) -> None:
     import marshal
     import tempfile
 
     tmp = None
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=entry.parent)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private_dir(directory):
+            return  # someone else's, or open to others: neither read nor write there
+        _prune(directory)
+        fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=directory)
         with os.fdopen(fd, "wb") as handle:
             handle.write(MAGIC + key.encode())
             marshal.dump(encode(dataset), handle)
@@ -143,3 +188,25 @@ def _write(entry: Path, key: str, dataset: Dataset) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _prune(directory: Path) -> None:
+    """Remove entries unused for UNUSED_DAYS, then the least recently used beyond MAX_TOTAL."""
+    import time
+
+    now = time.time()
+    kept = []
+    for entry in directory.glob("*.entry"):
+        with contextlib.suppress(OSError):
+            st = os.lstat(entry)
+            if now - st.st_mtime > UNUSED_DAYS * 86400 or not stat.S_ISREG(st.st_mode):
+                entry.unlink()
+            else:
+                kept.append((st.st_mtime, st.st_size, entry))
+    total = sum(size for _, size, _ in kept)
+    for _, size, entry in sorted(kept, key=lambda item: item[0]):
+        if total <= MAX_TOTAL:
+            break
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            total -= size

@@ -5,64 +5,40 @@ Errors come from loading (see `load`); this module finds the warnings in a loade
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from gongfu_cli.errors import Place, Problem
 from gongfu_cli.locate import index_lines
-from gongfu_cli.model import Dataset
+from gongfu_cli.metrics import attainment
+from gongfu_cli.model import Dataset, Indicator, Reading
 from gongfu_cli.validate import quote
 
-STALE_AFTER = timedelta(days=365)
+STALE_DAYS = 365
 
 
 def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
-    """Readings before the start or in the future, values moving away from the target, and
-    targets with a due date that nobody has reported on for a year."""
+    """Each reading's warnings (see `reading_warnings`), and targets with a due date that
+    nobody has reported on for a year."""
     found: list[Problem] = []
     for bus in dataset.buses:
         for j, ind in enumerate(bus.indicators):
             what = f"bus {quote(bus.id)}, indicator {quote(ind.id)}"
             previous = None
             for reading in ind.readings:
-                at = Place("reading", (reading.position,), "date")
-                if reading.date < ind.start:
+                for key, message in _reading_checks(ind, reading, previous, today):
                     found.append(
                         Problem(
                             reading.file,
-                            f"{what}: reading of {reading.date} is "
-                            f"dated before the indicator starts ({ind.start})",
-                            at,
+                            f"{what}: {message}",
+                            Place("reading", (reading.position,), key),
                             "warning",
                         )
                     )
-                if reading.date > today:
-                    found.append(
-                        Problem(
-                            reading.file,
-                            f"{what}: reading of {reading.date} is "
-                            f"in the future (today is {today})",
-                            at,
-                            "warning",
-                        )
-                    )
-                if previous is not None and ind.target is not None:
-                    towards = ind.target - ind.baseline
-                    moved = reading.value - previous.value
-                    if moved * towards < 0:
-                        found.append(
-                            Problem(
-                                reading.file,
-                                f"{what}: value {reading.value} on {reading.date} moved away from "
-                                f"the target {ind.target} (it was {previous.value} on "
-                                f"{previous.date})",
-                                Place("reading", (reading.position,), "value"),
-                                "warning",
-                            )
-                        )
                 previous = reading
             if ind.target is not None and ind.due is not None:
-                recent = [r for r in ind.readings if as_of - STALE_AFTER < r.date <= as_of]
+                recent = [r for r in ind.readings if 0 <= (as_of - r.date).days < STALE_DAYS]
                 if not recent:
                     earlier = [r.date for r in ind.readings if r.date <= as_of]
                     latest = f"the latest is of {max(earlier)}" if earlier else "none yet"
@@ -75,6 +51,52 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                         )
                     )
     return found
+
+
+def reading_warnings(indicator: Indicator, reading: Reading, today: date) -> list[str]:
+    """What `check` says of one reading of an indicator, for `record` to show at once."""
+    index = indicator.readings.index(reading)
+    previous = indicator.readings[index - 1] if index else None
+    return [message for _, message in _reading_checks(indicator, reading, previous, today)]
+
+
+JUMP = 2.0  # an attainment past 200% is more often a wrong unit than a triumph
+
+
+def _reading_checks(
+    ind: Indicator, reading: Reading, previous: Reading | None, today: date
+) -> Iterator[tuple[str, str]]:
+    """(key, message) for each thing worth a second look in one reading."""
+    if reading.date < ind.start:
+        yield (
+            "date",
+            (f"reading of {reading.date} is dated before the indicator starts ({ind.start})"),
+        )
+    if reading.date > today:
+        yield "date", f"reading of {reading.date} is in the future (today is {today})"
+    if ind.target is None:
+        return
+    if previous is not None:
+        towards = ind.target - ind.baseline
+        moved = reading.value - previous.value
+        if moved * towards < 0:
+            yield (
+                "value",
+                (
+                    f"value {reading.value} on {reading.date} moved away from the target "
+                    f"{ind.target} (it was {previous.value} on {previous.date})"
+                ),
+            )
+    now = attainment(reading.value, ind.baseline, ind.target)
+    before = attainment(previous.value, ind.baseline, ind.target) if previous else None
+    if now is not None and now > JUMP and (before is None or before <= JUMP):
+        yield (
+            "value",
+            (
+                f"value {reading.value} on {reading.date} puts attainment at {now:.0%}, past "
+                f"{JUMP:.0%}: check the unit?"
+            ),
+        )
 
 
 def place_lines(problems: list[Problem], texts: dict[str, str]) -> list[Problem]:

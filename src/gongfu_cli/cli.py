@@ -2,16 +2,19 @@
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
+import typer.core
 
 from gongfu_cli import __version__
-from gongfu_cli.errors import GongfuError, Problem
+from gongfu_cli.errors import GongfuError, Problem, shown_path
 from gongfu_cli.formats import render_rows
 from gongfu_cli.options import (
     AsOfOption,
@@ -24,12 +27,13 @@ from gongfu_cli.options import (
     NoCacheOption,
     RankBy,
     SaveOption,
-    StatusChoice,
+    StatusOption,
     check_report_output,
     complete_indicator,
     load_data,
+    not_empty,
     parse_date,
-    parse_value,
+    parse_statuses,
 )
 from gongfu_cli.rows import Row
 
@@ -101,9 +105,11 @@ def _output(
     save: Path | None,
     draw: Callable[[int], Any],
     title: str,
+    protect: Sequence[str] = (),
 ) -> None:
     """Machine and tabulate formats go to standard output as text; the table is drawn by `draw`
-    for the console's width, and with --save also written to a file."""
+    for the console's width, and with --save also written to a file (never one of `protect`,
+    the files of the loaded dataset)."""
     fmt = fmt or "table"
     if fmt != "table":
         if save is not None:
@@ -113,20 +119,11 @@ def _output(
     console = _console(record=save is not None)
     console.print(draw(console.width))
     if save is not None:
-        from gongfu_cli.files import atomic_write
+        from gongfu_cli.files import write_output
         from gongfu_cli.pictures import saved
 
-        atomic_write(save, saved(console, save, title).encode("utf-8"))
-        typer.echo(f"saved {save}", err=True)
-
-
-def _select(results: list[Any], batch: int | None, field: str | None) -> list[Any]:
-    """The buses of one batch and one field, where those options are given."""
-    return [
-        r
-        for r in results
-        if (batch is None or r.bus.batch == batch) and (field is None or r.bus.field == field)
-    ]
+        write_output(save, saved(console, save, title).encode("utf-8"), protect)
+        typer.echo(f"saved {shown_path(save)}", err=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,14 +135,9 @@ def _select(results: list[Any], batch: int | None, field: str | None) -> list[An
 def list_buses(
     batch: Annotated[int | None, typer.Option("--batch", "-b", help="Only this batch.")] = None,
     field: Annotated[
-        str | None, typer.Option("--field", help="Only this field, e.g. 交通.")
+        str | None, typer.Option("--field", help="Only this field, e.g. 交通, or a unique part.")
     ] = None,
-    status: Annotated[
-        list[StatusChoice] | None,
-        typer.Option(  # type: ignore[valid-type]
-            "--status", "-s", help="Only buses with this status (repeat for several)."
-        ),
-    ] = None,
+    status: StatusOption = None,
     fmt: FormatOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -158,16 +150,12 @@ def list_buses(
     """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import BUS_COLUMNS, bus_rows
+    from gongfu_cli.selection import select
 
+    statuses = parse_statuses(status)
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    wanted = {s.value for s in status or ()}
-    results = [
-        r
-        for r in _select(assess(dataset, day), batch, field)
-        if not wanted or r.status.value in wanted
-    ]
-    rows = bus_rows(results)
+    rows = bus_rows(select(assess(dataset, day), batch, field, statuses))
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
 
     def draw(_: int) -> Any:
@@ -175,7 +163,7 @@ def list_buses(
 
         return bus_table(rows, title=title, caption=list_caption(rows))
 
-    _output(rows, BUS_COLUMNS, fmt, save, draw, title)
+    _output(rows, BUS_COLUMNS, fmt, save, draw, title, dataset.files)
 
 
 @app.command()
@@ -207,7 +195,8 @@ def progress(
 
         return progress_view(header, result.bus.summary, result.bus.source, rows, day, width)
 
-    _output(rows, INDICATOR_COLUMNS, fmt, save, draw, f"{result.bus.name} · 截至 {day.isoformat()}")
+    title = f"{result.bus.name} · 截至 {day.isoformat()}"
+    _output(rows, INDICATOR_COLUMNS, fmt, save, draw, title, dataset.files)
 
 
 @app.command()
@@ -222,7 +211,10 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file (atomically) instead of standard output."
+            "--output",
+            "-o",
+            help="Write to this file (atomically; - is standard output) instead of standard "
+            "output.",
         ),
     ] = None,
     bom: Annotated[
@@ -282,10 +274,10 @@ def export(
     if output is None:
         _emit(text)
         return
-    from gongfu_cli.files import atomic_write
+    from gongfu_cli.files import write_output
 
-    atomic_write(output, text.encode("utf-8"))
-    typer.echo(f"wrote {len(rows)} {level.value} rows to {output}", err=True)
+    if write_output(output, text.encode("utf-8"), dataset.files):
+        typer.echo(f"wrote {len(rows)} {level.value} rows to {shown_path(output)}", err=True)
 
 
 @app.command()
@@ -305,14 +297,17 @@ def init(
 
     Example: gongfu init my-buses.toml && export GONGFU_DATA=my-buses.toml
     """
+    import shlex
+
     from gongfu_cli.files import create_new
     from gongfu_cli.paths import bundled_data
 
     content = _empty_template().encode("utf-8") if empty else bundled_data().read_bytes()
     create_new(path, content)
-    typer.echo(f"created {path}" + (" (template)" if empty else " (a copy of the bundled data)"))
+    shown = shown_path(path)
+    typer.echo(f"created {shown}" + (" (template)" if empty else " (a copy of the bundled data)"))
     typer.echo("next: point gongfu at it, then record readings:")
-    typer.echo(f"  export GONGFU_DATA={path}")
+    typer.echo(f"  export GONGFU_DATA={shlex.quote(shown)}")
     typer.echo("  gongfu record BUS INDICATOR VALUE --date YYYY-MM-DD --source TEXT")
 
 
@@ -322,17 +317,34 @@ def _empty_template() -> str:
     return EMPTY_TEMPLATE
 
 
-@app.command()
+class _ValueCommand(typer.core.TyperCommand):
+    """A command with a numeric argument: `-5` reads as an unknown option to the parser, so
+    the error says how to pass a negative value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            name = exc.option_name
+            if re.fullmatch(r"-[0-9０-９.．,，]+", name):
+                exc.message = (
+                    f"No such option: {name}. A negative value? Put -- before it: "
+                    f"gongfu record BUS INDICATOR -- {name}"
+                )
+            raise
+
+
+@app.command(cls=_ValueCommand)
 @reports_errors
 def record(
     bus: BusArgument,
     indicator: IndicatorArgument,
     value: Annotated[
-        float,
+        str,
         typer.Argument(
-            parser=parse_value,
             metavar="VALUE",
-            help="The indicator's level on that date (not an increment).",
+            help="The indicator's level on that date (not an increment): 85, 85.5, 1,200, "
+            "８５．５, or 85% for a % indicator. A negative value goes after --: -- -5.",
         ),
     ],
     when: Annotated[
@@ -341,7 +353,8 @@ def record(
             "--date",
             metavar="YYYY-MM-DD",
             callback=parse_date,
-            help="The date of the reading. Default: today.",
+            help="The date of the reading (2024-06-30, 2024/6/30 or 2024年6月30日). "
+            "Default: today.",
         ),
     ] = None,
     source: Annotated[
@@ -362,23 +375,35 @@ def record(
     """
     from gongfu_cli.metrics import assess_indicator
     from gongfu_cli.paths import bundled_data
+    from gongfu_cli.record import BadValue
     from gongfu_cli.record import record as append_reading
     from gongfu_cli.record import recorded_message
 
     today = date.today()
     day = when if isinstance(when, date) else today
-    done = append_reading(
-        data or bundled_data(),
-        bus,
-        indicator,
-        value,
-        day,
-        source,
-        note,
-        dry_run=dry_run,
-        today=today,
-    )
+    path = data or bundled_data()
+
+    def waiting() -> None:
+        typer.echo(f"waiting for another gongfu record on {shown_path(path)}…", err=True)
+
+    try:
+        done = append_reading(
+            path,
+            bus,
+            indicator,
+            value,
+            day,
+            source,
+            note,
+            dry_run=dry_run,
+            today=today,
+            on_wait=waiting,
+        )
+    except BadValue as exc:
+        raise typer.BadParameter(exc.message) from None
     typer.echo(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
+    for warning in done.warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 @app.command()
@@ -389,6 +414,7 @@ def history(
         str | None,
         typer.Argument(
             metavar="[INDICATOR]",
+            callback=not_empty,
             autocompletion=complete_indicator,
             help="One indicator (id, name or a unique part). Default: all of them.",
         ),
@@ -429,7 +455,7 @@ def history(
         ]
         return history_view(found.name, sections)
 
-    _output(rows, HISTORY_COLUMNS, fmt, save, draw, f"{found.name} · 历史")
+    _output(rows, HISTORY_COLUMNS, fmt, save, draw, f"{found.name} · 历史", dataset.files)
 
 
 @app.command()
@@ -445,7 +471,7 @@ def rank(
     ] = RankBy.attainment,
     batch: Annotated[int | None, typer.Option("--batch", "-b", help="Only this batch.")] = None,
     field: Annotated[
-        str | None, typer.Option("--field", help="Only this field, e.g. 交通.")
+        str | None, typer.Option("--field", help="Only this field, e.g. 交通, or a unique part.")
     ] = None,
     fmt: FormatOption = None,
     data: DataOption = None,
@@ -459,10 +485,11 @@ def rank(
     """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import RANK_COLUMNS, rank_rows
+    from gongfu_cli.selection import select
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    rows = rank_rows(_select(assess(dataset, day), batch, field), by.value)
+    rows = rank_rows(select(assess(dataset, day), batch, field), by.value)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
 
     def draw(_: int) -> Any:
@@ -470,7 +497,7 @@ def rank(
 
         return rank_table(rows, by.value, title=title)
 
-    _output(rows, RANK_COLUMNS, fmt, save, draw, title)
+    _output(rows, RANK_COLUMNS, fmt, save, draw, title, dataset.files)
 
 
 @app.command()
@@ -499,7 +526,7 @@ def check(
         docs = read_documents(path)
         dataset = build_dataset(docs)
     except GongfuError as error:
-        problems = list(error.problems) or [Problem(str(path), error.message)]
+        problems = list(error.problems) or [_file_problem(path, error.message)]
     else:
         today = date.today()
         problems = place_lines(
@@ -519,13 +546,21 @@ def check(
         if dataset is not None:
             warnings = len(problems)
             typer.echo(
-                f"{path}: {len(dataset.buses)} buses, {dataset.indicator_count()} indicators, "
+                f"{shown_path(path)}: {len(dataset.buses)} buses, "
+                f"{dataset.indicator_count()} indicators, "
                 f"{dataset.reading_count()} readings; "
                 + ("no problems" if not warnings else f"{warnings} warning(s)")
             )
     failed = dataset is None or (strict and problems)
     if failed:
         raise typer.Exit(1)
+
+
+def _file_problem(path: Path, message: str) -> Problem:
+    """A problem with the data path as a whole (unreadable, missing), whose message already
+    starts with the path."""
+    prefix = f"{shown_path(path)}: "
+    return Problem(str(path), message.removeprefix(prefix))
 
 
 @app.command()
@@ -559,11 +594,11 @@ def report(
     if output is None:
         _emit(markdown_report(built))
         return
-    from gongfu_cli.files import atomic_write
+    from gongfu_cli.files import write_output
 
     text = html_report(built) if output.suffix.lower() == ".html" else markdown_report(built)
-    atomic_write(output, text.encode("utf-8"))
-    typer.echo(f"wrote {output}", err=True)
+    if write_output(output, text.encode("utf-8"), dataset.files):
+        typer.echo(f"wrote {shown_path(output)}", err=True)
 
 
 @app.command()
@@ -599,4 +634,7 @@ def _main(
 
 def main() -> None:
     """The console entry point. (click already ends quietly when a reader closes the pipe.)"""
+    from gongfu_cli.display import fall_back_on_narrow_encodings
+
+    fall_back_on_narrow_encodings()
     app(prog_name="gongfu")

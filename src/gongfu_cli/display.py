@@ -29,7 +29,11 @@ STATUS_STYLES = {
     "no_data": "dim",
 }
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, and the invisible characters that hide or reorder text (zero-width
+# marks, line and paragraph separators, bidi embeddings, overrides and isolates, BOM).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def visible(text: str | None) -> str:
@@ -115,3 +119,55 @@ def sparkline(values: list[float | int]) -> str:
         return SPARKS[len(SPARKS) // 2] * len(values)
     scale = (len(SPARKS) - 1) / (high - low)
     return "".join(SPARKS[round((v - low) * scale)] for v in values)
+
+
+# Stand-ins for the drawing characters when the output cannot encode them (a GBK console has
+# `█` but not `░`; ASCII has neither). Each stand-in takes the same one cell.
+FALLBACKS = {
+    "█": "#",
+    "░": "-",
+    "▁": "_",
+    "▂": ".",
+    "▃": ":",
+    "▄": "-",
+    "▅": "=",
+    "▆": "+",
+    "▇": "*",
+    "─": "-",
+    "━": "-",
+    "…": "~",
+    "—": "-",
+    "–": "-",
+    "·": ".",
+    "↑": "^",
+    "↓": "v",
+    "•": "*",
+    "→": ">",
+}
+
+
+def _fallback(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: drawing characters as their stand-ins, anything else as `?`
+    (`??` for a wide character, so that columns stay aligned)."""
+    import unicodedata
+
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(
+        FALLBACKS.get(c) or ("??" if unicodedata.east_asian_width(c) in "WF" else "?") for c in text
+    ), error.end
+
+
+def fall_back_on_narrow_encodings() -> None:
+    """Let standard output and error write in any encoding (GBK, ASCII, Latin-1) without
+    failing: what the stream cannot encode becomes a stand-in. Files gongfu writes itself are
+    always UTF-8 and do not pass through here."""
+    import codecs
+    import sys
+
+    codecs.register_error("gongfu-fallback", _fallback)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="gongfu-fallback")

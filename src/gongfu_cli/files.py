@@ -1,52 +1,237 @@
-"""How files are written without ever leaving half a file behind."""
+"""Every write gongfu makes goes through here, so the hard cases are handled once.
+
+- A symlink is followed: the real file is written and the link stays a link.
+- A device, FIFO or socket is written to directly, never replaced by a regular file;
+  `-` and `/dev/stdout` mean standard output.
+- A regular file is replaced atomically (temporary file, fsync, rename) keeping its mode, and
+  its owner and group where the process may set them; a new file gets 0666 less the umask.
+- A file with several hard links, or one nobody may write, is refused rather than split or
+  silently rewritten; so is any file of the loaded dataset when writing an output.
+- `replace_file(..., expect=...)` refuses to rename over a file that changed since it was read,
+  so a concurrent editor's save is never lost.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import sys
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from gongfu_cli.errors import GongfuError
+from gongfu_cli import system
+from gongfu_cli.errors import GongfuError, shown_path
+
+STDOUT_NAMES = ("-", "/dev/stdout")
 
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
-    directory = path.parent if str(path.parent) else Path(".")
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What identifies one version of a file: if any of it changed, someone wrote it."""
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileState:
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class FileChanged(GongfuError):
+    """The file was changed by someone else between reading it and replacing it."""
+
+
+def is_stdout(path: Path | str) -> bool:
+    return str(path) in STDOUT_NAMES
+
+
+def real_path(path: Path | str) -> Path:
+    """The file a name stands for once every symlink is followed (it need not exist yet)."""
+    return Path(os.path.realpath(path))
+
+
+def write_output(path: Path | str, data: bytes, protect: Iterable[str] = ()) -> bool:
+    """Write an output (export, report, picture) to `path`; False when it went to stdout.
+
+    `protect` names the files of the loaded dataset: an output never lands on one of them.
+    """
+    if is_stdout(path):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return False
+    name = shown_path(path)
+    real = real_path(path)
+    _refuse_dataset(real, name, protect)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        st = os.stat(real)
+    except FileNotFoundError:
+        _create(real, data, name, replace=True)
+        return True
     except OSError as exc:
-        raise GongfuError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+    if stat.S_ISREG(st.st_mode):
+        check_replaceable(real, st, name)
+        replace_file(real, data, name)
+    else:
+        _write_special(real, st, data, name)
+    return True
+
+
+def check_replaceable(real: Path, st: os.stat_result, name: str) -> None:
+    """Refuse to replace a file that renaming would split or that nobody may write."""
+    if st.st_nlink > 1:
+        raise GongfuError(
+            f"{name}: the file has {st.st_nlink} hard links; replacing it would leave the other "
+            "names with the old content. Remove the other links (or copy the file) first"
+        )
+    if not (st.st_mode & 0o222) or not os.access(real, os.W_OK):
+        raise GongfuError(f"{name}: cannot write: the file is read-only (permission denied)")
+
+
+def replace_file(
+    real: Path, data: bytes, name: str | None = None, expect: FileState | None = None
+) -> None:
+    """Replace the regular file `real` atomically, keeping its mode, owner and group.
+
+    With `expect`, stop with `FileChanged` (and write nothing) if the file is no longer that
+    version just before the rename.
+    """
+    name = name or shown_path(real)
+    st = os.stat(real)
+    tmp = _temporary(real, name)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with open(tmp, "r+b") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise GongfuError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        raise
+            if hasattr(os, "fchmod"):
+                os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode))
+            else:  # Windows: only the read-only bit exists
+                os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            system.copy_owner(out.fileno(), st.st_uid, st.st_gid)
+        if expect is not None and FileState.of(os.stat(real)) != expect:
+            raise FileChanged(
+                f"{name}: the file was changed by another program while gongfu was writing it"
+            )
+        system.replace(tmp, str(real))
+        tmp = None
+    except PermissionError as exc:
+        raise GongfuError(
+            f"{name}: cannot replace the file: {_reason(exc)}. Is it open in another program "
+            "(Excel, WPS, an editor)? Close it and try again; the file is unchanged"
+        ) from None
+    except OSError as exc:
+        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def create_new(path: Path, data: bytes) -> None:
-    """Create `path` with `data`, refusing to replace anything that is already there."""
-    if path.exists():
-        raise GongfuError(f"{path}: already exists; not overwritten (choose another name)")
-    tmp = path.with_name(f".{path.name}.new")
+    """Create `path` with `data`, refusing to replace anything already there (a dangling
+    symlink included)."""
+    name = shown_path(path)
+    if os.path.lexists(path):
+        raise GongfuError(f"{name}: already exists; not overwritten (choose another name)")
+    _create(Path(path), data, name, replace=False)
+
+
+def _create(path: Path, data: bytes, name: str, replace: bool) -> None:
+    """A new file with the default mode, complete or not at all.
+
+    The content goes into an unpredictable temporary name (created with O_EXCL, so never
+    through a planted link) and is then renamed (`replace`) or hard-linked into place (which,
+    unlike a rename, fails when the name has appeared meanwhile).
+    """
+    tmp: str | None = _temporary(path, name)
     try:
-        tmp.write_bytes(data)
-        os.link(tmp, path)  # fails if `path` appeared meanwhile: never replaces a file
+        with open(tmp, "r+b") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, system.new_file_mode())
+        if replace:
+            system.replace(tmp, str(path))
+            tmp = None
+        else:
+            _link_new(tmp, path, name)
     except FileExistsError:
         raise GongfuError(
-            f"{path}: already exists; not overwritten (choose another name)"
+            f"{name}: already exists; not overwritten (choose another name)"
         ) from None
     except OSError as exc:
-        raise GongfuError(f"{path}: cannot create: {exc.strerror or exc}") from None
+        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
     finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _link_new(tmp: str, path: Path, name: str) -> None:
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: create exclusively and copy
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | system.O_NOFOLLOW | system.O_BINARY
+        fd = os.open(path, flags, system.new_file_mode())
+        with os.fdopen(fd, "wb") as out, open(tmp, "rb") as source:
+            out.write(source.read())
+
+
+def _temporary(beside: Path, name: str) -> str:
+    directory = beside.parent if str(beside.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+    os.close(fd)
+    return tmp
+
+
+def _write_special(real: Path, st: os.stat_result, data: bytes, name: str) -> None:
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        raise GongfuError(f"{name}: is a directory; give a file name")
+    if stat.S_ISBLK(mode):
+        raise GongfuError(f"{name}: is a block device; gongfu does not write to disks")
+    try:
+        if stat.S_ISSOCK(mode):
+            import socket
+
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.connect(str(real))
+                sock.sendall(data)
+            return
+        with open(real, "wb", buffering=0) as out:  # a device or FIFO: written, not replaced
+            view = memoryview(data)
+            while view:
+                view = view[out.write(view) or 0 :]
+    except OSError as exc:
+        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+
+
+def _refuse_dataset(real: Path, name: str, protect: Iterable[str]) -> None:
+    try:
+        target = os.stat(real)
+    except OSError:
+        return
+    for file in protect:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            if os.path.samestat(target, os.stat(file)):
+                raise GongfuError(
+                    f"{name}: is a file of the loaded dataset; an output never overwrites the "
+                    "data. Choose another name"
+                )
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower() if exc.strerror else str(exc)

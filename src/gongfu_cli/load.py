@@ -7,16 +7,20 @@ list them all and every other command can refuse a broken file with located mess
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 import tomllib
+import unicodedata
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from gongfu_cli.errors import GongfuError, Place, Problem
+from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
-from gongfu_cli.validate import FileChecker, did_you_mean, quote
+from gongfu_cli.system import O_BINARY, O_NONBLOCK
+from gongfu_cli.validate import MIN_SPAN, FileChecker, did_you_mean, quote
 
 PROGRAM_KEYS = ("name", "region", "source")
 BUS_KEYS = (
@@ -43,18 +47,54 @@ TOP_KEYS = ("program", "buses", "readings")
 # Reading files
 
 
+MAX_SIZE = 512 * 1024 * 1024  # far beyond any real programme; refused before it fills memory
+
+
 def read_text(path: Path) -> str:
     """The file's text, or a clear error for a file that cannot be a data file."""
-    name = str(path)
-    if not path.exists():
-        raise GongfuError(f"{name}: no such file")
-    if path.is_dir():
-        raise GongfuError(f"{name}: is a directory, expected a TOML file")
+    return decode(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, at most MAX_SIZE of them (a FIFO such as `<(…)` works too)."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | O_BINARY)
+    except FileNotFoundError:
+        raise _file_error(path, "no such file") from None
+    except IsADirectoryError:
+        raise _file_error(path, "is a directory, expected a TOML file") from None
     except OSError as exc:
-        raise GongfuError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    return decode(raw, name)
+        raise _file_error(path, f"cannot read: {_reason(exc)}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise _file_error(path, "is a directory, expected a TOML file")
+        if stat.S_ISREG(st.st_mode) and st.st_size > MAX_SIZE:
+            raise _file_error(path, _too_large())
+        if O_NONBLOCK:
+            os.set_blocking(fd, True)  # opened without blocking only so a FIFO cannot hang open
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(MAX_SIZE + 1)
+    except OSError as exc:
+        raise _file_error(path, f"cannot read: {_reason(exc)}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_SIZE:
+        raise _file_error(path, _too_large())
+    return raw
+
+
+def _file_error(path: Path, message: str) -> GongfuError:
+    """A problem with a file as a whole: it cannot be read, or cannot be a data file."""
+    return GongfuError(f"{shown_path(path)}: {message}", [Problem(str(path), message)])
+
+
+def _too_large() -> str:
+    return f"larger than {MAX_SIZE // (1024 * 1024)} MB, far beyond any real data file"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -69,9 +109,15 @@ def decode(raw: bytes, name: str) -> str:
         except UnicodeDecodeError:
             hint = "save it as UTF-8"
         else:
+            import shlex
+
+            source, converted = (
+                shlex.quote(shown_path(name)),
+                shlex.quote(shown_path(name) + ".utf8"),
+            )
             hint = (
-                f"it looks like GBK (as some Windows editors save); convert it with: "
-                f"iconv -f GBK -t UTF-8 {name} > {name}.utf8 && mv {name}.utf8 {name}"
+                "it looks like GBK (as some Windows editors save); convert it with: "
+                f"iconv -f GBK -t UTF-8 {source} > {converted} && mv {converted} {source}"
             )
         raise GongfuError(
             "", [Problem(name, f"not UTF-8 text (byte {exc.start + 1}); {hint}", Place(line=line))]
@@ -112,14 +158,31 @@ def parse(text: str, name: str) -> dict[str, Any]:
         raise GongfuError("", [Problem(name, f"TOML syntax error: {message}", place)]) from None
     except RecursionError:
         raise GongfuError("", [Problem(name, "TOML nesting too deep to read")]) from None
+    except ValueError:  # an integer too long for Python to convert (over 4,300 digits)
+        match = _LONG_DIGITS.search(text)
+        line = text.count("\n", 0, match.start()) + 1 if match else None
+        problem = "a number with thousands of digits; numbers must lie between -1e15 and 1e15"
+        raise GongfuError("", [Problem(name, problem, Place(line=line))]) from None
+
+
+_LONG_DIGITS = re.compile(r"[0-9_]{4000,}")
 
 
 def data_files(path: Path) -> list[Path]:
     """The files a data path stands for: itself, or every *.toml in a directory, by name."""
-    if path.is_dir():
-        files = sorted(p for p in path.glob("*.toml") if p.is_file())
+    try:
+        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+    except FileNotFoundError:
+        raise _file_error(path, "no such file") from None
+    except OSError as exc:
+        raise _file_error(path, f"cannot read: {_reason(exc)}") from None
+    if is_dir:
+        try:
+            files = sorted(p for p in path.glob("*.toml") if p.is_file())
+        except OSError as exc:
+            raise _file_error(path, f"cannot read: {_reason(exc)}") from None
         if not files:
-            raise GongfuError(f"{path}: directory holds no *.toml data file")
+            raise _file_error(path, "directory holds no *.toml data file")
         return files
     return [path]
 
@@ -170,7 +233,8 @@ def build_dataset(docs: list[Document]) -> Dataset:
             if table is not None:
                 if program_file is not None:
                     check.error(
-                        f"[program] is given again (first in {program_file}); give it at most once",
+                        f"[program] is given again (first in {shown_path(program_file)}); "
+                        "give it at most once",
                         Place("program", ()),
                     )
                 else:
@@ -245,20 +309,22 @@ def _build_bus(
                 Place("bus", (i,), "id"),
             )
         else:
-            ids[bus_id] = check.file
+            ids[bus_id] = shown_path(check.file)
     if name is not None:
-        if name in names:
+        key = unicodedata.normalize("NFKC", name)
+        if key in names:
             check.error(
-                f"{what}: duplicate bus name {quote(name)} (first defined in {names[name]})",
+                f"{what}: duplicate bus name {quote(name)} (first defined in {names[key]}; names "
+                "that differ only in full-width or compatibility forms count as the same)",
                 Place("bus", (i,), "name"),
             )
         else:
-            names[name] = check.file
+            names[key] = shown_path(check.file)
     if launched is not None and due is not None and due < launched:
         check.error(f"{what}: due {due} is before launched {launched}", Place("bus", (i,), "due"))
 
     indicators = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # indicator ids, and names in their NFKC form, to their position
     for j, ind in enumerate(check.get(table, "indicators", "tables", what, place) or []):
         fields = _build_indicator(ind, i, j, what, launched, due, check, seen)
         if fields is not None:
@@ -318,10 +384,23 @@ def _build_indicator(
             )
         else:
             seen[ind_id] = j
+    if name is not None:
+        key = "name:" + unicodedata.normalize("NFKC", name)
+        if key in seen:
+            check.error(
+                f"{what}: duplicate indicator name {quote(name)} in this bus (first is indicator "
+                f"#{seen[key] + 1})",
+                Place("indicator", (i, j), "name"),
+            )
+        else:
+            seen[key] = j
     baseline = 0 if baseline is None else baseline
-    if target is not None and baseline is not None and target == baseline:
+    if target is not None and baseline is not None and abs(target - baseline) < MIN_SPAN:
         check.error(
-            f"{what}: target equals baseline ({target}); attainment would divide by zero",
+            f"{what}: target equals baseline ({target}); attainment would divide by zero"
+            if target == baseline
+            else f"{what}: target {target} and baseline {baseline} are too close to measure "
+            f"progress between (they must differ by at least {MIN_SPAN:g})",
             Place("indicator", (i, j), "target"),
         )
     if weight is not None and weight <= 0:
@@ -387,7 +466,11 @@ def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
 
 
 def _reading_problems(
-    table: dict[str, Any], k: int, check: FileChecker, known: dict[str, set[str]]
+    table: dict[str, Any],
+    k: int,
+    check: FileChecker,
+    known: dict[str, set[str]],
+    hints: dict[tuple[str, ...], str],
 ) -> str:
     """Report what is wrong with one reading; return how to name it in further messages."""
     place = Place("reading", (k,))
@@ -402,14 +485,16 @@ def _reading_problems(
     for key, kind in (("date", "date"), ("value", "number"), ("source", "text"), ("note", "text")):
         check.get(table, key, kind, what, place)
     if bus is not None and bus not in known:
-        check.error(
-            f"{what}: unknown bus {quote(bus)}{did_you_mean(bus, known)}",
-            Place("reading", (k,), "bus"),
-        )
+        hint = hints.get((bus,))
+        if hint is None:  # once per distinct name: a mistyped id may repeat 100,000 times
+            hint = hints[(bus,)] = did_you_mean(bus, known)
+        check.error(f"{what}: unknown bus {quote(bus)}{hint}", Place("reading", (k,), "bus"))
     elif bus is not None and indicator is not None and indicator not in known[bus]:
+        hint = hints.get((bus, indicator))
+        if hint is None:
+            hint = hints[(bus, indicator)] = did_you_mean(indicator, known[bus])
         check.error(
-            f"{what}: bus {quote(bus)} has no indicator {quote(indicator)}"
-            f"{did_you_mean(indicator, known[bus])}",
+            f"{what}: bus {quote(bus)} has no indicator {quote(indicator)}{hint}",
             Place("reading", (k,), "indicator"),
         )
     return what
@@ -424,10 +509,11 @@ def _collect_readings(
     indicator id). Only the buses that were built get their readings."""
     grouped: dict[tuple[str, str], list[Reading]] = {}
     checkers = {check.file: check for _, _, check in readings}
+    hints: dict[tuple[str, ...], str] = {}
     for table, k, check in readings:
         if not _plain_reading(table, known):
             before = len(check.problems)
-            _reading_problems(table, k, check, known)
+            _reading_problems(table, k, check, known, hints)
             if len(check.problems) > before:
                 continue
         key = (table["bus"], table["indicator"])
@@ -442,20 +528,31 @@ def _collect_readings(
     result = {}
     for (bus, indicator), group in grouped.items():
         group.sort(key=_reading_date)  # stable: of two on one date, the first stays first
-        seconds = [b for a, b in pairwise(group) if a.date == b.date]
-        for second in seconds:
-            first = next(r for r in group if r.date == second.date)
-            _second_reading(bus, indicator, first, second, checkers)
+        if any(a.date == b.date for a, b in pairwise(group)):
+            group = _drop_seconds(bus, indicator, group, checkers)
         if bus in built:
-            result[(bus, indicator)] = [r for r in group if r not in seconds] if seconds else group
+            result[(bus, indicator)] = group
     return result
+
+
+def _drop_seconds(
+    bus: str, indicator: str, group: list[Reading], checkers: dict[str, FileChecker]
+) -> list[Reading]:
+    """Report each second reading on a date already taken, and keep the first of each date."""
+    kept: list[Reading] = []
+    for reading in group:
+        if kept and kept[-1].date == reading.date:
+            _second_reading(bus, indicator, kept[-1], reading, checkers)
+        else:
+            kept.append(reading)
+    return kept
 
 
 def _second_reading(
     bus: str, indicator: str, first: Reading, second: Reading, checkers: dict[str, FileChecker]
 ) -> None:
     first_line = checkers[first.file].index.line_of(Place("reading", (first.position,)))
-    where = f"{first.file}:{first_line}" if first_line else first.file
+    where = f"{shown_path(first.file)}:{first_line}" if first_line else shown_path(first.file)
     checkers[second.file].error(
         f"reading #{second.position + 1} (bus {quote(bus)}, indicator {quote(indicator)}): a "
         f"second reading for {second.date}; the first is reading #{first.position + 1} at "

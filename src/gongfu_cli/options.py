@@ -3,7 +3,7 @@ completion. Parsing mistakes raise `typer.BadParameter`: exit status 2 with the 
 
 import os
 from datetime import date
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,12 +32,15 @@ def load_data(path: Path | None, use_cache: bool = True) -> Dataset:
 
 
 def parse_date(value: str | None) -> date | None:
+    """A date as people write it: 2024-06-30, 2024/6/30, 2024.6.30 or 2024年6月30日."""
     if value is None or isinstance(value, date):
         return value
+    from gongfu_cli.entry import EntryError, parse_day
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+        return parse_day(value)
+    except EntryError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def _check_format(value: str | None) -> str | None:
@@ -112,20 +115,36 @@ SaveOption = Annotated[
 ]
 
 
+def _completion_data(ctx: typer.Context) -> Dataset | None:
+    """The dataset named by --data/-d (still a string while completing) or GONGFU_DATA, or
+    None when it cannot be read: completion then offers nothing and says nothing."""
+    given = ctx.params.get("data")
+    path = Path(given) if given else env_path()
+    try:
+        return load_data(path)
+    except Exception:  # completion must never print a traceback into the user's prompt
+        return None
+
+
 def _complete_bus(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from gongfu_cli.resolve import candidates
 
-    try:
-        dataset = load_data(ctx.params.get("data") or env_path())
-    except GongfuError:
-        return []
-    return candidates(dataset.buses, incomplete)
+    dataset = _completion_data(ctx)
+    return candidates(dataset.buses, incomplete) if dataset else []
+
+
+def not_empty(value: str | None) -> str | None:
+    """An empty BUS or INDICATOR (an unset shell variable) is a mistake, never a match."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("is empty (an unset shell variable?); name a bus or indicator")
+    return value
 
 
 BusArgument = Annotated[
     str,
     typer.Argument(
         metavar="BUS",
+        callback=not_empty,
         autocompletion=_complete_bus,
         help="A bus id, a name, or a unique part of either, e.g. 乡村畅行 or changxing.",
     ),
@@ -143,7 +162,32 @@ class Level(StrEnum):
     readings = "readings"
 
 
-StatusChoice = Enum("StatusChoice", {s.value: s.value for s in Status}, type=str)  # type: ignore[misc]
+def parse_statuses(values: list[str] | None) -> list[Status]:
+    """Statuses by key (`off_track`) or by the Chinese label shown in tables (`严重滞后`)."""
+    from gongfu_cli.display import STATUS_LABELS
+
+    by_label = {label: Status(key) for key, label in STATUS_LABELS.items()}
+    out = []
+    for value in values or ():
+        text = value.strip()
+        status = by_label.get(text) or next((s for s in Status if s.value == text), None)
+        if status is None:
+            choices = ", ".join(f"{s.value} ({STATUS_LABELS[s.value]})" for s in Status)
+            raise typer.BadParameter(f"{value!r} is not a status; use one of: {choices}")
+        out.append(status)
+    return out
+
+
+StatusOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        "-s",
+        metavar="STATUS",
+        help="Only buses with this status: a key (off_track) or its label (严重滞后); "
+        "repeat for several.",
+    ),
+]
 
 
 class RankBy(StrEnum):
@@ -151,23 +195,13 @@ class RankBy(StrEnum):
     gap = "gap"
 
 
-def parse_value(value: str) -> float | int:
-    import math
-
-    try:
-        number = int(value) if value.lstrip("+-").isdigit() else float(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a number") from None
-    if isinstance(number, float) and not math.isfinite(number):
-        raise typer.BadParameter(f"{value!r} is not a finite number")
-    return number
-
-
 def complete_indicator(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     from gongfu_cli.resolve import candidates, resolve
 
+    dataset = _completion_data(ctx)
+    if dataset is None:
+        return []
     try:
-        dataset = load_data(ctx.params.get("data") or env_path())
         bus = resolve(dataset.buses, ctx.params.get("bus") or "")
     except GongfuError:
         return []
@@ -178,6 +212,7 @@ IndicatorArgument = Annotated[
     str,
     typer.Argument(
         metavar="INDICATOR",
+        callback=not_empty,
         autocompletion=complete_indicator,
         help="An indicator id, a name, or a unique part of either, within the bus.",
     ),
@@ -185,6 +220,10 @@ IndicatorArgument = Annotated[
 
 
 def check_report_output(value: Path | None) -> Path | None:
-    if value is not None and value.suffix.lower() not in (".md", ".html"):
+    from gongfu_cli.files import is_stdout
+
+    if value is None or is_stdout(value):
+        return value
+    if value.suffix.lower() not in (".md", ".html"):
         raise typer.BadParameter(f"{str(value)!r}: the name must end in .md or .html")
     return value

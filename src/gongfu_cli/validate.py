@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from gongfu_cli.errors import CONTROLS as _CONTROLS
 from gongfu_cli.errors import Place, Problem
 
 if TYPE_CHECKING:  # the line index is only needed, and imported, when there are problems
@@ -26,8 +28,8 @@ def quote(text: object, limit: int = 60) -> str:
 
 
 # JSON's string escapes for quotes, backslashes and control characters (C1 and DEL too, which
-# terminals act on); everything else, Chinese included, as is.
-_CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]
+# terminals act on), and for the invisible format characters that reorder or hide text (bidi
+# overrides and isolates, zero-width marks); everything else, Chinese included, as is.
 _ESCAPES = {i: f"\\u{i:04x}" for i in _CONTROLS} | {
     ord('"'): '\\"',
     ord("\\"): "\\\\",
@@ -38,7 +40,8 @@ _ESCAPES = {i: f"\\u{i:04x}" for i in _CONTROLS} | {
 
 
 def _quoted(text: str) -> str:
-    return '"' + text.translate(_ESCAPES) + '"'
+    shown = text.translate(_ESCAPES).encode("utf-8", "backslashreplace").decode("utf-8")
+    return '"' + shown + '"'
 
 
 def _type_name(value: object) -> str:
@@ -123,10 +126,14 @@ class FileChecker:
         value = table[key]
         ok = _KIND_CHECKS[kind](value)
         if ok is True:
+            if kind in _TEXT_KINDS:
+                return _nfc(value)
             return value
         at = Place(place.table, place.index, key)
         got = _type_name(value)
         shown = quote(value) if isinstance(value, str | int | float) else ""
+        if isinstance(value, int) and abs(value) > NUMBER_LIMIT:
+            shown = ""
         detail = ok if isinstance(ok, str) else f"expected {_KIND_NAMES[kind]}, got {got}"
         if shown and not isinstance(ok, str):
             detail += f" ({shown})"
@@ -138,6 +145,20 @@ class FileChecker:
         return None
 
 
+_TEXT_KINDS = frozenset({"text", "slug", "leads"})
+
+
+def _nfc(value: Any) -> Any:
+    """Text in its composed form, so that the same name typed two ways is one name."""
+    if isinstance(value, str):
+        return (
+            value
+            if unicodedata.is_normalized("NFC", value)
+            else unicodedata.normalize("NFC", value)
+        )
+    return [_nfc(v) for v in value]
+
+
 def did_you_mean(key: str, allowed: Iterable[str]) -> str:
     import difflib
 
@@ -145,10 +166,19 @@ def did_you_mean(key: str, allowed: Iterable[str]) -> str:
     return f" (did you mean {quote(close[0])}?)" if close else ""
 
 
+# Characters that show as nothing; a name made only of these (and spaces) is blank.
+BLANKS = "\u200b\u200c\u200d\u2060\ufeff\u3164"
+_BLANK_TABLE = dict.fromkeys(map(ord, BLANKS))
+
+
 def _check_text(value: object) -> bool | str:
     if not isinstance(value, str):
         return False
-    return True if value.strip() else "must not be empty"
+    if not value.strip():
+        return "must not be empty"
+    if not value.translate(_BLANK_TABLE).strip():
+        return "must not be blank (it holds only invisible characters)"
+    return True
 
 
 def _check_slug(value: object) -> bool | str:
@@ -162,16 +192,32 @@ def _check_slug(value: object) -> bool | str:
     )
 
 
+NUMBER_LIMIT = 10**15  # every number in a data file lies within ±1e15 (floats hold it exactly)
+MIN_SPAN = 1e-9  # target and baseline at least this far apart, so attainment can be divided out
+
+
+def number_problem(value: int | float) -> str | None:
+    """Why a number cannot be stored, or None. One rule for loading and for `record`: finite and
+    within ±1e15, so sums, differences and ratios of any two stay finite and exact enough."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, got {value}"
+    if abs(value) > NUMBER_LIMIT:
+        digits = len(str(abs(int(value)))) if isinstance(value, int) else None
+        shown = f"a number of {digits} digits" if digits and digits > 20 else f"{value:g}"
+        return f"must lie between -1e15 and 1e15, got {shown}"
+    return None
+
+
 def _check_number(value: object) -> bool | str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"must be a finite number, got {value}"
-    return True
+    return number_problem(value) or True
 
 
 def _check_integer(value: object) -> bool | str:
-    return isinstance(value, int) and not isinstance(value, bool)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    return number_problem(value) or True
 
 
 def _check_date(value: object) -> bool | str:

@@ -1,0 +1,99 @@
+"""Numbers and dates as people type them: full-width digits, thousands separators, 年月日.
+
+Pure functions raising `EntryError` with a message fit for the user; the CLI turns it into a
+usage error, the core into a located error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from gongfu_cli.model import Number
+from gongfu_cli.validate import number_problem, quote
+
+
+class EntryError(ValueError):
+    """What was typed is not a number or date gongfu can take."""
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
+_EXPONENT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+
+
+def _folded(text: str) -> str:
+    """Full-width digits, points, commas, signs and spaces as their ASCII forms."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("−", "-").replace("－", "-").strip()  # U+2212 minus is not folded
+
+
+def parse_number(text: str, unit: str = "") -> Number:
+    """`85`, `８５．５`, `－5`, `1,200`, `1，200`, `85%` (when the unit is %), `1e3`."""
+    raw = text
+    text = _folded(text)
+    if text.endswith("%"):
+        if unit.strip() != "%":
+            raise EntryError(
+                f"{quote(raw)}: a percentage, but the indicator's unit is "
+                f"{quote(unit) if unit else 'not %'}; write the number alone"
+            )
+        text = text[:-1].rstrip()
+    if _NUMBER.fullmatch(text):
+        plain = text.replace(",", "")
+        fractional = "." in plain
+        value: Number = float(plain) if fractional else int(plain)
+    elif _EXPONENT.fullmatch(text):
+        value = float(text)
+        mantissa = re.split("[eE]", text)[0]
+        if value == 0 and any(c in "123456789" for c in mantissa):
+            raise EntryError(f"{quote(raw)} is too small to store (it would become 0)")
+    else:
+        raise EntryError(f"{quote(raw)} is not a number")
+    problem = number_problem(value)
+    if problem:
+        raise EntryError(f"{quote(raw)}: {problem}")
+    return value
+
+
+_DAY_FORMS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
+    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+)
+
+
+def parse_day(text: str) -> date:
+    """`2024-06-30`, `2024/06/30`, `2024.6.30`, `2024年6月30日`, `20240630`.
+
+    ISO week and ordinal dates (`2023W527`, `2023-180`), which Python's own parser accepts,
+    are refused: nobody means them in a progress report.
+    """
+    folded = _folded(text).replace(" ", "")
+    for form in _DAY_FORMS:
+        match = form.fullmatch(folded)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise EntryError(f"{quote(text)} is not a date: no such day") from None
+    raise EntryError(f"{quote(text)} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日)")
+
+
+def check_text(text: str | None, what: str) -> str | None:
+    """Refuse text that is not valid Unicode (bytes the shell passed through undecoded)."""
+    if text is None:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EntryError(
+            f"{what} is not valid text (it holds bytes that are not UTF-8); "
+            "check the terminal's encoding"
+        ) from None
+    if not text.strip():
+        raise EntryError(f"{what} is empty")
+    return unicodedata.normalize("NFC", text)

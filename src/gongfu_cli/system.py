@@ -1,0 +1,140 @@
+"""The one seam between gongfu and the operating system's Unix-only or Windows-only calls.
+
+Everything that differs between Linux, macOS and Windows (file locks, owners, `O_NOFOLLOW`,
+the umask, replacing a file another program holds open) is decided here, from what the running
+Python actually has, so the rest of the code never imports `fcntl` or calls `os.getuid`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows (or a Python built without it)
+    fcntl = None  # type: ignore[assignment]
+
+O_NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
+O_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+O_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
+O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+WAIT_NOTICE_AFTER = 1.0  # seconds of waiting for a lock before saying so
+REPLACE_TRIES = 10  # Windows: another program may hold the file open for a moment
+REPLACE_PAUSE = 0.1  # seconds, doubled up to 0.8 between tries
+
+
+def user_id() -> int | None:
+    """The effective user id, or None where the system has no such thing (Windows)."""
+    getter = getattr(os, "geteuid", None)
+    return getter() if getter is not None else None
+
+
+def new_file_mode() -> int:
+    """The mode a program's new file gets by default: 0666 less the umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def copy_owner(fd: int, uid: int, gid: int) -> None:
+    """Give an open file the owner and group of the file it replaces, where that is allowed.
+
+    Root recording into a user's file must not hand it to root; an ordinary user cannot give
+    a file away, and then the file simply stays theirs.
+    """
+    fchown = getattr(os, "fchown", None)
+    if fchown is None:
+        return
+    with contextlib.suppress(OSError):
+        fchown(fd, uid, -1)
+    with contextlib.suppress(OSError):
+        fchown(fd, -1, gid)
+
+
+def replace(source: str, destination: str) -> None:
+    """`os.replace`, retried briefly when another program holds the destination open.
+
+    On Windows a file open in Excel, WPS, an editor or a virus scanner cannot be replaced;
+    the holder often lets go within a second. Elsewhere the first failure is final.
+    """
+    pause = REPLACE_PAUSE
+    for attempt in range(REPLACE_TRIES):
+        try:
+            os.replace(source, destination)
+            return
+        except PermissionError:
+            if attempt == REPLACE_TRIES - 1:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.8)
+
+
+@contextlib.contextmanager
+def exclusive_lock(real: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on the data file `real` (symlinks already followed).
+
+    Unix: `flock` on the data file itself, so no lock file is ever created, it works between
+    users who may all write the file, and it never follows a planted link. Since writers
+    replace the file, a lock won on a file that has meanwhile been replaced is let go and
+    taken again on the new one. Elsewhere: a lock file beside the data file, through
+    `filelock`, removed when the lock is released.
+    """
+    if fcntl is None:
+        with _lock_file(real, on_wait):
+            yield
+        return
+    while True:
+        fd = os.open(real, os.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        try:
+            _flock(fd, on_wait)
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(real))
+            except FileNotFoundError:
+                same = False
+            if same:
+                yield
+                return
+        finally:
+            os.close(fd)  # closing releases the lock
+
+
+def _flock(fd: int, on_wait: Callable[[], None] | None) -> None:
+    assert fcntl is not None
+    deadline = time.monotonic() + WAIT_NOTICE_AFTER
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.02)
+    if on_wait is not None:
+        on_wait()
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+@contextlib.contextmanager
+def _lock_file(real: Path, on_wait: Callable[[], None] | None) -> Iterator[None]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # filelock warns when only its soft lock is available
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(real.with_name(f".{real.name}.gongfu-lock")))
+        try:
+            lock.acquire(timeout=WAIT_NOTICE_AFTER)
+        except Timeout:
+            if on_wait is not None:
+                on_wait()
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
