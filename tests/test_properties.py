@@ -47,6 +47,7 @@ numbers = st.one_of(
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
+
 days = st.dates(date(1990, 1, 1), date(2100, 12, 31))
 
 
@@ -54,9 +55,7 @@ days = st.dates(date(1990, 1, 1), date(2100, 12, 31))
 def datasets(draw: st.DrawFn) -> dict[str, Any]:
     """A valid dataset as TOML-ready dicts."""
     bus_ids = draw(st.lists(slugs, min_size=1, max_size=4, unique=True))
-    names = draw(
-        st.lists(texts, min_size=len(bus_ids), max_size=len(bus_ids), unique_by=nfkc)
-    )
+    names = draw(st.lists(texts, min_size=len(bus_ids), max_size=len(bus_ids), unique_by=nfkc))
     buses, readings = [], []
     for bus_id, name in zip(bus_ids, names, strict=True):
         launched = draw(days)

@@ -188,7 +188,7 @@ def test_failure_between_write_and_rename_leaves_the_original(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, "replace", broken_replace)
-    with pytest.raises(GongfuError, match="(?i)no space left on device"):
+    with pytest.raises(GongfuError, match=r"(?i)no space left on device"):
         record(data_file, "alpha", "coverage", 50, date(2022, 12, 1))
     assert data_file.read_bytes() == before
     leftovers = [p.name for p in data_file.parent.iterdir() if p.name.endswith(".tmp")]

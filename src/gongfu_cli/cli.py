@@ -375,9 +375,8 @@ def record(
     """
     from gongfu_cli.metrics import assess_indicator
     from gongfu_cli.paths import bundled_data
-    from gongfu_cli.record import BadValue
+    from gongfu_cli.record import BadValue, recorded_message
     from gongfu_cli.record import record as append_reading
-    from gongfu_cli.record import recorded_message
 
     today = date.today()
     day = when if isinstance(when, date) else today
