@@ -143,7 +143,7 @@ def hostile_file(tmp_path: Path) -> Path:
         ["rank"],
         ["history", "alpha"],
         ["export", "-f", "table"],
-        ["list", "-f", "github"],
+        ["list", "-f", "plain"],
     ],
 )
 def test_markup_and_escapes_in_a_file_show_literally(tmp_path: Path, command: list[str]) -> None:

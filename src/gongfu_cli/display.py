@@ -53,6 +53,24 @@ def visible_line(text: str | None) -> str:
     return visible(text).replace("\t", " ").replace("\n", " ")
 
 
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&#!{}])")
+# What makes a line a list item (`- x`, `+ x`, `1. x`, `1) x`) or a heading underline (`===`).
+_MD_BLOCK_START = re.compile(r"^(?:[-+](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[-=]+$)")
+
+
+def markdown_text(text: str | None) -> str:
+    """User text as inert Markdown on one line: control characters visible, every character
+    that could start markup escaped (HTML, links, emphasis, table pipes, entities such as
+    `&amp;`), and a line start that would make a list, heading or rule escaped too."""
+    line = _MD_INLINE.sub(r"\\\1", visible_line(text).strip())
+    match = _MD_BLOCK_START.match(line)
+    if match and line[0].isdigit():
+        line = line[: match.end()] + "\\" + line[match.end() :]
+    elif match:
+        line = "\\" + line
+    return line
+
+
 def number(value: float | int | None, unit: str = "") -> str:
     """A number with thousands separators and at most the digits it was given, then its unit."""
     if value is None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from gongfu_cli.display import day, number, percent, plain_number, visible_line
+from gongfu_cli.display import day, markdown_text, number, percent, plain_number, visible_line
 from gongfu_cli.rows import RATIO_COLUMNS, Row
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
@@ -91,10 +91,21 @@ def human_cell(column: str, value: Any) -> str:
     return visible_line(str(value))
 
 
+# tabulate formats that would carry user text into markup without escaping it (raw HTML and
+# LaTeX, wiki and AsciiDoc tables); Markdown, HTML and LaTeX are offered with escaping.
+UNSAFE_TABULATE = frozenset(
+    {"unsafehtml", "latex_raw", "mediawiki", "moinmoin", "jira", "textile", "youtrack", "rst",
+     "asciidoc", "colon_grid", "tsv"}
+)  # fmt: skip
+MARKDOWN_FORMATS = frozenset({"pipe", "github"})
+
+
 def as_tabulate(rows: list[Row], columns: Sequence[str], fmt: str) -> str:
     from tabulate import tabulate  # heavy (~70 ms): only when a tabulate format is asked for
 
     body = [[human_cell(c, row[c]) for c in columns] for row in rows]
+    if fmt in MARKDOWN_FORMATS:
+        body = [[markdown_text(cell) for cell in line] for line in body]
     return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True) + "\n"
 
 
@@ -114,4 +125,4 @@ def render_rows(rows: list[Row], columns: Sequence[str], fmt: str, excel: bool =
 def tabulate_formats() -> list[str]:
     from tabulate import tabulate_formats as names
 
-    return list(names)
+    return [name for name in names if name not in UNSAFE_TABULATE]

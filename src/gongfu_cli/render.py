@@ -39,6 +39,12 @@ def status_text(status: str) -> Text:
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
 
 
+def add_row(table: Table, *cells: RenderableType) -> None:
+    """Add a row whose plain-string cells are literal text: a unit such as `[/]` or
+    `[link=…]` inside a number's cell is shown, never taken for rich markup."""
+    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+
+
 def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
     """Attainment as a bar and a percentage; overshoot fills the bar and shows in the number."""
     if ratio is None:
@@ -77,7 +83,8 @@ def bus_table(rows: Sequence[Row], title: str | None = None, caption: str | None
     table.add_column("序时进度", justify="right", no_wrap=True)
     table.add_column("状态", no_wrap=True)
     for row in rows:
-        table.add_row(
+        add_row(
+            table,
             str(row["batch"]),
             text(row["bus"]),
             text(row["lead"]),
@@ -137,7 +144,7 @@ def indicator_table(rows: Sequence[Row], width: int = 120, title: str | None = N
             cells += [percent(row["projected"]), day(row["eta"])]
         else:
             cells.append("\n".join(filter(None, [percent(row["projected"]), day(row["eta"])])))
-        table.add_row(*cells)
+        add_row(table, *cells)
     return table
 
 
@@ -234,7 +241,7 @@ def rows_table(rows: Sequence[Row], columns: Sequence[str]) -> Table:
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(Text(human_cell(c, row[c])) for c in columns))
+        add_row(table, *(human_cell(c, row[c]) for c in columns))
     return table
 
 
@@ -263,7 +270,8 @@ def rank_table(rows: Sequence[Row], by: str, title: str | None = None) -> Table:
     table.add_column("状态", no_wrap=True)
     for row in rows:
         gap = row["gap"]
-        table.add_row(
+        add_row(
+            table,
             "" if row["rank"] is None else str(row["rank"]),
             text(row["bus"]),
             text(row["lead"]),
@@ -301,7 +309,8 @@ def history_view(bus_name: str, sections: Sequence[tuple[Row, Sequence[Row]]]) -
         table.add_column("来源", overflow="fold")
         for row in rows:
             change = row["change"]
-            table.add_row(
+            add_row(
+                table,
                 day(row["date"]),
                 number(row["value"], unit),
                 "" if change is None else ("+" if change > 0 else "") + number(change),

@@ -7,7 +7,6 @@ or as one self-contained HTML page. Pure functions returning `str`.
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from gongfu_cli.display import (
     percent,
     points,
     status_label,
+    markdown_text,
     visible_line,
 )
 from gongfu_cli.metrics import WORST_FIRST, BusResult, Status
@@ -148,12 +148,7 @@ def _headline(report: Report) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-
-
-def md(text: str | None) -> str:
-    """User text as inert Markdown: one line, control characters visible, syntax escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", visible_line(text))
+md = markdown_text  # user text in Markdown: every cell that holds any goes through it
 
 
 def markdown_report(report: Report) -> str:
@@ -165,14 +160,8 @@ def markdown_report(report: Report) -> str:
     out = [f"# {md(report.title)}", "", f"截至 {report.as_of.isoformat()}", ""]
     out += [f"- {line}" for line in _headline(report)]
     out += ["", "## 赛马", ""]
-    race = [_race_cells(r) for r in report.race]
-    out += [
-        table(
-            RACE_HEADERS,
-            [[c if i not in (1, 2) else md(c) for i, c in enumerate(row)] for row in race],
-        ),
-        "",
-    ]
+    race = [[md(cell) for cell in _race_cells(r)] for r in report.race]
+    out += [table(RACE_HEADERS, race), ""]
     for section in report.sections:
         bus = section.bus
         out += [f"## {md(bus['bus'])}（{md(bus['bus_id'])}）", ""]
@@ -180,7 +169,7 @@ def markdown_report(report: Report) -> str:
         if section.summary:
             out += [md(section.summary), ""]
         rows = [
-            [md(r["indicator"]), *_indicator_cells(r), md(source)]
+            [md(r["indicator"]), *map(md, _indicator_cells(r)), md(source)]
             for r, source in zip(section.indicators, section.sources, strict=True)
         ]
         out += [table(INDICATOR_HEADERS, rows), ""]
