@@ -158,10 +158,10 @@ def list_buses(
     rows = bus_rows(select(assess(dataset, day), batch, field, statuses))
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
 
-    def draw(_: int) -> Any:
+    def draw(width: int) -> Any:
         from gongfu_cli.render import bus_table, list_caption
 
-        return bus_table(rows, title=title, caption=list_caption(rows))
+        return bus_table(rows, width, title=title, caption=list_caption(rows))
 
     _output(rows, BUS_COLUMNS, fmt, save, draw, title, dataset.files)
 
@@ -261,10 +261,10 @@ def export(
     fmt = fmt or "csv"
     if fmt == "table":
 
-        def draw(_: int) -> Any:
+        def draw(width: int) -> Any:
             from gongfu_cli.render import rows_table
 
-            return rows_table(rows, columns)
+            return rows_table(rows, columns, width)
 
         _output(rows, columns, fmt, None, draw, "")
         return
@@ -442,7 +442,7 @@ def history(
         chosen = tuple(r for r in chosen if r.indicator.id == wanted.id)
     rows = history_rows(found, [r.indicator for r in chosen], day)
 
-    def draw(_: int) -> Any:
+    def draw(width: int) -> Any:
         from gongfu_cli.render import history_view
 
         sections = [
@@ -452,7 +452,7 @@ def history(
             )
             for r in chosen
         ]
-        return history_view(found.name, sections)
+        return history_view(found.name, sections, width)
 
     _output(rows, HISTORY_COLUMNS, fmt, save, draw, f"{found.name} · 历史", dataset.files)
 
@@ -491,10 +491,10 @@ def rank(
     rows = rank_rows(select(assess(dataset, day), batch, field), by.value)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
 
-    def draw(_: int) -> Any:
+    def draw(width: int) -> Any:
         from gongfu_cli.render import rank_table
 
-        return rank_table(rows, by.value, title=title)
+        return rank_table(rows, by.value, width, title=title)
 
     _output(rows, RANK_COLUMNS, fmt, save, draw, title, dataset.files)
 

@@ -104,8 +104,12 @@ def as_tabulate(rows: list[Row], columns: Sequence[str], fmt: str) -> str:
     from tabulate import tabulate  # heavy (~70 ms): only when a tabulate format is asked for
 
     body = [[human_cell(c, row[c]) for c in columns] for row in rows]
-    if fmt in MARKDOWN_FORMATS:
-        body = [[markdown_text(cell) for cell in line] for line in body]
+    if fmt in MARKDOWN_FORMATS:  # text from the data is escaped; our own values need not be
+        body = [
+            [markdown_text(cell) if isinstance(row[c], str) and c != "status" else cell
+             for c, cell in zip(columns, line, strict=True)]
+            for row, line in zip(rows, body, strict=True)
+        ]  # fmt: skip
     return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True) + "\n"
 
 

@@ -1,15 +1,16 @@
-"""Rich tables for people. Imported only by commands that draw a table.
+"""Rich views for people. Imported only by commands that draw a table.
 
 Every piece of user text goes in as `rich.text.Text` (never as markup) after `visible()`, so a
-name like "[bold]" or an escape sequence shows literally.
+name like "[bold]" or an escape sequence shows literally. Every view is drawn for a width:
+tables shrink their bars, then stack each row as a paragraph, rather than cut a character
+(see `layout`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -25,10 +26,11 @@ from gongfu_cli.display import (
     visible,
     visible_line,
 )
+from gongfu_cli.layout import Column, cards, fit_table, wrap
 from gongfu_cli.rows import Row
 
 BAR_WIDTH = 10
-NAME_MIN_WIDTH = 6  # indicator names wrap down to this many cells before numbers would be cut
+BAR_STEPS = (BAR_WIDTH, 5, 0)  # bars shrink, then go, before anything else gives way
 
 
 def text(value: str | None, style: str = "") -> Text:
@@ -37,12 +39,6 @@ def text(value: str | None, style: str = "") -> Text:
 
 def status_text(status: str) -> Text:
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
-
-
-def add_row(table: Table, *cells: RenderableType) -> None:
-    """Add a row whose plain-string cells are literal text: a unit such as `[/]` or
-    `[link=…]` inside a number's cell is shown, never taken for rich markup."""
-    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
 
 
 def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
@@ -55,129 +51,205 @@ def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
         out.append("█" * cells, style=STATUS_STYLES.get(status, ""))
         out.append("░" * (width - cells), style="dim")
         out.append(" ")
-    out.append(f"{percent(ratio):>6}")
+    out.append(f"{percent(ratio):>6}" if width else percent(ratio))
     return out
 
 
-def _table(title: str | None, caption: str | None = None) -> Table:
-    """A table in the house style. Titles may hold user text (a programme name): never markup."""
-    return Table(
-        title=Text(visible_line(title)) if title else None,
-        caption=Text(caption) if caption else None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
-        header_style="bold",
-        pad_edge=False,
+def fact(label: str, value: Text | str) -> Text:
+    """`label value` for a stacked row; empty when there is no value."""
+    value = Text(value) if isinstance(value, str) else value
+    if not value.plain:
+        return Text("")
+    return Text(f"{label} ", style="dim").append_text(value)
+
+
+def titled(
+    title: str | None, body: RenderableType, width: int, caption: str | None = None
+) -> Group:
+    """A view with its title above and its caption below, both wrapped, never cut."""
+    parts: list[RenderableType] = []
+    if title:
+        parts.append(wrap(Text(visible_line(title)), width))
+    parts.append(body)
+    if caption:
+        parts.append(wrap(Text(caption), width))
+    return Group(*parts)
+
+
+def fitted(
+    columns: Sequence[Column],
+    cells: Callable[[Row, int], list[Text]],
+    rows: Sequence[Row],
+    width: int,
+) -> Table | None:
+    """The table with the widest bars that fits, or None when none does."""
+    for bars in BAR_STEPS:
+        table = fit_table(columns, [cells(row, bars) for row in rows], width)
+        if table is not None:
+            return table
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# list
+
+
+BUS_COLUMNS = (
+    Column("批次", justify="right"),
+    Column("班车", wraps=True),
+    Column("牵头单位", wraps=True),
+    Column("领域", wraps=True),
+    Column("指标", justify="right"),
+    Column("完成率"),
+    Column("序时进度", justify="right"),
+    Column("状态"),
+)
+
+
+def _bus_cells(row: Row, bars: int) -> list[Text]:
+    return [
+        Text(str(row["batch"])),
+        text(row["bus"]),
+        text(row["lead"]),
+        text(row["field"]),
+        Text(str(row["indicators"])),
+        bar(row["attainment"], row["status"], bars),
+        Text(percent(row["schedule"])),
+        status_text(row["status"]),
+    ]
+
+
+def bus_table(
+    rows: Sequence[Row], width: int, title: str | None = None, caption: str | None = None
+) -> Group:
+    table = fitted(BUS_COLUMNS, _bus_cells, rows, width)
+    if table is not None:
+        return titled(title, table, width, caption)
+    stacked = cards(
+        [text(r["bus"], "bold").append("  ").append_text(status_text(r["status"])) for r in rows],
+        [
+            [
+                fact("批次", str(r["batch"])),
+                fact("牵头", text(r["lead"])),
+                fact("领域", text(r["field"])),
+                fact("指标", str(r["indicators"])),
+                fact("完成率", percent(r["attainment"])),
+                fact("序时进度", percent(r["schedule"])),
+            ]
+            for r in rows
+        ],
+        width,
     )
+    return titled(title, Group(Text(""), stacked, Text("")), width, caption)
 
 
-def bus_table(rows: Sequence[Row], title: str | None = None, caption: str | None = None) -> Table:
-    table = _table(title, caption)
-    table.add_column("批次", justify="right")
-    table.add_column("班车", no_wrap=True)
-    table.add_column("牵头单位", overflow="fold", min_width=10)
-    table.add_column("领域")
-    table.add_column("指标", justify="right")
-    table.add_column("完成率", no_wrap=True)
-    table.add_column("序时进度", justify="right", no_wrap=True)
-    table.add_column("状态", no_wrap=True)
+def list_caption(rows: Sequence[Row]) -> str:
+    """How many buses stand at each status, worst first."""
+    from gongfu_cli.metrics import WORST_FIRST, Status
+
+    counts: dict[str, int] = {}
     for row in rows:
-        add_row(
-            table,
-            str(row["batch"]),
-            text(row["bus"]),
-            text(row["lead"]),
-            text(row["field"]),
-            str(row["indicators"]),
-            bar(row["attainment"], row["status"]),
-            percent(row["schedule"]),
-            status_text(row["status"]),
-        )
-    return table
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    order = [s.value for s in WORST_FIRST] + [Status.MONITORED.value]
+    parts = [f"{status_label(s)} {counts[s]}" for s in order if counts.get(s)]
+    return f"{len(rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
 
 
-def bar_width(width: int) -> int:
-    """Bars shrink, then go, on narrow terminals, so that numbers never have to."""
-    return BAR_WIDTH if width >= 100 else 5 if width >= 80 else 0
+# ---------------------------------------------------------------------------------------------
+# progress
 
 
-def indicator_table(rows: Sequence[Row], width: int = 120, title: str | None = None) -> Table:
-    """One row per indicator. Wide: a column per fact. Narrow: value over date, trend stacked."""
-    wide = width >= 140
-    bars = bar_width(width)
-    show_baseline = any(r["baseline"] not in (0, None) and r["target"] is not None for r in rows)
-    table = _table(title)
-    table.add_column("指标", overflow="fold", min_width=NAME_MIN_WIDTH)
-    if show_baseline:
-        table.add_column("基线", justify="right", no_wrap=True)
-    table.add_column("目标", justify="right", no_wrap=True)
-    table.add_column("最新值", justify="right", no_wrap=True)
+def _indicator_columns(rows: Sequence[Row], wide: bool) -> list[Column]:
+    columns = [Column("指标", wraps=True)]
+    if _show_baseline(rows):
+        columns.append(Column("基线", justify="right"))
+    columns += [Column("目标", justify="right"), Column("最新值", justify="right")]
     if wide:
-        table.add_column("日期", no_wrap=True)
-    table.add_column("完成率", no_wrap=True)
-    table.add_column("序时" if not wide else "序时进度", justify="right", no_wrap=True)
-    table.add_column("状态", no_wrap=True)
+        columns.append(Column("日期"))
+    columns += [
+        Column("完成率"),
+        Column("序时进度" if wide else "序时", justify="right"),
+        Column("状态"),
+    ]
     if wide:
-        table.add_column("到期预计", justify="right", no_wrap=True)
-        table.add_column("预计达标", no_wrap=True)
+        columns += [Column("到期预计", justify="right"), Column("预计达标")]
     else:
-        table.add_column("趋势", justify="right", no_wrap=True)
-    for row in rows:
-        unit = row["unit"]
-        cells: list[RenderableType] = [text(row["indicator"])]
-        if show_baseline:
-            cells.append(number(row["baseline"], unit) if row["target"] is not None else "")
-        cells.append(number(row["target"], unit))
-        if wide:
-            cells += [number(row["value"], unit), day(row["value_date"])]
-        else:
-            cells.append(
-                "\n".join(filter(None, [number(row["value"], unit), day(row["value_date"])]))
-            )
-        cells += [
-            bar(row["attainment"], row["status"], bars),
-            percent(row["schedule"]),
-            status_text(row["status"]),
-        ]
-        if wide:
-            cells += [percent(row["projected"]), day(row["eta"])]
-        else:
-            cells.append("\n".join(filter(None, [percent(row["projected"]), day(row["eta"])])))
-        add_row(table, *cells)
-    return table
+        columns.append(Column("趋势", justify="right"))
+    return columns
 
 
-def indicator_cards(rows: Sequence[Row]) -> Group:
-    """Indicators as short paragraphs, for terminals too narrow for a table: text wraps, numbers
-    are never cut."""
-    cards: list[RenderableType] = []
+def _show_baseline(rows: Sequence[Row]) -> bool:
+    return any(r["baseline"] not in (0, None) and r["target"] is not None for r in rows)
+
+
+def _indicator_cells(row: Row, bars: int, wide: bool, baseline: bool) -> list[Text]:
+    unit = row["unit"]
+    cells = [text(row["indicator"])]
+    if baseline:
+        cells.append(Text(number(row["baseline"], unit) if row["target"] is not None else ""))
+    cells.append(Text(number(row["target"], unit)))
+    if wide:
+        cells += [Text(number(row["value"], unit)), Text(day(row["value_date"]))]
+    else:
+        cells.append(Text("\n".join(filter(None, [number(row["value"], unit),
+                                                   day(row["value_date"])]))))  # fmt: skip
+    cells += [
+        bar(row["attainment"], row["status"], bars),
+        Text(percent(row["schedule"])),
+        status_text(row["status"]),
+    ]
+    if wide:
+        cells += [Text(percent(row["projected"])), Text(day(row["eta"]))]
+    else:
+        cells.append(Text("\n".join(filter(None, [percent(row["projected"]), day(row["eta"])]))))
+    return cells
+
+
+def indicator_table(rows: Sequence[Row], width: int = 120) -> Table | None:
+    """One row per indicator. Wide: a column per fact. Narrow: value over date, trend stacked.
+    None when not even the narrow table fits."""
+    baseline = _show_baseline(rows)
+    layouts = [(True, BAR_WIDTH)] if width >= 140 else []
+    layouts += [(False, bars) for bars in BAR_STEPS]
+    for wide, bars in layouts:
+        cells = [_indicator_cells(row, bars, wide, baseline) for row in rows]
+        table = fit_table(_indicator_columns(rows, wide), cells, width)
+        if table is not None:
+            return table
+    return None
+
+
+def indicator_cards(rows: Sequence[Row], width: int) -> Group:
+    """Indicators as short paragraphs, for terminals too narrow for a table."""
+    facts = []
     for row in rows:
         unit = row["unit"]
-        card = Text()
-        card.append("• ")
-        card.append(visible_line(row["indicator"]), style="bold")
-        card.append("  ")
-        card.append_text(status_text(row["status"]))
-        facts = []
-        if row["target"] is not None:
-            facts.append(f"目标 {number(row['target'], unit)}")
-            if row["baseline"] not in (0, None):
-                facts.append(f"基线 {number(row['baseline'], unit)}")
-        if row["value"] is not None:
-            facts.append(f"最新 {number(row['value'], unit)}（{day(row['value_date'])}）")
-        if row["attainment"] is not None:
-            facts.append(f"完成率 {percent(row['attainment'])}")
-        if row["schedule"] is not None:
-            facts.append(f"序时 {percent(row['schedule'])}")
-        if row["projected"] is not None:
-            facts.append(f"到期预计 {percent(row['projected'])}")
-        if row["eta"] is not None:
-            facts.append(f"预计达标 {day(row['eta'])}")
-        if facts:
-            card.append("\n  " + " · ".join(facts))
-        cards.append(card)
-    return Group(*cards)
+        latest = (
+            f"{number(row['value'], unit)}（{day(row['value_date'])}）"
+            if row["value"] is not None
+            else ""
+        )
+        facts.append(
+            [
+                fact("目标", number(row["target"], unit)),
+                fact(
+                    "基线",
+                    number(row["baseline"], unit)
+                    if row["target"] is not None and row["baseline"] not in (0, None)
+                    else "",
+                ),
+                fact("最新", latest),
+                fact("完成率", percent(row["attainment"])),
+                fact("序时", percent(row["schedule"])),
+                fact("到期预计", percent(row["projected"])),
+                fact("预计达标", day(row["eta"])),
+            ]
+        )
+    titles = [
+        text(r["indicator"], "bold").append("  ").append_text(status_text(r["status"]))
+        for r in rows
+    ]
+    return cards(titles, facts, width)
 
 
 def bus_header(bus: Row, summary: str | None, source: str | None, as_of: date) -> Text:
@@ -217,73 +289,111 @@ def progress_view(
     as_of: date,
     width: int = 120,
 ) -> RenderableType:
-    table = indicator_table(rows, width)
-    if width >= 80 and _fits(table, rows, width):  # its blank top line separates it from the header
-        return Group(bus_header(bus, summary, source, as_of), table)
-    return Group(bus_header(bus, summary, source, as_of), Text(""), indicator_cards(rows))
+    header = wrap(bus_header(bus, summary, source, as_of), width)
+    table = indicator_table(rows, width) if width >= 80 else None
+    if table is not None:  # its blank top line separates it from the header
+        return Group(header, table)
+    return Group(header, Text(""), indicator_cards(rows, width))
 
 
-def _fits(table: Table, rows: Sequence[Row], width: int) -> bool:
-    """Whether the table fits with every number whole: only indicator names may wrap."""
-    from rich.cells import cell_len
-    from rich.console import Console
-
-    natural = Console(width=10_000).measure(table).maximum
-    names = max([cell_len("指标")] + [cell_len(visible_line(r["indicator"])) for r in rows])
-    return natural - names + NAME_MIN_WIDTH <= width
+# ---------------------------------------------------------------------------------------------
+# export --format table
 
 
-def rows_table(rows: Sequence[Row], columns: Sequence[str]) -> Table:
-    """Any rows as a table, column for column (for `export --format table`)."""
+def rows_table(rows: Sequence[Row], columns: Sequence[str], width: int) -> RenderableType:
+    """Any rows as a table, column for column (for `export --format table`), or as one
+    paragraph per row when the columns do not fit."""
     from gongfu_cli.formats import human_cell
 
-    table = _table(None)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        add_row(table, *(human_cell(c, row[c]) for c in columns))
-    return table
+    specs = [Column(c, wraps=True) for c in columns]
+    cells = [[Text(human_cell(c, row[c])) for c in columns] for row in rows]
+    table = fit_table(specs, cells, width)
+    if table is not None:
+        return table
+    titles = [Text(f"{n}.", style="bold") for n in range(1, len(rows) + 1)]
+    facts = [[fact(c, cell) for c, cell in zip(columns, line, strict=True)] for line in cells]
+    return cards(titles, facts, width)
 
 
-def list_caption(rows: Sequence[Row]) -> str:
-    """How many buses stand at each status, worst first."""
-    from gongfu_cli.metrics import WORST_FIRST, Status
+# ---------------------------------------------------------------------------------------------
+# rank
 
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
-    order = [s.value for s in WORST_FIRST] + [Status.MONITORED.value]
-    parts = [f"{status_label(s)} {counts[s]}" for s in order if counts.get(s)]
-    return f"{len(rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
+RANK_COLUMNS = (
+    Column("名次", justify="right"),
+    Column("班车", wraps=True),
+    Column("牵头单位", wraps=True),
+    Column("完成率"),
+    Column("序时进度", justify="right"),
+    Column("超前序时", justify="right"),
+    Column("状态"),
+)
 
 
-def rank_table(rows: Sequence[Row], by: str, title: str | None = None) -> Table:
-    """The race: rank, bus, lead, attainment bar, schedule, gap and status."""
+def _gap(gap: float | None) -> Text:
+    return Text(points(gap), style="green" if gap >= 0 else "red") if gap is not None else Text("")
+
+
+def _rank_cells(row: Row, bars: int) -> list[Text]:
+    return [
+        Text("" if row["rank"] is None else str(row["rank"])),
+        text(row["bus"]),
+        text(row["lead"]),
+        bar(row["attainment"], row["status"], bars),
+        Text(percent(row["schedule"])),
+        _gap(row["gap"]),
+        status_text(row["status"]),
+    ]
+
+
+def rank_caption(by: str) -> str:
     basis = "完成率" if by == "attainment" else "超前序时（完成率 − 序时进度，百分点）"
-    table = _table(title, caption=f"按{basis}排名；没有可比数值的班车列在最后，不排名次")
-    table.add_column("名次", justify="right")
-    table.add_column("班车", no_wrap=True)
-    table.add_column("牵头单位", overflow="fold", min_width=10)
-    table.add_column("完成率", no_wrap=True)
-    table.add_column("序时进度", justify="right", no_wrap=True)
-    table.add_column("超前序时", justify="right", no_wrap=True)
-    table.add_column("状态", no_wrap=True)
-    for row in rows:
-        gap = row["gap"]
-        add_row(
-            table,
-            "" if row["rank"] is None else str(row["rank"]),
-            text(row["bus"]),
-            text(row["lead"]),
-            bar(row["attainment"], row["status"]),
-            percent(row["schedule"]),
-            Text(points(gap), style="green" if gap >= 0 else "red") if gap is not None else "",
-            status_text(row["status"]),
-        )
-    return table
+    return f"按{basis}排名；没有可比数值的班车列在最后，不排名次"
 
 
-def history_view(bus_name: str, sections: Sequence[tuple[Row, Sequence[Row]]]) -> Group:
+def rank_table(rows: Sequence[Row], by: str, width: int, title: str | None = None) -> Group:
+    """The race: rank, bus, lead, attainment bar, schedule, gap and status."""
+    table = fitted(RANK_COLUMNS, _rank_cells, rows, width)
+    if table is not None:
+        return titled(title, table, width, rank_caption(by))
+    titles = [
+        Text("" if r["rank"] is None else f"{r['rank']}. ", style="bold")
+        .append_text(text(r["bus"], "bold"))
+        .append("  ")
+        .append_text(status_text(r["status"]))
+        for r in rows
+    ]
+    facts = [
+        [
+            fact("牵头", text(r["lead"])),
+            fact("完成率", percent(r["attainment"])),
+            fact("序时进度", percent(r["schedule"])),
+            fact("超前序时", _gap(r["gap"])),
+        ]
+        for r in rows
+    ]
+    body = Group(Text(""), cards(titles, facts, width), Text(""))
+    return titled(title, body, width, rank_caption(by))
+
+
+# ---------------------------------------------------------------------------------------------
+# history
+
+HISTORY_COLUMNS = (
+    Column("日期"),
+    Column("数值", justify="right"),
+    Column("变化", justify="right"),
+    Column("完成率"),
+    Column("来源", wraps=True),
+)
+
+
+def _change(change: float | int | None) -> str:
+    return "" if change is None else ("+" if change > 0 else "") + number(change)
+
+
+def history_view(
+    bus_name: str, sections: Sequence[tuple[Row, Sequence[Row]]], width: int = 120
+) -> Group:
     """For each indicator: its readings, a sparkline and where its trend is heading.
 
     `sections` pairs the indicator's row (from the indicators level) with its history rows.
@@ -301,21 +411,36 @@ def history_view(bus_name: str, sections: Sequence[tuple[Row, Sequence[Row]]]) -
             title.append(f"  目标 {number(indicator['target'], unit)}")
             if indicator["due"]:
                 title.append(f"（{day(indicator['due'])}）")
-        table = _table(None)
-        table.add_column("日期", no_wrap=True)
-        table.add_column("数值", justify="right", no_wrap=True)
-        table.add_column("变化", justify="right", no_wrap=True)
-        table.add_column("完成率", no_wrap=True)
-        table.add_column("来源", overflow="fold")
-        for row in rows:
-            change = row["change"]
-            add_row(
-                table,
-                day(row["date"]),
-                number(row["value"], unit),
-                "" if change is None else ("+" if change > 0 else "") + number(change),
-                bar(row["attainment"], indicator["status"]),
+
+        def cells(
+            row: Row, bars: int, status: str = indicator["status"], unit: str = unit
+        ) -> list[Text]:
+            return [
+                Text(day(row["date"])),
+                Text(number(row["value"], unit)),
+                Text(_change(row["change"])),
+                bar(row["attainment"], status, bars),
                 text(row["source"]),
+            ]
+
+        body: RenderableType | None = fitted(HISTORY_COLUMNS, cells, rows, width)
+        if body is None:
+            body = Group(
+                Text(""),
+                cards(
+                    [Text(day(r["date"]), style="bold") for r in rows],
+                    [
+                        [
+                            fact("数值", number(r["value"], unit)),
+                            fact("变化", _change(r["change"])),
+                            fact("完成率", percent(r["attainment"])),
+                            fact("来源", text(r["source"])),
+                        ]
+                        for r in rows
+                    ],
+                    width,
+                ),
+                Text(""),
             )
         footer = Text()
         if rows:
@@ -330,5 +455,5 @@ def history_view(bus_name: str, sections: Sequence[tuple[Row, Sequence[Row]]]) -
             footer.append(day(indicator["eta"]) or "不会达标（趋势未朝目标移动）")
         elif len(rows) == 1:
             footer.append(" · 至少两次读数才有趋势", style="dim")
-        parts += [title, table, footer, Text("")]
+        parts += [wrap(title, width), body, wrap(footer, width), Text("")]
     return Group(*parts[:-1])

@@ -16,11 +16,11 @@ from gongfu_cli.display import (
     STATUS_LABELS,
     day,
     filled,
+    markdown_text,
     number,
     percent,
     points,
     status_label,
-    markdown_text,
     visible_line,
 )
 from gongfu_cli.metrics import WORST_FIRST, BusResult, Status
