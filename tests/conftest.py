@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -45,3 +53,84 @@ def write_toml(tmp_path: Path):
         return path
 
     return write
+
+
+def gongfu(
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    cwd: Path | None = None,
+    input: bytes | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """The real command in a real subprocess, with the real environment (plus `env`)."""
+    return subprocess.run(
+        [sys.executable, "-m", "gongfu_cli", *args],
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        cwd=cwd,
+        input=input,
+        check=False,
+    )
+
+
+NOBODY = pwd.getpwnam("nobody")
+
+
+def as_nobody(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run gongfu as the unprivileged user `nobody`: a forked child imports what gongfu needs
+    while still root (so the code's location does not matter), then gives up root for good
+    before the command runs. Returns (exit status, stdout, stderr)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            code = 70
+            try:
+                import gongfu_cli.cache
+                import gongfu_cli.check
+                import gongfu_cli.cli
+                import gongfu_cli.record
+                import gongfu_cli.render
+                import gongfu_cli.report
+
+                os.dup2(out.fileno(), 1)
+                os.dup2(err.fileno(), 2)
+                sys.stdout = io.TextIOWrapper(
+                    os.fdopen(1, "wb", closefd=False), encoding="utf-8", write_through=True
+                )
+                sys.stderr = io.TextIOWrapper(
+                    os.fdopen(2, "wb", closefd=False), encoding="utf-8", write_through=True
+                )
+                os.environ.update(env or {})
+                os.setgroups([])
+                os.setgid(NOBODY.pw_gid)
+                os.setuid(NOBODY.pw_uid)
+                try:
+                    gongfu_cli.cli.app([*args], prog_name="gongfu")
+                    code = 0
+                except SystemExit as exit:
+                    code = exit.code if isinstance(exit.code, int) else 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        out.seek(0)
+        err.seek(0)
+        return (
+            os.waitstatus_to_exitcode(status),
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory every user may write in (like a shared team folder), outside pytest's
+    private temporary directory."""
+    path = Path(tempfile.mkdtemp(prefix="gongfu-shared-"))
+    path.chmod(0o777)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

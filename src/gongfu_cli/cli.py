@@ -385,6 +385,12 @@ def record(
     def waiting() -> None:
         typer.echo(f"waiting for another gongfu record on {shown_path(path)}…", err=True)
 
+    def again() -> None:
+        typer.echo(
+            f"{shown_path(path)} was changed by another program meanwhile; reading it again…",
+            err=True,
+        )
+
     try:
         done = append_reading(
             path,
@@ -397,6 +403,7 @@ def record(
             dry_run=dry_run,
             today=today,
             on_wait=waiting,
+            on_retry=again,
         )
     except BadValue as exc:
         raise typer.BadParameter(exc.message) from None

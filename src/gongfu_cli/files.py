@@ -123,10 +123,8 @@ def replace_file(
         system.replace(tmp, str(real))
         tmp = None
     except PermissionError as exc:
-        raise GongfuError(
-            f"{name}: cannot replace the file: {_reason(exc)}. Is it open in another program "
-            "(Excel, WPS, an editor)? Close it and try again; the file is unchanged"
-        ) from None
+        raise GongfuError(f"{name}: cannot replace the file: {_reason(exc)}{_why(real, st)}; "
+                          "the file is unchanged") from None  # fmt: skip
     except OSError as exc:
         raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
     finally:
@@ -231,6 +229,22 @@ def _refuse_dataset(real: Path, name: str, protect: Iterable[str]) -> None:
                     f"{name}: is a file of the loaded dataset; an output never overwrites the "
                     "data. Choose another name"
                 )
+
+
+def _why(real: Path, st: os.stat_result) -> str:
+    """The likely cause of a refused replace, in the user's terms."""
+    if system.on_windows():
+        return " (is the file open in another program, such as Excel, WPS or an editor? close it "\
+            "and try again)"  # fmt: skip
+    uid = system.user_id()
+    with contextlib.suppress(OSError):
+        folder = os.stat(real.parent)
+        if folder.st_mode & stat.S_ISVTX and uid not in (0, st.st_uid):
+            return (
+                " (the folder is sticky, as /tmp is: only the file's owner may replace it; "
+                "ask them, or keep shared data in a group-writable folder)"
+            )
+    return ""
 
 
 def _reason(exc: OSError) -> str:

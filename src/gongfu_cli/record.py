@@ -102,6 +102,7 @@ def record(
     dry_run: bool = False,
     today: date | None = None,
     on_wait: Callable[[], None] | None = None,
+    on_retry: Callable[[], None] | None = None,
 ) -> Recorded:
     """Validate a new reading and append it to the file that defines its bus.
 
@@ -140,7 +141,9 @@ def record(
     if dry_run:  # reads only: never waits for a lock
         new = _with_reading(data, target, real, table, bus.id, indicator.id, day)[1]
     else:
-        new = _write_locked(data, target, real, table, bus.id, indicator.id, day, on_wait)
+        new = _write_locked(
+            data, target, real, table, (bus.id, indicator.id, day), on_wait, on_retry
+        )
     new_bus = resolve(new.buses, bus.id)
     new_indicator = resolve(new_bus.indicators, indicator.id, kind="indicator")
     reading = next(r for r in new_indicator.readings if r.date == day)
@@ -153,10 +156,9 @@ def _write_locked(
     target: Path,
     real: Path,
     table: str,
-    bus_id: str,
-    indicator_id: str,
-    day: date,
+    key: tuple[str, str, date],
     on_wait: Callable[[], None] | None,
+    on_retry: Callable[[], None] | None,
 ) -> Dataset:
     name = shown_path(target)
     _check_writable(real, name)
@@ -169,13 +171,13 @@ def _write_locked(
             ) from None
         for _ in range(ATTEMPTS):
             _check_writable(real, name)
-            state, dataset, new_bytes = _with_reading(
-                data, target, real, table, bus_id, indicator_id, day
-            )
+            state, dataset, new_bytes = _with_reading(data, target, real, table, *key)
             try:
                 replace_file(real, new_bytes, name, expect=state)
-            except FileChanged:
-                continue  # an editor saved meanwhile: start over from what it saved
+            except FileChanged:  # an editor saved meanwhile: start over from what it saved
+                if on_retry is not None:
+                    on_retry()
+                continue
             return dataset
     raise GongfuError(
         f"{name}: the file kept changing while gongfu was writing it (is an editor saving "
