@@ -5,6 +5,7 @@ Pure string functions shared by the rich tables and the tabulate formats.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -133,10 +134,12 @@ def sparkline(values: list[float | int]) -> str:
     if not values:
         return ""
     low, high = min(values), max(values)
-    if high == low:
+    span = float(high) - float(low)
+    if not span or not math.isfinite(span):
         return SPARKS[len(SPARKS) // 2] * len(values)
-    scale = (len(SPARKS) - 1) / (high - low)
-    return "".join(SPARKS[round((v - low) * scale)] for v in values)
+    top = len(SPARKS) - 1
+    return "".join(SPARKS[round((float(v) - low) / span * top)] for v in values)
+
 
 
 # Stand-ins for the drawing characters when the output cannot encode them (a GBK console has

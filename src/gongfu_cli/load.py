@@ -6,7 +6,6 @@ list them all and every other command can refuse a broken file with located mess
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import stat
@@ -20,7 +19,7 @@ from typing import Any
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
 from gongfu_cli.system import O_BINARY, O_NONBLOCK
-from gongfu_cli.validate import MIN_SPAN, FileChecker, did_you_mean, quote
+from gongfu_cli.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean, quote
 
 PROGRAM_KEYS = ("name", "region", "source")
 BUS_KEYS = (
@@ -457,7 +456,8 @@ def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
         indicators is not None
         and indicator in indicators
         and type(table.get("date")) is date
-        and (type(value) is int or (type(value) is float and math.isfinite(value)))
+        and (type(value) is int or type(value) is float)
+        and -NUMBER_LIMIT <= value <= NUMBER_LIMIT  # also false for NaN
         and (source is None or (type(source) is str and source.strip() != ""))
         and (note is None or (type(note) is str and note.strip() != ""))
         # bus, indicator, date and value are there: any other key would make it longer

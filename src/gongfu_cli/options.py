@@ -63,6 +63,7 @@ DataOption = Annotated[
         "--data",
         "-d",
         envvar="GONGFU_DATA",
+        readable=False,  # the loader says which file cannot be read, and why
         show_envvar=True,
         help="Data file, or directory of *.toml files. Default: the bundled Huzhou dataset.",
     ),
