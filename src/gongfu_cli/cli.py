@@ -67,7 +67,7 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except GongfuError as error:
             for line in error.lines():
-                typer.echo(line, err=True)
+                say(line, err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -76,6 +76,14 @@ def reports_errors(command: F) -> F:
 def _emit(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def say(line: str, err: bool = False) -> None:
+    """One line for the user, through the stream as configured (so an ASCII or GBK console
+    gets what it can show; click's echo would write UTF-8 to an ASCII stream)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(line + "\n")
+    stream.flush()
 
 
 def _console(record: bool = False) -> Any:
@@ -123,7 +131,7 @@ def _output(
         from gongfu_cli.pictures import saved
 
         write_output(save, saved(console, save, title).encode("utf-8"), protect)
-        typer.echo(f"saved {shown_path(save)}", err=True)
+        say(f"saved {shown_path(save)}", err=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +285,7 @@ def export(
     from gongfu_cli.files import write_output
 
     if write_output(output, text.encode("utf-8"), dataset.files):
-        typer.echo(f"wrote {len(rows)} {level.value} rows to {shown_path(output)}", err=True)
+        say(f"wrote {len(rows)} {level.value} rows to {shown_path(output)}", err=True)
 
 
 @app.command()
@@ -305,10 +313,10 @@ def init(
     content = _empty_template().encode("utf-8") if empty else bundled_data().read_bytes()
     create_new(path, content)
     shown = shown_path(path)
-    typer.echo(f"created {shown}" + (" (template)" if empty else " (a copy of the bundled data)"))
-    typer.echo("next: point gongfu at it, then record readings:")
-    typer.echo(f"  export GONGFU_DATA={shlex.quote(shown)}")
-    typer.echo("  gongfu record BUS INDICATOR VALUE --date YYYY-MM-DD --source TEXT")
+    say(f"created {shown}" + (" (template)" if empty else " (a copy of the bundled data)"))
+    say("next: point gongfu at it, then record readings:")
+    say(f"  export GONGFU_DATA={shlex.quote(shown)}")
+    say("  gongfu record BUS INDICATOR VALUE --date YYYY-MM-DD --source TEXT")
 
 
 def _empty_template() -> str:
@@ -383,10 +391,10 @@ def record(
     path = data or bundled_data()
 
     def waiting() -> None:
-        typer.echo(f"waiting for another gongfu record on {shown_path(path)}…", err=True)
+        say(f"waiting for another gongfu record on {shown_path(path)}…", err=True)
 
     def again() -> None:
-        typer.echo(
+        say(
             f"{shown_path(path)} was changed by another program meanwhile; reading it again…",
             err=True,
         )
@@ -407,9 +415,9 @@ def record(
         )
     except BadValue as exc:
         raise typer.BadParameter(exc.message) from None
-    typer.echo(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
+    say(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
     for warning in done.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        say(f"warning: {warning}", err=True)
 
 
 @app.command()
@@ -548,10 +556,10 @@ def check(
         _emit(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
     else:
         for problem in problems:
-            typer.echo(str(problem))
+            say(str(problem))
         if dataset is not None:
             warnings = len(problems)
-            typer.echo(
+            say(
                 f"{shown_path(path)}: {len(dataset.buses)} buses, "
                 f"{dataset.indicator_count()} indicators, "
                 f"{dataset.reading_count()} readings; "
@@ -604,7 +612,7 @@ def report(
 
     text = html_report(built) if output.suffix.lower() == ".html" else markdown_report(built)
     if write_output(output, text.encode("utf-8"), dataset.files):
-        typer.echo(f"wrote {shown_path(output)}", err=True)
+        say(f"wrote {shown_path(output)}", err=True)
 
 
 @app.command()
@@ -622,7 +630,7 @@ def schema() -> None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"gongfu {__version__}")
+        say(f"gongfu {__version__}")
         raise typer.Exit()
 
 

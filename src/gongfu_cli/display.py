@@ -141,7 +141,6 @@ def sparkline(values: list[float | int]) -> str:
     return "".join(SPARKS[round((float(v) - low) / span * top)] for v in values)
 
 
-
 # Stand-ins for the drawing characters when the output cannot encode them (a GBK console has
 # `█` but not `░`; ASCII has neither). Each stand-in takes the same one cell.
 FALLBACKS = {

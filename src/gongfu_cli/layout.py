@@ -52,6 +52,9 @@ def _tokens(line: str) -> list[str]:
             opening = piece
         elif tokens and not tokens[-1].isspace() and piece[0] in NO_START:
             tokens[-1] += piece
+        elif len(tokens) > 1 and piece[0] in NO_START:  # `word ·`: the space cannot break
+            space = tokens.pop()
+            tokens[-1] += space + piece
         else:
             tokens.append(piece)
     if opening:
