@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import marshal
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from gongfu_cli import cache
 from gongfu_cli.cli import app
 from gongfu_cli.load import load_dataset, load_text
 from gongfu_cli.model import Dataset
-from tests.conftest import SAMPLE
+from tests.conftest import NOBODY, SAMPLE, gongfu
 from tests.test_properties import datasets
 
 runner = CliRunner()
@@ -118,3 +121,92 @@ def test_an_unwritable_cache_directory_only_costs_speed(
 def test_encoding_round_trips_any_dataset(content: dict) -> None:
     dataset = load_text(tomli_w.dumps(content))
     assert cache.decode(marshal.loads(marshal.dumps(cache.encode(dataset)))) == dataset
+
+
+# A cache that can be trusted ------------------------------------------------------------------
+
+
+def test_a_cache_directory_open_to_others_is_not_used(data: Path, loads: list[Path]) -> None:
+    cache.load(data)
+    cache.cache_dir().chmod(0o755)
+    cache.load(data)
+    cache.load(data)
+    assert len(loads) == 3  # every load reads the file: the open directory is not trusted
+    cache.cache_dir().chmod(0o700)
+    cache.load(data)
+    assert len(loads) == 3
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a directory away")
+def test_a_cache_directory_owned_by_someone_else_is_not_used(data: Path, loads: list[Path]) -> None:
+    cache.load(data)
+    os.chown(cache.cache_dir(), NOBODY.pw_uid, NOBODY.pw_gid)
+    cache.load(data)
+    assert len(loads) == 2
+
+
+def test_a_fifo_in_place_of_an_entry_never_hangs(data: Path) -> None:
+    cache.load(data)  # makes the directory
+    (entry,) = entries()
+    entry.unlink()
+    os.mkfifo(entry)
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from pathlib import Path; from gongfu_cli import cache; "
+         "cache.MIN_SIZE = 0; print(len(cache.load(Path(sys.argv[1])).buses))", str(data)],
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "4"
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(data: Path) -> None:
+    first = cache.load(data)
+    st = data.stat()
+    text = data.read_bytes().replace(b"value = 60", b"value = 61")
+    assert len(text) == st.st_size
+    data.write_bytes(text)
+    os.utime(data, ns=(st.st_atime_ns, st.st_mtime_ns))  # as `cp -p` or a careful tool does
+    assert data.stat().st_mtime_ns == st.st_mtime_ns and data.stat().st_size == st.st_size
+    second = cache.load(data)
+    assert second != first
+    assert second.buses[0].indicators[0].readings[1].value == 61
+
+
+def test_old_entries_are_pruned(data: Path, tmp_path: Path) -> None:
+    cache.load(data)
+    directory = cache.cache_dir()
+    stale = directory / ("0" * 64 + ".entry")
+    stale.write_bytes(b"old")
+    month_ago = time.time() - 31 * 86400
+    os.utime(stale, (month_ago, month_ago))
+    other = tmp_path / "other.toml"
+    other.write_bytes(data.read_bytes() + b"\n# another file\n")
+    cache.load(other)  # writing an entry prunes
+    assert not stale.exists()
+    assert len(entries()) == 2
+
+
+def test_entries_beyond_the_size_limit_go_oldest_first(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache.load(data)
+    (first,) = entries()
+    os.utime(first, (time.time() - 3600, time.time() - 3600))
+    monkeypatch.setattr(cache, "MAX_TOTAL", first.stat().st_size + 10)
+    other = tmp_path / "other.toml"
+    other.write_bytes(data.read_bytes() + b"\n# another file\n")
+    cache.load(other)
+    assert not first.exists() and len(entries()) == 1
+
+
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "big.toml"
+    path.write_bytes(SAMPLE.read_bytes() + b"#" * cache.MIN_SIZE)
+    home = tmp_path / "home"
+    home.mkdir()
+    done = gongfu("list", "-d", str(path), cwd=tmp_path,
+                  env={"XDG_CACHE_HOME": "~/x", "HOME": str(home)})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "~").exists()
+    assert list((home / ".cache" / "gongfu").glob("*.entry"))

@@ -175,13 +175,13 @@ def _write(directory: Path, entry: Path, key: str, dataset: Dataset) -> None:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _private_dir(directory):
             return  # someone else's, or open to others: neither read nor write there
-        _prune(directory)
         fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=directory)
         with os.fdopen(fd, "wb") as handle:
             handle.write(MAGIC + key.encode())
             marshal.dump(encode(dataset), handle)
         os.replace(tmp, entry)
         tmp = None
+        _prune(directory, entry)
     except OSError:
         pass  # a read-only or full cache directory only costs speed
     finally:
@@ -190,20 +190,23 @@ def _write(directory: Path, entry: Path, key: str, dataset: Dataset) -> None:
                 os.unlink(tmp)
 
 
-def _prune(directory: Path) -> None:
-    """Remove entries unused for UNUSED_DAYS, then the least recently used beyond MAX_TOTAL."""
+def _prune(directory: Path, new: Path) -> None:
+    """Remove entries unused for UNUSED_DAYS, then the least recently used beyond MAX_TOTAL
+    (never the `new` one just written)."""
     import time
 
     now = time.time()
     kept = []
     for entry in directory.glob("*.entry"):
+        if entry == new:
+            continue
         with contextlib.suppress(OSError):
             st = os.lstat(entry)
             if now - st.st_mtime > UNUSED_DAYS * 86400 or not stat.S_ISREG(st.st_mode):
                 entry.unlink()
             else:
                 kept.append((st.st_mtime, st.st_size, entry))
-    total = sum(size for _, size, _ in kept)
+    total = sum(size for _, size, _ in kept) + new.stat().st_size
     for _, size, entry in sorted(kept, key=lambda item: item[0]):
         if total <= MAX_TOTAL:
             break
