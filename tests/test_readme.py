@@ -92,3 +92,15 @@ def test_setup_commands_come_first() -> None:
     ]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "python3 -m pip install --quiet -e '.[test]'" in ci and "python3 -m pytest" in ci
+
+
+def test_ci_runs_exactly_the_readmes_two_set_up_commands() -> None:
+    first_block = re.search(r"```sh\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert first_block is not None
+    commands = first_block.group(1).strip().splitlines()
+    assert len(commands) == 2
+    assert "venv" in commands[0] and "gongfu list" in commands[0]
+    assert "pytest" in commands[1]
+    ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in commands:
+        assert command in ci_lines
