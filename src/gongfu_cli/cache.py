@@ -151,11 +151,11 @@ def _read(entry: Path, key: str) -> Dataset | None:
     try:
         with os.fdopen(fd, "rb") as handle:
             st = os.fstat(handle.fileno())
-            if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022:
-                return None  # a FIFO, a device, or writable by others: never trust it
+            if not stat.S_ISREG(st.st_mode):
+                return None  # a FIFO or a device: never read
             uid = system.user_id()
-            if uid is not None and st.st_uid != uid:
-                return None
+            if uid is not None and (st.st_uid != uid or st.st_mode & 0o022):
+                return None  # someone else's, or writable by others: never trusted
             if handle.read(len(MAGIC)) != MAGIC or handle.read(64).decode() != key:
                 return None
             dataset = decode(marshal.load(handle))

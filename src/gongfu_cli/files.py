@@ -233,18 +233,20 @@ def _refuse_dataset(real: Path, name: str, protect: Iterable[str]) -> None:
 
 def _why(real: Path, st: os.stat_result) -> str:
     """The likely cause of a refused replace, in the user's terms."""
-    if system.on_windows():
-        return " (is the file open in another program, such as Excel, WPS or an editor? close it "\
-            "and try again)"  # fmt: skip
     uid = system.user_id()
     with contextlib.suppress(OSError):
         folder = os.stat(real.parent)
-        if folder.st_mode & stat.S_ISVTX and uid not in (0, st.st_uid):
+        if uid is not None and folder.st_mode & stat.S_ISVTX and uid not in (0, st.st_uid):
             return (
                 " (the folder is sticky, as /tmp is: only the file's owner may replace it; "
                 "ask them, or keep shared data in a group-writable folder)"
             )
-    return ""
+        if not os.access(real.parent, os.W_OK):
+            return " (you may not write in its folder)"
+    return (
+        " (is the file open in another program, such as Excel, WPS or an editor? "
+        "close it and try again)"
+    )
 
 
 def _reason(exc: OSError) -> str:

@@ -28,10 +28,6 @@ REPLACE_TRIES = 6  # Windows: another program may hold the file open for a momen
 REPLACE_PAUSE = 0.05  # seconds, doubled between tries: about 1.5 s in all
 
 
-def on_windows() -> bool:
-    return os.name == "nt"
-
-
 def user_id() -> int | None:
     """The effective user id, or None where the system has no such thing (Windows)."""
     getter = getattr(os, "geteuid", None)
