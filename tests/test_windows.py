@@ -9,6 +9,7 @@ the file) is simulated the same way.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from gongfu_cli.load import load_dataset
-from tests.conftest import SAMPLE
+from tests.conftest import REPO, SAMPLE
 from tests.test_record import COMMENTED
 
 UNIX_ONLY = (
@@ -168,3 +169,19 @@ def test_a_gbk_console_gets_gbk(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0
     assert "阿尔法" in done.stdout.decode("gbk")
+
+
+def test_the_readme_windows_commands_are_real() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```powershell\n(.*?)```", readme, re.S)
+    assert block is not None
+    lines = [line.split("#")[0].strip() for line in block.group(1).splitlines()]
+    assert lines[:4] == ["py -m venv .venv", r".venv\Scripts\Activate.ps1", "py -m pip install .",
+                         "gongfu list"]  # fmt: skip
+    assert lines[4] == "gongfu --install-completion"  # detects the shell it runs in
+    done = subprocess.run(
+        ["gongfu", "--show-completion", "powershell"],  # as if run from PowerShell
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"},
+    )  # fmt: skip
+    assert done.returncode == 0 and "Register-ArgumentCompleter" in done.stdout
