@@ -38,6 +38,7 @@ class Plan:
     cold_cache: bool
     target: float | None = None
     memory_target: float | None = None
+    exit_code: int = 0  # `check` of a broken file exits 1 by design
 
 
 @dataclass
@@ -64,20 +65,25 @@ def generate(path: Path, buses: int, indicators: int, readings: int) -> None:
         )
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+def run_once(argv: list[str], env: dict[str, str], expected: int = 0) -> tuple[float, int]:
     start = time.perf_counter()
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     error = process.stderr.read() if process.stderr else b""
-    if process.returncode != 0:
+    if process.returncode != expected:
         raise SystemExit(f"{' '.join(argv)} failed: {error.decode(errors='replace')}")
     return elapsed, usage.ru_maxrss
 
 
 def compare(
-    command: list[str], data: Path, runs: int, env: dict[str, str], cold_cache: bool
+    command: list[str],
+    data: Path,
+    runs: int,
+    env: dict[str, str],
+    cold_cache: bool,
+    expected: int = 0,
 ) -> tuple[Timing, Timing]:
     """Alternate the floor and the command; a cold cache is a fresh cache directory each run."""
     floor, tool = Timing([], 0), Timing([], 0)
@@ -88,7 +94,7 @@ def compare(
         run_env = dict(env)
         if cold_cache:
             run_env["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="gongfu-bench-cache-")
-        seconds, rss = run_once([*command, "--data", str(data)], run_env)
+        seconds, rss = run_once([*command, "--data", str(data)], run_env, expected)
         tool.seconds.append(seconds)
         tool.max_rss_kb = max(tool.max_rss_kb, rss)
     return floor, tool
@@ -116,6 +122,13 @@ def main() -> None:
     }
     generate(sizes["10,000 readings"], 100, 10, 10)
     generate(sizes["100,000 readings"], 1000, 10, 10)
+    # The error path: every reading of 100 of the 1,000 buses names a mistyped bus id.
+    typo = "100,000 readings, 10,000 with a mistyped bus"
+    sizes[typo] = work / "r100k-typo.toml"
+    text = sizes["100,000 readings"].read_text(encoding="utf-8")
+    for b in range(100):
+        text = text.replace(f'bus = "bus-{b}"\n', f'bus = "bux-{b}"\n')
+    sizes[typo].write_text(text, encoding="utf-8")
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("GONGFU_")}
     env.update(COLUMNS="120", XDG_CACHE_HOME=str(work / "cache"))
@@ -152,17 +165,23 @@ def main() -> None:
             Plan(size, "gongfu list (repeated)", [*exe, "list"], False),
             Plan(size, "gongfu progress bus-1 (repeated)", [*exe, "progress", "bus-1"], False),
         ]
+    plans += [
+        Plan("100,000 readings", "gongfu check", [*exe, "check"], True),
+        # Reporting 10,000 located errors may cost more than loading, but linearly: a
+        # suggestion is computed once per distinct mistyped name.
+        Plan(typo, "gongfu check (10,000 errors)", [*exe, "check"], True, 3.0, exit_code=1),
+    ]
 
     rows = []
     medians: dict[tuple[str, str], float] = {}
-    for size, label, command, cold, target, memory_target in (
-        (p.data, p.label, p.command, p.cold_cache, p.target, p.memory_target) for p in plans
-    ):
+    for plan in plans:
+        size, label, command, cold = plan.data, plan.label, plan.command, plan.cold_cache
+        target, memory_target = plan.target, plan.memory_target
         data = sizes[size]
         runs = large_runs if "100,000" in size else small_runs
         if not cold:
             run_once([*command, "--data", str(data)], env)  # warm the cache
-        floor, tool = compare(command, data, runs, env, cold)
+        floor, tool = compare(command, data, runs, env, cold, plan.exit_code)
         ratio = tool.median / floor.median
         memory = tool.max_rss_kb / floor.max_rss_kb
         medians[(size, label)] = tool.median
@@ -263,10 +282,13 @@ def render(
         "  typer is pinned below 0.26: later releases cost more at start-up on every call.",
         "- Loading: readings with nothing wrong in them take a cheap path; messages and line",
         "  numbers are built only when there is a problem to report.",
-        "- Repeated runs: the parsed dataset is cached in `$XDG_CACHE_HOME/gongfu` (default",
-        "  `~/.cache/gongfu`) for data of 512 KB or more, keyed by the tool and Python versions",
-        "  and each file's path, size, inode and modification time; written atomically, used only",
-        "  when it is the user's own and everything matches. `--no-cache` or `GONGFU_NO_CACHE=1`",
+        "- Errors: a did-you-mean suggestion is computed once per distinct unknown name, so a",
+        "  mistyped id repeated in thousands of readings costs one suggestion.",
+        "- Repeated runs: the parsed dataset is cached in the system's cache folder",
+        "  (`$XDG_CACHE_HOME/gongfu`, default `~/.cache/gongfu`, on Linux) for data of 512 KB or",
+        "  more, keyed by the tool and Python versions and each file's path, size, inode, and",
+        "  modification and change times; written atomically, used only from a private folder",
+        "  of the user's own when everything matches. `--no-cache` or `GONGFU_NO_CACHE=1`",
         "  switch it off.",
         "",
     ]

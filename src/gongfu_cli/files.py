@@ -111,10 +111,7 @@ def replace_file(
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-            if hasattr(os, "fchmod"):
-                os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode))
-            else:  # Windows: only the read-only bit exists
-                os.chmod(tmp, stat.S_IMODE(st.st_mode))
+            system.copy_mode(out.fileno(), tmp, stat.S_IMODE(st.st_mode))
             system.copy_owner(out.fileno(), st.st_uid, st.st_gid)
         if expect is not None and FileState.of(os.stat(real)) != expect:
             raise FileChanged(

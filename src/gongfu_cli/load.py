@@ -18,7 +18,7 @@ from typing import Any
 
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
-from gongfu_cli.system import O_BINARY, O_NONBLOCK
+from gongfu_cli.system import O_BINARY, O_NONBLOCK, blocking
 from gongfu_cli.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean, quote
 
 PROGRAM_KEYS = ("name", "region", "source")
@@ -70,8 +70,7 @@ def read_bytes(path: Path) -> bytes:
             raise _file_error(path, "is a directory, expected a TOML file")
         if stat.S_ISREG(st.st_mode) and st.st_size > MAX_SIZE:
             raise _file_error(path, _too_large())
-        if O_NONBLOCK:
-            os.set_blocking(fd, True)  # opened without blocking only so a FIFO cannot hang open
+        blocking(fd)
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read(MAX_SIZE + 1)
     except OSError as exc:

@@ -41,6 +41,22 @@ def new_file_mode() -> int:
     return 0o666 & ~mask
 
 
+def blocking(fd: int) -> None:
+    """Make reads of `fd` wait for data again (it was opened non-blocking only so that opening
+    a FIFO cannot hang). Windows opens nothing non-blocking."""
+    if O_NONBLOCK:
+        os.set_blocking(fd, True)
+
+
+def copy_mode(fd: int, path: str, mode: int) -> None:
+    """Give an open file a mode; where `fchmod` is missing (Windows), by its name."""
+    fchmod = getattr(os, "fchmod", None)
+    if fchmod is not None:
+        fchmod(fd, mode)
+    else:
+        os.chmod(path, mode)  # Windows keeps only the read-only bit
+
+
 def copy_owner(fd: int, uid: int, gid: int) -> None:
     """Give an open file the owner and group of the file it replaces, where that is allowed.
 
