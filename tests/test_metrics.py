@@ -128,3 +128,37 @@ def test_as_of_ignores_later_readings() -> None:
     assert coverage(date(2023, 1, 1)).value == 60
     assert coverage(date(2023, 6, 29)).value_date == date(2023, 1, 1)
     assert coverage(date(2023, 6, 30)).value == 90
+
+
+def test_every_status_has_one_label_and_one_style() -> None:
+    from gongfu_cli.display import STATUS_LABELS, STATUS_STYLES, status_label
+    from gongfu_cli.metrics import DISPLAY_ORDER
+
+    assert set(STATUS_LABELS) == set(STATUS_STYLES) == set(Status) == set(DISPLAY_ORDER)
+    assert len(set(STATUS_LABELS.values())) == len(Status)  # labels tell statuses apart
+    assert status_label("off_track") == status_label(Status.OFF_TRACK) == "严重滞后"
+
+
+def test_status_counts_are_worst_first_with_monitored_last() -> None:
+    from gongfu_cli.metrics import status_counts
+
+    counts = status_counts(["monitored", "on_track", "overdue", "on_track", Status.LAGGING])
+    assert counts == [(Status.OVERDUE, 1), (Status.LAGGING, 1), (Status.ON_TRACK, 2),
+                      (Status.MONITORED, 1)]  # fmt: skip
+
+
+def test_stale_means_a_year_without_a_reading() -> None:
+    from gongfu_cli.metrics import is_stale
+    from gongfu_cli.model import Indicator, Reading
+
+    def indicator(*days: date, target: float | None = 100) -> Indicator:
+        readings = tuple(Reading(d, 1) for d in days)
+        return Indicator("x", "x", "", target, 0, date(2022, 1, 1), None, 1, readings)
+
+    assert not is_stale(indicator(), date(2022, 12, 31))  # 364 days since the start
+    assert is_stale(indicator(), date(2023, 1, 1))  # 365
+    assert not is_stale(indicator(date(2023, 1, 1)), date(2023, 12, 31))  # 364 days
+    assert is_stale(indicator(date(2023, 1, 1)), date(2024, 1, 1))  # 365 days
+    assert is_stale(indicator(date(2023, 1, 1), date(2024, 6, 1)), date(2024, 1, 1))  # later: no
+    assert not is_stale(indicator(target=None), date(2030, 1, 1))  # monitored: never stale
+    assert not is_stale(indicator(), date(2021, 1, 1))  # not started

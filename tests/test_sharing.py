@@ -288,7 +288,7 @@ def test_pre_commit_hook_runs_gongfu_check() -> None:
     assert fields["id"] == "gongfu-check"
     assert fields["language"] == "python" and fields["pass_filenames"] == "false"
     done = subprocess.run(
-        [*fields["entry"].split(), "--data", str(SAMPLE), "--strict", "--as-of", "2023-01-01"],
+        [*fields["entry"].split(), "--data", str(SAMPLE), "--strict", "--as-of", "2022-12-31"],
         capture_output=True,
         text=True,
         check=False,

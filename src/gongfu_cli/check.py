@@ -11,16 +11,13 @@ from datetime import date
 
 from gongfu_cli.errors import Place, Problem
 from gongfu_cli.locate import index_lines
-from gongfu_cli.metrics import attainment
+from gongfu_cli.metrics import STALE_DAYS, attainment, is_stale, latest_reading
 from gongfu_cli.model import Dataset, Indicator, Reading
 from gongfu_cli.validate import quote
 
-STALE_DAYS = 365
-
 
 def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
-    """Each reading's warnings (see `reading_warnings`), and targets with a due date that
-    nobody has reported on for a year."""
+    """Each reading's warnings (see `reading_warnings`), and stale targets (`is_stale`)."""
     found: list[Problem] = []
     for bus in dataset.buses:
         for j, ind in enumerate(bus.indicators):
@@ -37,19 +34,17 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                         )
                     )
                 previous = reading
-            if ind.target is not None and ind.due is not None:
-                recent = [r for r in ind.readings if 0 <= (as_of - r.date).days < STALE_DAYS]
-                if not recent:
-                    earlier = [r.date for r in ind.readings if r.date <= as_of]
-                    latest = f"the latest is of {max(earlier)}" if earlier else "none yet"
-                    found.append(
-                        Problem(
-                            bus.file,
-                            f"{what}: no reading in the 365 days up to {as_of} ({latest})",
-                            Place("indicator", (bus.position, j)),
-                            "warning",
-                        )
+            if is_stale(ind, as_of):
+                latest = latest_reading(ind, as_of)
+                since = f"the latest is of {latest.date}" if latest else "none yet"
+                found.append(
+                    Problem(
+                        bus.file,
+                        f"{what}: no reading in the {STALE_DAYS} days up to {as_of} ({since})",
+                        Place("indicator", (bus.position, j)),
+                        "warning",
                     )
+                )
     return found
 
 

@@ -9,25 +9,27 @@ import math
 import re
 from datetime import date
 
-STATUS_LABELS = {
-    "monitored": "监测",
-    "no_data": "无数据",
-    "achieved": "已完成",
-    "overdue": "逾期",
-    "in_progress": "推进中",
-    "on_track": "正常",
-    "lagging": "滞后",
-    "off_track": "严重滞后",
+from gongfu_cli.metrics import Status
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.MONITORED: "监测",
+    Status.NO_DATA: "无数据",
+    Status.ACHIEVED: "已完成",
+    Status.OVERDUE: "逾期",
+    Status.IN_PROGRESS: "推进中",
+    Status.ON_TRACK: "正常",
+    Status.LAGGING: "滞后",
+    Status.OFF_TRACK: "严重滞后",
 }
-STATUS_STYLES = {
-    "achieved": "green",
-    "on_track": "green",
-    "in_progress": "green",
-    "lagging": "yellow",
-    "off_track": "red",
-    "overdue": "red",
-    "monitored": "dim",
-    "no_data": "dim",
+STATUS_STYLES: dict[Status, str] = {
+    Status.ACHIEVED: "green",
+    Status.ON_TRACK: "green",
+    Status.IN_PROGRESS: "green",
+    Status.LAGGING: "yellow",
+    Status.OFF_TRACK: "red",
+    Status.OVERDUE: "red",
+    Status.MONITORED: "dim",
+    Status.NO_DATA: "dim",
 }
 
 # C0 and C1 controls, DEL, and the invisible characters that hide or reorder text (zero-width
@@ -122,8 +124,13 @@ def day(value: date | None) -> str:
     return "" if value is None else value.isoformat()
 
 
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+def status_label(status: Status | str) -> str:
+    """The Chinese label of a status, given as the enum or its key."""
+    return STATUS_LABELS[Status(status)]
+
+
+def status_style(status: Status | str) -> str:
+    return STATUS_STYLES[Status(status)]
 
 
 SPARKS = "▁▂▃▄▅▆▇█"

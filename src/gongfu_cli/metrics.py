@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -37,6 +38,35 @@ WORST_FIRST = (
     Status.ACHIEVED,
 )
 _SEVERITY = {status: rank for rank, status in enumerate(WORST_FIRST)}
+# The order statuses are counted and listed in: worst first, `monitored` (no target) last.
+DISPLAY_ORDER = (*WORST_FIRST, Status.MONITORED)
+STALE_DAYS = 365  # a target with no reading for this long is stale
+
+
+def status_counts(statuses: Iterable[Status | str]) -> list[tuple[Status, int]]:
+    """How many of each status, worst first, leaving out the ones that do not occur."""
+    counts: dict[Status, int] = {}
+    for status in statuses:
+        key = Status(status)
+        counts[key] = counts.get(key, 0) + 1
+    return [(status, counts[status]) for status in DISPLAY_ORDER if status in counts]
+
+
+def is_stale(indicator: Indicator, as_of: date) -> bool:
+    """A target with no reading for STALE_DAYS days up to `as_of` (counted from its start
+    when it has none yet).
+
+    The one definition behind `check`'s warning and the report's list."""
+    if indicator.target is None or indicator.start > as_of:
+        return False
+    latest = latest_reading(indicator, as_of)
+    since = latest.date if latest is not None else indicator.start  # nothing yet: since start
+    return (as_of - since).days >= STALE_DAYS
+
+
+def latest_reading(indicator: Indicator, as_of: date) -> Reading | None:
+    end = bisect.bisect_right(indicator.readings, as_of, key=_reading_date)
+    return indicator.readings[end - 1] if end else None
 
 
 @dataclass(frozen=True, slots=True)

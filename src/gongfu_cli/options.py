@@ -167,13 +167,13 @@ def parse_statuses(values: list[str] | None) -> list[Status]:
     """Statuses by key (`off_track`) or by the Chinese label shown in tables (`严重滞后`)."""
     from gongfu_cli.display import STATUS_LABELS
 
-    by_label = {label: Status(key) for key, label in STATUS_LABELS.items()}
+    by_label = {label: status for status, label in STATUS_LABELS.items()}
     out = []
     for value in values or ():
         text = value.strip()
         status = by_label.get(text) or next((s for s in Status if s.value == text), None)
         if status is None:
-            choices = ", ".join(f"{s.value} ({STATUS_LABELS[s.value]})" for s in Status)
+            choices = ", ".join(f"{s.value} ({STATUS_LABELS[s]})" for s in Status)
             raise typer.BadParameter(f"{value!r} is not a status; use one of: {choices}")
         out.append(status)
     return out

@@ -16,13 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from gongfu_cli.display import (
-    STATUS_STYLES,
     day,
     filled,
     number,
     percent,
     points,
     status_label,
+    status_style,
     visible,
     visible_line,
 )
@@ -38,7 +38,7 @@ def text(value: str | None, style: str = "") -> Text:
 
 
 def status_text(status: str) -> Text:
-    return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
+    return Text(status_label(status), style=status_style(status))
 
 
 def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
@@ -48,7 +48,7 @@ def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
     cells = filled(ratio, width)
     out = Text()
     if width:
-        out.append("█" * cells, style=STATUS_STYLES.get(status, ""))
+        out.append("█" * cells, style=status_style(status))
         out.append("░" * (width - cells), style="dim")
         out.append(" ")
     out.append(f"{percent(ratio):>6}" if width else percent(ratio))
@@ -145,13 +145,9 @@ def bus_table(
 
 def list_caption(rows: Sequence[Row]) -> str:
     """How many buses stand at each status, worst first."""
-    from gongfu_cli.metrics import WORST_FIRST, Status
+    from gongfu_cli.metrics import status_counts
 
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
-    order = [s.value for s in WORST_FIRST] + [Status.MONITORED.value]
-    parts = [f"{status_label(s)} {counts[s]}" for s in order if counts.get(s)]
+    parts = [f"{status_label(s)} {n}" for s, n in status_counts(r["status"] for r in rows)]
     return f"{len(rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
 
 

@@ -10,10 +10,9 @@ import html
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from gongfu_cli.display import (
-    STATUS_LABELS,
     day,
     filled,
     markdown_text,
@@ -23,11 +22,9 @@ from gongfu_cli.display import (
     status_label,
     visible_line,
 )
-from gongfu_cli.metrics import WORST_FIRST, BusResult, Status
+from gongfu_cli.metrics import BusResult, is_stale, status_counts
 from gongfu_cli.model import Dataset
 from gongfu_cli.rows import Row, bus_rows, indicator_row, rank_rows
-
-RECENT = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -54,8 +51,6 @@ class Report:
 def build_report(dataset: Dataset, results: list[BusResult], as_of: date) -> Report:
     buses = bus_rows(results)
     attained = [r["attainment"] for r in buses if r["attainment"] is not None]
-    counts = Counter(r["status"] for r in buses)
-    order = [s.value for s in WORST_FIRST] + [Status.MONITORED.value]
     sections, stale = [], []
     for result, row in zip(results, buses, strict=True):
         indicators = [indicator_row(result, r) for r in result.indicators]
@@ -68,13 +63,13 @@ def build_report(dataset: Dataset, results: list[BusResult], as_of: date) -> Rep
             )
         )
         for r in result.indicators:
-            if r.value_date is None or r.value_date <= as_of - RECENT:
+            if is_stale(r.indicator, as_of):
                 stale.append((result.bus.name, r.indicator.name, r.value_date))
     return Report(
         title=f"{dataset.program.name or 'gongfu'} 进度报告",
         as_of=as_of,
         batches=sorted(Counter(r["batch"] for r in buses).items()),
-        statuses=[(s, counts[s]) for s in order if counts.get(s)],
+        statuses=status_counts(r["status"] for r in buses),
         overall=sum(attained) / len(attained) if attained else None,
         measured=len(attained),
         race=rank_rows(results),
@@ -136,7 +131,7 @@ def _race_cells(row: Row) -> list[str]:
 
 def _headline(report: Report) -> list[str]:
     batches = " · ".join(f"第{b}批 {n} 趟" for b, n in report.batches)
-    statuses = " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in report.statuses)
+    statuses = " · ".join(f"{status_label(s)} {n}" for s, n in report.statuses)
     overall = (
         f"{percent(report.overall)}（{report.measured} 趟班车有完成率，各趟平均）"
         if report.overall is not None
