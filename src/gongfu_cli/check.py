@@ -1,15 +1,18 @@
-"""`gongfu check`: the problems that do not stop a file from loading, but should be looked at.
+"""`gongfu check`: every problem of a dataset, as a result the CLI renders like any table.
 
-Errors come from loading (see `load`); this module finds the warnings in a loaded dataset.
+Errors come from loading (see `load`); this module finds the warnings in a loaded dataset and
+puts both into a `CheckResult`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from gongfu_cli.errors import Place, Problem
+from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.locate import index_lines
 from gongfu_cli.metrics import STALE_DAYS, attainment, is_stale, latest_reading
 from gongfu_cli.model import Dataset, Indicator, Reading
@@ -103,3 +106,49 @@ def place_lines(problems: list[Problem], texts: dict[str, str]) -> list[Problem]
         line = index.line_of(p.place) if index else None
         out.append(replace(p, place=replace(p.place, line=line)))
     return sorted(out, key=lambda p: (p.file, p.place.line or 0))
+
+
+CHECK_COLUMNS = ("file", "line", "severity", "message")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    path: str
+    problems: tuple[Problem, ...]  # errors when the data did not load, else warnings
+    dataset: Dataset | None  # None when the data did not load
+
+    def failed(self, strict: bool) -> bool:
+        return self.dataset is None or (strict and bool(self.problems))
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message}
+            for p in self.problems
+        ]
+
+    def lines(self) -> list[str]:
+        """The text report: FILE:LINE: message, then one summary line if the data loaded."""
+        out = [str(p) for p in self.problems]
+        if self.dataset is not None:
+            d, warnings = self.dataset, len(self.problems)
+            out.append(
+                f"{shown_path(self.path)}: {len(d.buses)} buses, {d.indicator_count()} "
+                f"indicators, {d.reading_count()} readings; "
+                + ("no problems" if not warnings else f"{warnings} warning(s)")
+            )
+        return out
+
+
+def run_check(path: Path, as_of: date, today: date, use_cache: bool = True) -> CheckResult:
+    """Load the data as every command does (the cache included), then look for warnings."""
+    from gongfu_cli.cache import load
+    from gongfu_cli.load import read_text
+
+    try:
+        dataset = load(path, use_cache)
+    except GongfuError as error:
+        problems = error.problems or (Problem(str(path), error.message),)
+        return CheckResult(str(path), tuple(problems), None)
+    warnings = find_warnings(dataset, as_of, today)
+    texts = {file: read_text(Path(file)) for file in {p.file for p in warnings}}
+    return CheckResult(str(path), tuple(place_lines(warnings, texts)), dataset)

@@ -14,21 +14,22 @@ import typer
 import typer.core
 
 from gongfu_cli import __version__
-from gongfu_cli.errors import GongfuError, Problem, shown_path
+from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.formats import render_rows
 from gongfu_cli.options import (
     AsOfOption,
+    BomOption,
     BusArgument,
-    CheckFormat,
     DataOption,
+    ExcelOption,
     FormatOption,
     IndicatorArgument,
     Level,
     NoCacheOption,
+    OutputOption,
     RankBy,
     SaveOption,
     StatusOption,
-    check_report_output,
     complete_indicator,
     load_data,
     not_empty,
@@ -86,7 +87,7 @@ def say(line: str, err: bool = False) -> None:
     stream.flush()
 
 
-def _console(record: bool = False) -> Any:
+def _console(record: bool = False, quiet: bool = False) -> Any:
     """A rich console that follows the usual colour conventions.
 
     NO_COLOR (any value) or CLICOLOR=0 turn colour off; CLICOLOR_FORCE (not 0) turns it on even
@@ -97,6 +98,12 @@ def _console(record: bool = False) -> Any:
     env = os.environ
     no_color = bool(env.get("NO_COLOR")) or env.get("CLICOLOR") == "0"
     force = env.get("CLICOLOR_FORCE", "0") not in ("", "0") and not no_color
+    if quiet:  # drawn only to be exported: as wide as the terminal would be, never shown
+        import io
+        import shutil
+
+        width = shutil.get_terminal_size((100, 24)).columns
+        return Console(file=io.StringIO(), width=width, record=True, highlight=False, emoji=False)
     return Console(
         highlight=False,
         emoji=False,
@@ -106,31 +113,78 @@ def _console(record: bool = False) -> Any:
     )
 
 
+def _format(
+    fmt: str | None,
+    output: Path | None,
+    default: str,
+    bom: bool = False,
+    excel: bool = False,
+    tabulate: bool = True,
+) -> Any:
+    """The chosen output format, or a usage error (exit 2)."""
+    from gongfu_cli.outputs import FormatError, check_options, choose
+
+    try:
+        spec = choose(fmt, output, default, tabulate)
+        check_options(spec, bom, excel)
+    except FormatError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return spec
+
+
+def _write(output: Path | None, text: str, protect: Sequence[str], what: str) -> None:
+    """Text to standard output, or to `output` through the one safe write path."""
+    if output is None:
+        _emit(text)
+        return
+    from gongfu_cli.files import write_output
+
+    if write_output(output, text.encode("utf-8"), protect):
+        say(f"wrote {what}{shown_path(output)}", err=True)
+
+
 def _output(
     rows: list[Row],
     columns: Sequence[str],
     fmt: str | None,
-    save: Path | None,
+    output: Path | None,
     draw: Callable[[int], Any],
     title: str,
     protect: Sequence[str] = (),
+    save: Path | None = None,
+    default: str = "table",
+    bom: bool = False,
+    excel: bool = False,
+    what: str = "",
 ) -> None:
-    """Machine and tabulate formats go to standard output as text; the table is drawn by `draw`
-    for the console's width, and with --save also written to a file (never one of `protect`,
-    the files of the loaded dataset)."""
-    fmt = fmt or "table"
-    if fmt != "table":
-        if save is not None:
-            raise typer.BadParameter("--save writes the table: use it with --format table")
-        _emit(render_rows(rows, columns, fmt))
+    """Every table command's output, through the format registry: rows formats are text from
+    the flat rows; `table` is drawn for the terminal (or as plain text into a file); pictures
+    are the drawn table as SVG, an HTML page or text. `--save` shows the table and also writes
+    a picture. Nothing is ever written onto `protect`, the files of the loaded dataset."""
+    spec = _format(fmt, output, default, bom, excel)
+    if save is not None:
+        picture = _format(None, save, "svg")
+        if spec.name != "table" or picture.kind != "picture":
+            raise typer.BadParameter(
+                "--save writes a picture (.svg, .html or .txt) of the table: use it with "
+                "--format table"
+            )
+    if spec.kind == "rows":
+        text = render_rows(rows, columns, spec.name, excel=excel)
+        _write(output, "\ufeff" + text if bom or excel else text, protect, what)
         return
-    console = _console(record=save is not None)
+    to_terminal = spec.name == "table" and output is None
+    console = _console(record=not to_terminal or save is not None, quiet=not to_terminal)
     console.print(draw(console.width))
+    from gongfu_cli.pictures import saved
+
+    if not to_terminal:
+        kind = "txt" if spec.name == "table" else spec.name
+        _write(output, saved(console, kind, title), protect, what)
     if save is not None:
         from gongfu_cli.files import write_output
-        from gongfu_cli.pictures import saved
 
-        write_output(save, saved(console, save, title).encode("utf-8"), protect)
+        write_output(save, saved(console, picture.name, title).encode("utf-8"), protect)
         say(f"saved {shown_path(save)}", err=True)
 
 
@@ -147,6 +201,7 @@ def list_buses(
     ] = None,
     status: StatusOption = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -171,7 +226,7 @@ def list_buses(
 
         return bus_table(rows, width, title=title, caption=list_caption(rows))
 
-    _output(rows, BUS_COLUMNS, fmt, save, draw, title, dataset.files)
+    _output(rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save)
 
 
 @app.command()
@@ -179,6 +234,7 @@ def list_buses(
 def progress(
     bus: BusArgument,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -204,7 +260,7 @@ def progress(
         return progress_view(header, result.bus.summary, result.bus.source, rows, day, width)
 
     title = f"{result.bus.name} · 截至 {day.isoformat()}"
-    _output(rows, INDICATOR_COLUMNS, fmt, save, draw, title, dataset.files)
+    _output(rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save)
 
 
 @app.command()
@@ -216,29 +272,9 @@ def export(
             "--level", "-l", help="buses, indicators (one row each) or readings (every reading)."
         ),
     ] = Level.indicators,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (atomically; - is standard output) instead of standard "
-            "output.",
-        ),
-    ] = None,
-    bom: Annotated[
-        bool,
-        typer.Option(
-            "--bom", help="Start with a UTF-8 byte-order mark, so Excel reads Chinese correctly."
-        ),
-    ] = False,
-    excel: Annotated[
-        bool,
-        typer.Option(
-            "--excel",
-            help="For spreadsheets: byte-order mark, CRLF line ends, and text cells that "
-            "look like formulas (=, +, -, @) prefixed with '.",
-        ),
-    ] = False,
+    output: OutputOption = None,
+    bom: BomOption = False,
+    excel: ExcelOption = False,
     fmt: FormatOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -266,26 +302,15 @@ def export(
         rows, columns = bus_rows(assess(dataset, day)), BUS_COLUMNS
     else:
         rows, columns = indicator_rows(assess(dataset, day)), INDICATOR_COLUMNS
-    fmt = fmt or "csv"
-    if fmt == "table":
 
-        def draw(width: int) -> Any:
-            from gongfu_cli.render import rows_table
+    def draw(width: int) -> Any:
+        from gongfu_cli.render import rows_table
 
-            return rows_table(rows, columns, width)
+        return rows_table(rows, columns, width)
 
-        _output(rows, columns, fmt, None, draw, "")
-        return
-    text = render_rows(rows, columns, fmt, excel=excel)
-    if bom or excel:
-        text = "\ufeff" + text
-    if output is None:
-        _emit(text)
-        return
-    from gongfu_cli.files import write_output
-
-    if write_output(output, text.encode("utf-8"), dataset.files):
-        say(f"wrote {len(rows)} {level.value} rows to {shown_path(output)}", err=True)
+    what = f"{len(rows)} {level.value} rows to "
+    _output(rows, columns, fmt, output, draw, "", dataset.files, default="csv", bom=bom,
+            excel=excel, what=what)  # fmt: skip
 
 
 @app.command()
@@ -434,6 +459,7 @@ def history(
         ),
     ] = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -469,7 +495,8 @@ def history(
         ]
         return history_view(found.name, sections, width)
 
-    _output(rows, HISTORY_COLUMNS, fmt, save, draw, f"{found.name} · 历史", dataset.files)
+    title = f"{found.name} · 历史"
+    _output(rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save)
 
 
 @app.command()
@@ -488,6 +515,7 @@ def rank(
         str | None, typer.Option("--field", help="Only this field, e.g. 交通, or a unique part.")
     ] = None,
     fmt: FormatOption = None,
+    output: OutputOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -511,7 +539,7 @@ def rank(
 
         return rank_table(rows, by.value, width, title=title)
 
-    _output(rows, RANK_COLUMNS, fmt, save, draw, title, dataset.files)
+    _output(rows, RANK_COLUMNS, fmt, output, draw, title, dataset.files, save)
 
 
 @app.command()
@@ -520,77 +548,61 @@ def check(
         bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only on errors.")
     ] = False,
     fmt: Annotated[
-        CheckFormat,
-        typer.Option("--format", "-f", help="text (FILE:LINE: message) or json."),
-    ] = CheckFormat.text,
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text (FILE:LINE: message, the default), json, or any rows format (csv, tsv, "
+            "jsonl, md, …).",
+        ),
+    ] = None,
+    output: OutputOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Validate a data file: every problem, one per line as FILE:LINE: message.
 
     Example: gongfu check --data my-buses.toml --strict
     """
-    from gongfu_cli.check import find_warnings, place_lines
-    from gongfu_cli.load import build_dataset, read_documents
+    from gongfu_cli.check import CHECK_COLUMNS, run_check
     from gongfu_cli.paths import bundled_data
 
-    path = data or bundled_data()
-    dataset = None
+    spec = (
+        None if fmt == "text" or (fmt is None and output is None) else _format(fmt, output, "csv")
+    )
+    if spec is not None and spec.kind != "rows":
+        raise typer.BadParameter(f"check prints problems: text or a rows format, not {spec.name}")
     try:
-        docs = read_documents(path)
-        dataset = build_dataset(docs)
-    except GongfuError as error:
-        problems = list(error.problems) or [_file_problem(path, error.message)]
-    else:
-        today = date.today()
-        problems = place_lines(
-            find_warnings(dataset, _as_of(as_of), today), {name: text for name, text, _ in docs}
-        )
-    if fmt is CheckFormat.json:
-        import json
-
-        items = [
-            {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message}
-            for p in problems
-        ]
-        _emit(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for problem in problems:
-            say(str(problem))
-        if dataset is not None:
-            warnings = len(problems)
-            say(
-                f"{shown_path(path)}: {len(dataset.buses)} buses, "
-                f"{dataset.indicator_count()} indicators, "
-                f"{dataset.reading_count()} readings; "
-                + ("no problems" if not warnings else f"{warnings} warning(s)")
-            )
-    failed = dataset is None or (strict and problems)
-    if failed:
+        result = run_check(data or bundled_data(), _as_of(as_of), date.today(), not no_cache)
+        protect = result.dataset.files if result.dataset else ()
+        if spec is None:
+            _write(output, "".join(line + "\n" for line in result.lines()), protect, "")
+        else:
+            _write(output, render_rows(result.rows(), CHECK_COLUMNS, spec.name), protect, "")
+    except GongfuError as error:  # the output could not be written
+        for line in error.lines():
+            say(line, err=True)
+        raise typer.Exit(1) from None
+    if result.failed(strict):
         raise typer.Exit(1)
-
-
-def _file_problem(path: Path, message: str) -> Problem:
-    """A problem with the data path as a whole (unreadable, missing), whose message already
-    starts with the path."""
-    prefix = f"{shown_path(path)}: "
-    return Problem(str(path), message.removeprefix(prefix))
 
 
 @app.command()
 @reports_errors
 def report(
-    output: Annotated[
-        Path | None,
+    fmt: Annotated[
+        str | None,
         typer.Option(
-            "--output",
-            "-o",
-            callback=check_report_output,
-            metavar="FILE.md|FILE.html",
-            help="Write the report here; .md gives Markdown, .html one self-contained page. "
-            "Default: Markdown to standard output.",
+            "--format",
+            "-f",
+            metavar="md|html",
+            help="md (Markdown) or html (one self-contained page). Default: from the --output "
+            "name, else md.",
         ),
     ] = None,
+    output: OutputOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -602,17 +614,14 @@ def report(
     from gongfu_cli.metrics import assess
     from gongfu_cli.report import build_report, html_report, markdown_report
 
+    spec = _format(fmt, output, "md", tabulate=False)
+    if spec.name not in ("md", "html"):
+        raise typer.BadParameter(f"a report is md or html, not {spec.name}")
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     built = build_report(dataset, assess(dataset, day), day)
-    if output is None:
-        _emit(markdown_report(built))
-        return
-    from gongfu_cli.files import write_output
-
-    text = html_report(built) if output.suffix.lower() == ".html" else markdown_report(built)
-    if write_output(output, text.encode("utf-8"), dataset.files):
-        say(f"wrote {shown_path(output)}", err=True)
+    text = html_report(built) if spec.name == "html" else markdown_report(built)
+    _write(output, text, dataset.files, "")
 
 
 @app.command()

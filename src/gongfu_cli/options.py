@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.formats import MACHINE_FORMATS
 from gongfu_cli.metrics import Status
 from gongfu_cli.model import Dataset
 
@@ -41,20 +40,6 @@ def parse_date(value: str | None) -> date | None:
         return parse_day(value)
     except EntryError as exc:
         raise typer.BadParameter(str(exc)) from None
-
-
-def _check_format(value: str | None) -> str | None:
-    if value is None or value in ("table", *MACHINE_FORMATS):
-        return value
-    from gongfu_cli.formats import tabulate_formats
-
-    names = tabulate_formats()
-    if value not in names:
-        raise typer.BadParameter(
-            f"{value!r} is not a format; use table, {', '.join(MACHINE_FORMATS)} or a tabulate "
-            f"format ({', '.join(sorted(names))})"
-        )
-    return value
 
 
 DataOption = Annotated[
@@ -89,29 +74,41 @@ FormatOption = Annotated[
     typer.Option(
         "--format",
         "-f",
-        callback=_check_format,
         metavar="FORMAT",
-        help="table, csv, tsv, json, jsonl, or a tabulate format (plain, simple, github, grid, "
-        "pipe, …).",
+        help="table, csv, tsv, json, jsonl, md, svg, html, txt, or a tabulate format (plain, "
+        "simple, github, grid, …). Default: from the --output name, else a table.",
     ),
 ]
-
-
-def _check_save(value: Path | None) -> Path | None:
-    from gongfu_cli.pictures import SUFFIXES
-
-    if value is not None and value.suffix.lower() not in SUFFIXES:
-        raise typer.BadParameter(f"{str(value)!r}: the name must end in {', '.join(SUFFIXES)}")
-    return value
-
-
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically; - is standard output); its suffix chooses the format "
+        "when --format is not given (.csv .tsv .json .jsonl .md .svg .html .txt).",
+    ),
+]
 SaveOption = Annotated[
     Path | None,
     typer.Option(
         "--save",
-        callback=_check_save,
         metavar="FILE",
-        help="Also write the table to FILE: .svg (a picture), .html (a page) or .txt.",
+        help="Show the table and also write it to FILE: .svg (a picture), .html (a page) or .txt.",
+    ),
+]
+BomOption = Annotated[
+    bool,
+    typer.Option(
+        "--bom", help="CSV/TSV: start with a UTF-8 byte-order mark, so Excel reads Chinese."
+    ),
+]
+ExcelOption = Annotated[
+    bool,
+    typer.Option(
+        "--excel",
+        help="CSV/TSV for spreadsheets: byte-order mark, CRLF line ends, and text cells that "
+        "look like formulas (=, +, -, @) prefixed with '.",
     ),
 ]
 
@@ -150,11 +147,6 @@ BusArgument = Annotated[
         help="A bus id, a name, or a unique part of either, e.g. 乡村畅行 or changxing.",
     ),
 ]
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 class Level(StrEnum):
@@ -218,13 +210,3 @@ IndicatorArgument = Annotated[
         help="An indicator id, a name, or a unique part of either, within the bus.",
     ),
 ]
-
-
-def check_report_output(value: Path | None) -> Path | None:
-    from gongfu_cli.files import is_stdout
-
-    if value is None or is_stdout(value):
-        return value
-    if value.suffix.lower() not in (".md", ".html"):
-        raise typer.BadParameter(f"{str(value)!r}: the name must end in .md or .html")
-    return value

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from typing import Any
 
-SUFFIXES = (".svg", ".html", ".txt")
 # Latin text and box/bar characters from a narrow monospace font; Chinese falls through to a
 # CJK font, drawn two cells wide.
 _FONTS = (
@@ -70,10 +68,10 @@ def page(console: Any, title: str) -> str:
     )
 
 
-def saved(console: Any, path: Path, title: str) -> str:
-    suffix = path.suffix.lower()
-    if suffix == ".svg":
+def saved(console: Any, kind: str, title: str) -> str:
+    """What a recording console drew, as `svg`, `html` or `txt`."""
+    if kind == "svg":
         return svg(console, title)
-    if suffix == ".html":
+    if kind == "html":
         return page(console, title)
     return console.export_text()

@@ -1,0 +1,97 @@
+"""The registry of output formats: each format's name, file suffixes, what it is drawn from, and
+which options it accepts. `--format`, `--output`'s suffix, `--save` and `check`/`report` all
+choose from here, so a new format is one entry (and its renderer).
+
+Kinds:
+- "rows": text from the flat rows (CSV, TSV, JSON, JSON Lines, Markdown, tabulate formats);
+- "table": the rich table for a terminal (`table`), or its plain text in a file;
+- "picture": the drawn table as an SVG picture, an HTML page around it, or plain text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    kind: str  # "rows", "table" or "picture"
+    suffixes: tuple[str, ...] = ()
+    help: str = ""
+    spreadsheet: bool = False  # accepts --bom and --excel
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("table", "table", (), "the table, drawn for the terminal"),
+        Format("csv", "rows", (".csv",), "comma-separated rows", spreadsheet=True),
+        Format("tsv", "rows", (".tsv",), "tab-separated rows", spreadsheet=True),
+        Format("json", "rows", (".json",), "a JSON array of objects"),
+        Format("jsonl", "rows", (".jsonl",), "JSON Lines: one object per line"),
+        Format("md", "rows", (".md",), "a Markdown table, user text escaped"),
+        Format("svg", "picture", (".svg",), "a picture of the table"),
+        Format("html", "picture", (".html", ".htm"), "a web page with the picture"),
+        Format("txt", "picture", (".txt",), "the table as plain text"),
+    )
+}
+PICTURES = tuple(f for f in FORMATS.values() if f.kind == "picture")
+
+
+class FormatError(ValueError):
+    """A format or suffix that does not exist, or an option the format does not take."""
+
+
+def by_suffix(path: Path | str, default: str | None = None) -> Format:
+    """The format a file name asks for; `default` for a name without a suffix."""
+    suffix = Path(str(path)).suffix.lower()
+    if not suffix and default is not None:
+        return FORMATS[default]
+    for spec in FORMATS.values():
+        if suffix in spec.suffixes:
+            return spec
+    known = ", ".join(s for f in FORMATS.values() for s in f.suffixes)
+    raise FormatError(
+        f"{str(path)!r}: gongfu writes no {suffix or 'suffix-less'} files; name the format with "
+        f"--format, or end the name in {known}"
+    )
+
+
+def choose(
+    name: str | None,
+    output: Path | str | None,
+    default: str,
+    tabulate: bool = True,
+) -> Format:
+    """The format `--format` names; else the one `--output`'s suffix names; else (standard
+    output, or a name without a suffix) `default`. Tabulate's formats are rows formats too."""
+    if name is not None:
+        if name in FORMATS:
+            return FORMATS[name]
+        if tabulate and name in tabulate_names():
+            return Format(name, "rows", (), f"tabulate's {name} format")
+        raise FormatError(f"{name!r} is not a format; use {', '.join(names(tabulate))}")
+    if output is not None and str(output) not in ("-", "/dev/stdout"):
+        return by_suffix(output, default)
+    return FORMATS[default]
+
+
+def check_options(spec: Format, bom: bool, excel: bool) -> None:
+    if (bom or excel) and not spec.spreadsheet:
+        option = "--excel" if excel else "--bom"
+        raise FormatError(f"{option} is for CSV and TSV only, not {spec.name}")
+
+
+def names(tabulate: bool = True) -> list[str]:
+    out = list(FORMATS)
+    if tabulate:
+        out.append("or a tabulate format (" + ", ".join(sorted(tabulate_names())) + ")")
+    return out
+
+
+def tabulate_names() -> list[str]:
+    from gongfu_cli.formats import tabulate_formats
+
+    return tabulate_formats()

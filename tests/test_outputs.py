@@ -1,0 +1,109 @@
+"""One format registry for every command: --format, --output's suffix, --save, and the options
+that belong to spreadsheet formats only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gongfu_cli.cli import app
+from gongfu_cli.outputs import FORMATS
+from tests.conftest import SAMPLE
+
+runner = CliRunner()
+ARGS = ["-d", str(SAMPLE), "--as-of", "2023-01-01"]
+TABLE_COMMANDS = [["list"], ["progress", "alpha"], ["history", "alpha"], ["rank"], ["export"]]
+
+
+def ok(*args: str) -> str:
+    result = runner.invoke(app, [*args, *ARGS], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def usage_error(*args: str) -> str:
+    result = runner.invoke(app, [*args, *ARGS])
+    assert result.exit_code == 2, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("command", TABLE_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".json", ".jsonl", ".md", ".svg", ".html",
+                                    ".txt"])  # fmt: skip
+def test_the_output_suffix_chooses_the_format(
+    tmp_path: Path, command: list[str], suffix: str
+) -> None:
+    target = tmp_path / f"out{suffix}"
+    shown = ok(*command, "-o", str(target))
+    assert shown == ""  # written to the file, not shown
+    text = target.read_text(encoding="utf-8")
+    explicit = ok(*command, "-f", suffix.lstrip("."))
+    if suffix in (".csv", ".tsv", ".json", ".jsonl", ".md"):
+        assert text == explicit
+    if suffix == ".csv":
+        assert next(csv.reader(io.StringIO(text)))[0] in ("bus_id", "rank")
+    elif suffix == ".json":
+        assert isinstance(json.loads(text), list)
+    elif suffix == ".svg":
+        assert text.startswith("<svg") and "阿尔法" in text
+    elif suffix == ".html":
+        assert text.startswith("<!DOCTYPE html>") and "<svg" in text
+    elif suffix == ".txt":
+        assert "阿尔法" in text and "<" not in text
+
+
+def test_an_unknown_suffix_is_a_usage_error(tmp_path: Path) -> None:
+    out = usage_error("list", "-o", str(tmp_path / "out.xlsx"))
+    assert "gongfu writes no .xlsx files" in out
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_table_into_a_file_is_its_text(tmp_path: Path) -> None:
+    target = tmp_path / "out.dat"
+    ok("export", "-f", "table", "-o", str(target))
+    assert "alpha" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "option"),
+    [("table", "--bom"), ("table", "--excel"), ("json", "--excel"), ("jsonl", "--bom"),
+     ("md", "--excel"), ("svg", "--bom")],
+)  # fmt: skip
+def test_bom_and_excel_belong_to_csv_and_tsv(fmt: str, option: str) -> None:
+    assert "is for CSV and TSV only" in usage_error("export", "-f", fmt, option)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_excel_csv_and_tsv_keep_their_bom(fmt: str) -> None:
+    assert ok("export", "-f", fmt, "--excel").startswith("\ufeff")
+
+
+def test_save_writes_a_picture_and_still_shows_the_table(tmp_path: Path) -> None:
+    shown = ok("rank", "--save", str(tmp_path / "rank.svg"))
+    assert "阿尔法" in shown
+    assert (tmp_path / "rank.svg").read_text(encoding="utf-8").startswith("<svg")
+    assert "writes a picture" in usage_error("rank", "--save", str(tmp_path / "rank.csv"))
+    assert "writes a picture" in usage_error("rank", "-f", "csv", "--save", str(tmp_path / "x.svg"))
+
+
+def test_report_and_check_choose_from_the_same_registry(tmp_path: Path) -> None:
+    assert ok("report", "-f", "html").startswith("<!DOCTYPE html>")
+    ok("report", "-o", str(tmp_path / "r.html"))
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "a report is md or html" in usage_error("report", "-o", str(tmp_path / "r.csv"))
+    rows = list(csv.DictReader(io.StringIO(ok("check", "-f", "csv"))))
+    assert list(rows[0]) == ["file", "line", "severity", "message"]
+    ok("check", "-o", str(tmp_path / "problems.json"))
+    problems = json.loads((tmp_path / "problems.json").read_text(encoding="utf-8"))
+    assert problems and problems[0]["severity"] == "warning"
+
+
+def test_every_registered_format_has_help_and_distinct_suffixes() -> None:
+    suffixes = [s for f in FORMATS.values() for s in f.suffixes]
+    assert len(suffixes) == len(set(suffixes))
+    assert all(f.help for f in FORMATS.values())
