@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from gongfu_cli.load import build_dataset, parse
+from gongfu_cli.model import Dataset
+
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample.toml"
 SAMPLE_AS_OF = date(2023, 1, 1)
@@ -134,3 +137,8 @@ def shared_dir() -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def load_text(text: str, name: str = "<text>") -> Dataset:
+    """A dataset from TOML text, for tests that build their data in memory."""
+    return build_dataset([(name, text, parse(text, name))])

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from gongfu_cli import cache
 from gongfu_cli.cli import app
-from gongfu_cli.load import load_dataset, load_text
+from gongfu_cli.load import load_dataset
 from gongfu_cli.model import Dataset
-from tests.conftest import NOBODY, SAMPLE, gongfu
+from tests.conftest import NOBODY, SAMPLE, gongfu, load_text
 from tests.test_properties import datasets
 
 runner = CliRunner()
@@ -120,7 +120,7 @@ def test_an_unwritable_cache_directory_only_costs_speed(
 @given(datasets())
 def test_encoding_round_trips_any_dataset(content: dict) -> None:
     dataset = load_text(tomli_w.dumps(content))
-    assert cache.decode(marshal.loads(marshal.dumps(cache.encode(dataset)))) == dataset
+    assert cache.unpack(marshal.loads(marshal.dumps(cache.pack(dataset)))) == dataset
 
 
 # A cache that can be trusted ------------------------------------------------------------------

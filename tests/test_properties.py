@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.formats import as_json, delimited
-from gongfu_cli.load import load_dataset, load_text
+from gongfu_cli.load import load_dataset
 from gongfu_cli.metrics import assess, attainment, schedule
 from gongfu_cli.record import record
 from gongfu_cli.rows import INDICATOR_COLUMNS, READING_COLUMNS, indicator_rows, reading_rows
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, load_text
 
 FAR_FUTURE = date(2200, 1, 1)
 

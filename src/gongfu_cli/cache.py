@@ -71,6 +71,13 @@ def _fingerprint(files: list[Path], stats: list[os.stat_result]) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
+def load_data(path: Path | None, use_cache: bool = True) -> Dataset:
+    """The dataset at `path`, or the bundled one: what every command reads."""
+    from gongfu_cli.paths import bundled_data
+
+    return load(path if path is not None else bundled_data(), use_cache)
+
+
 def load(path: Path, use_cache: bool = True) -> Dataset:
     """The dataset at `path`, from the cache when a trustworthy entry exists."""
     if not use_cache or disabled_by_environment():
@@ -95,7 +102,7 @@ def load(path: Path, use_cache: bool = True) -> Dataset:
 
 
 # The entry is plain data (marshal: fast, and unlike pickle it cannot run code when read), with
-# dates as ordinals. encode and decode mirror the model field by field.
+# dates as ordinals. pack and unpack mirror the model field by field.
 
 
 def _day(value: date | None) -> int | None:
@@ -106,7 +113,7 @@ def _date(value: int | None) -> date | None:
     return None if value is None else date.fromordinal(value)
 
 
-def encode(dataset: Dataset) -> tuple:
+def pack(dataset: Dataset) -> tuple:
     p = dataset.program
     return ((p.name, p.region, p.source), dataset.files, tuple(map(_encode_bus, dataset.buses)))
 
@@ -123,7 +130,7 @@ def _encode_indicator(i: Indicator) -> tuple:
             readings)  # fmt: skip
 
 
-def decode(data: tuple) -> Dataset:
+def unpack(data: tuple) -> Dataset:
     program, files, buses = data
     return Dataset(Program(*program), tuple(map(_decode_bus, buses)), files)
 
@@ -158,7 +165,7 @@ def _read(entry: Path, key: str) -> Dataset | None:
                 return None  # someone else's, or writable by others: never trusted
             if handle.read(len(MAGIC)) != MAGIC or handle.read(64).decode() != key:
                 return None
-            dataset = decode(marshal.load(handle))
+            dataset = unpack(marshal.load(handle))
         with contextlib.suppress(OSError):
             os.utime(entry)  # marks it used, for pruning
         return dataset
@@ -178,7 +185,7 @@ def _write(directory: Path, entry: Path, key: str, dataset: Dataset) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".entry.", dir=directory)
         with os.fdopen(fd, "wb") as handle:
             handle.write(MAGIC + key.encode())
-            marshal.dump(encode(dataset), handle)
+            marshal.dump(pack(dataset), handle)
         os.replace(tmp, entry)
         tmp = None
         _prune(directory, entry)

@@ -14,6 +14,7 @@ import typer
 import typer.core
 
 from gongfu_cli import __version__
+from gongfu_cli.cache import load_data
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.formats import render_rows
 from gongfu_cli.options import (
@@ -31,10 +32,8 @@ from gongfu_cli.options import (
     SaveOption,
     StatusOption,
     complete_indicator,
-    load_data,
     not_empty,
     parse_date,
-    parse_statuses,
 )
 from gongfu_cli.rows import Row
 
@@ -55,8 +54,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Helpers shared by commands
 
 
-def _as_of(value: Any) -> date:
-    return value if isinstance(value, date) else date.today()
+def _as_of(value: date | None) -> date:
+    return value or date.today()
 
 
 def reports_errors(command: F) -> F:
@@ -215,10 +214,9 @@ def list_buses(
     from gongfu_cli.rows import BUS_COLUMNS, bus_rows
     from gongfu_cli.selection import select
 
-    statuses = parse_statuses(status)
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    rows = bus_rows(select(assess(dataset, day), batch, field, statuses))
+    rows = bus_rows(select(assess(dataset, day), batch, field, status or ()))
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
 
     def draw(width: int) -> Any:
@@ -381,11 +379,11 @@ def record(
         ),
     ],
     when: Annotated[
-        str | None,
+        date | None,
         typer.Option(
             "--date",
             metavar="YYYY-MM-DD",
-            callback=parse_date,
+            parser=parse_date,
             help="The date of the reading (2024-06-30, 2024/6/30 or 2024年6月30日). "
             "Default: today.",
         ),
@@ -412,7 +410,7 @@ def record(
     from gongfu_cli.record import record as append_reading
 
     today = date.today()
-    day = when if isinstance(when, date) else today
+    day = when or today
     path = data or bundled_data()
 
     def waiting() -> None:

@@ -120,7 +120,7 @@ def points(gap: float | None) -> str:
     return "" if gap is None else f"{gap * 100:+.1f}"
 
 
-def day(value: date | None) -> str:
+def date_text(value: date | None) -> str:
     return "" if value is None else value.isoformat()
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from gongfu_cli.display import day, markdown_text, number, percent, plain_number, visible_line
+from gongfu_cli.display import date_text, markdown_text, number, percent, plain_number, visible_line
 from gongfu_cli.rows import RATIO_COLUMNS, Row
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
@@ -38,7 +38,7 @@ def excel_cell(value: Any) -> str:
     return text
 
 
-def _quoted(cell: str, delimiter: str) -> str:
+def _csv_quoted(cell: str, delimiter: str) -> str:
     """RFC 4180: a cell holding the delimiter, a quote, CR or LF is quoted, quotes doubled.
 
     (The csv module leaves a lone CR unquoted when lines end in LF, which splits the row for
@@ -55,8 +55,10 @@ def delimited(
     """RFC 4180 quoting; LF line ends for scripts, CRLF for spreadsheets (`excel`)."""
     end = "\r\n" if excel else "\n"
     to_cell = excel_cell if excel else machine_cell
-    lines = [delimiter.join(_quoted(c, delimiter) for c in columns)]
-    lines += [delimiter.join(_quoted(to_cell(row[c]), delimiter) for c in columns) for row in rows]
+    lines = [delimiter.join(_csv_quoted(c, delimiter) for c in columns)]
+    lines += [
+        delimiter.join(_csv_quoted(to_cell(row[c]), delimiter) for c in columns) for row in rows
+    ]
     return end.join(lines) + end
 
 
@@ -85,7 +87,7 @@ def human_cell(column: str, value: Any) -> str:
     if column in RATIO_COLUMNS:
         return percent(value)
     if isinstance(value, date):
-        return day(value)
+        return date_text(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return number(value)
     return visible_line(str(value))

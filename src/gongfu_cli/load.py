@@ -51,7 +51,7 @@ MAX_SIZE = 512 * 1024 * 1024  # far beyond any real programme; refused before it
 
 def read_text(path: Path) -> str:
     """The file's text, or a clear error for a file that cannot be a data file."""
-    return decode(read_bytes(path), str(path))
+    return decode_text(read_bytes(path), str(path))
 
 
 def read_bytes(path: Path) -> bytes:
@@ -95,7 +95,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror.lower() if exc.strerror else str(exc)
 
 
-def decode(raw: bytes, name: str) -> str:
+def decode_text(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -202,11 +202,6 @@ def load_dataset(path: Path) -> Dataset:
     return build_dataset(read_documents(path))
 
 
-def load_text(text: str, name: str = "<text>") -> Dataset:
-    """Load a dataset from TOML text (used to validate a file before it is written)."""
-    return build_dataset([(name, text, parse(text, name))])
-
-
 # ---------------------------------------------------------------------------------------------
 # Validation
 
@@ -223,28 +218,30 @@ def build_dataset(docs: list[Document]) -> Dataset:
     readings: list[tuple[dict[str, Any], int, FileChecker]] = []
 
     for name, text, doc in docs:
-        check = FileChecker(name, text)
-        checkers.append(check)
-        check.keys(doc, TOP_KEYS, (), "top level", Place())
+        checker = FileChecker(name, text)
+        checkers.append(checker)
+        checker.keys(doc, TOP_KEYS, (), "top level", Place())
         if "program" in doc:
-            table = check.get(doc, "program", "table", "top level", Place())
+            table = checker.get(doc, "program", "table", "top level", Place())
             if table is not None:
                 if program_file is not None:
-                    check.error(
+                    checker.error(
                         f"[program] is given again (first in {shown_path(program_file)}); "
                         "give it at most once",
                         Place("program", ()),
                     )
                 else:
                     program_file = name
-                    program = _build_program(table, check)
-        for i, table in enumerate(check.get(doc, "buses", "tables", "top level", Place()) or []):
-            built = _build_bus(table, i, check, bus_ids, bus_names)
+                    program = _build_program(table, checker)
+        for i, table in enumerate(checker.get(doc, "buses", "tables", "top level", Place()) or []):
+            built = _build_bus(table, i, checker, bus_ids, bus_names)
             if built is not None:
                 pending.append(built)
-            buses.append((table, check))
-        for k, table in enumerate(check.get(doc, "readings", "tables", "top level", Place()) or []):
-            readings.append((table, k, check))
+            buses.append((table, checker))
+        for k, table in enumerate(
+            checker.get(doc, "readings", "tables", "top level", Place()) or []
+        ):
+            readings.append((table, k, checker))
 
     indicator_readings = _collect_readings(readings, _declared(buses), {b["id"] for b in pending})
     result = []
@@ -277,57 +274,57 @@ def _reading_date(reading: Reading) -> date:
     return reading.date
 
 
-def _build_program(table: dict[str, Any], check: FileChecker) -> Program:
+def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
     place = Place("program", ())
-    check.keys(table, PROGRAM_KEYS, (), "[program]", place)
-    return Program(*(check.get(table, key, "text", "[program]", place) for key in PROGRAM_KEYS))
+    checker.keys(table, PROGRAM_KEYS, (), "[program]", place)
+    return Program(*(checker.get(table, key, "text", "[program]", place) for key in PROGRAM_KEYS))
 
 
 def _build_bus(
-    table: dict[str, Any], i: int, check: FileChecker, ids: dict[str, str], names: dict[str, str]
+    table: dict[str, Any], i: int, checker: FileChecker, ids: dict[str, str], names: dict[str, str]
 ) -> dict[str, Any] | None:
     place = Place("bus", (i,))
     raw_id = table.get("id")
     what = f"bus {quote(raw_id)}" if isinstance(raw_id, str) else f"bus #{i + 1}"
-    before = len(check.problems)
-    check.keys(table, BUS_KEYS, BUS_REQUIRED, what, place)
-    bus_id = check.get(table, "id", "slug", what, place)
-    name = check.get(table, "name", "text", what, place)
-    batch = check.get(table, "batch", "integer", what, place)
-    launched = check.get(table, "launched", "date", what, place)
-    due = check.get(table, "due", "date", what, place)
-    leads = check.get(table, "lead", "leads", what, place)
-    field_ = check.get(table, "field", "text", what, place)
-    summary = check.get(table, "summary", "text", what, place)
-    source = check.get(table, "source", "text", what, place)
+    before = len(checker.problems)
+    checker.keys(table, BUS_KEYS, BUS_REQUIRED, what, place)
+    bus_id = checker.get(table, "id", "slug", what, place)
+    name = checker.get(table, "name", "text", what, place)
+    batch = checker.get(table, "batch", "integer", what, place)
+    launched = checker.get(table, "launched", "date", what, place)
+    due = checker.get(table, "due", "date", what, place)
+    leads = checker.get(table, "lead", "leads", what, place)
+    field_ = checker.get(table, "field", "text", what, place)
+    summary = checker.get(table, "summary", "text", what, place)
+    source = checker.get(table, "source", "text", what, place)
     if bus_id is not None:
         if bus_id in ids:
-            check.error(
+            checker.error(
                 f"{what}: duplicate bus id (first defined in {ids[bus_id]})",
                 Place("bus", (i,), "id"),
             )
         else:
-            ids[bus_id] = shown_path(check.file)
+            ids[bus_id] = shown_path(checker.file)
     if name is not None:
         key = unicodedata.normalize("NFKC", name)
         if key in names:
-            check.error(
+            checker.error(
                 f"{what}: duplicate bus name {quote(name)} (first defined in {names[key]}; names "
                 "that differ only in full-width or compatibility forms count as the same)",
                 Place("bus", (i,), "name"),
             )
         else:
-            names[key] = shown_path(check.file)
+            names[key] = shown_path(checker.file)
     if launched is not None and due is not None and due < launched:
-        check.error(f"{what}: due {due} is before launched {launched}", Place("bus", (i,), "due"))
+        checker.error(f"{what}: due {due} is before launched {launched}", Place("bus", (i,), "due"))
 
     indicators = []
     seen: dict[str, int] = {}  # indicator ids, and names in their NFKC form, to their position
-    for j, ind in enumerate(check.get(table, "indicators", "tables", what, place) or []):
-        fields = _build_indicator(ind, i, j, what, launched, due, check, seen)
+    for j, ind in enumerate(checker.get(table, "indicators", "tables", what, place) or []):
+        fields = _build_indicator(ind, i, j, what, launched, due, checker, seen)
         if fields is not None:
             indicators.append(fields)
-    if len(check.problems) > before:
+    if len(checker.problems) > before:
         return None
     leads_tuple = (leads,) if isinstance(leads, str) else tuple(leads or ())
     return {
@@ -340,7 +337,7 @@ def _build_bus(
         "field": field_,
         "summary": summary,
         "source": source,
-        "file": check.file,
+        "file": checker.file,
         "position": i,
         "indicators": indicators,
     }
@@ -353,7 +350,7 @@ def _build_indicator(
     bus_what: str,
     launched: date | None,
     bus_due: date | None,
-    check: FileChecker,
+    checker: FileChecker,
     seen: dict[str, int],
 ) -> dict[str, Any] | None:
     place = Place("indicator", (i, j))
@@ -363,19 +360,19 @@ def _build_indicator(
         if isinstance(raw_id, str)
         else f"{bus_what}, indicator #{j + 1}"
     )
-    before = len(check.problems)
-    check.keys(table, INDICATOR_KEYS, INDICATOR_REQUIRED, what, place)
-    ind_id = check.get(table, "id", "slug", what, place)
-    name = check.get(table, "name", "text", what, place)
-    unit = check.get(table, "unit", "text", what, place)
-    target = check.get(table, "target", "number", what, place)
-    baseline = check.get(table, "baseline", "number", what, place)
-    start = check.get(table, "start", "date", what, place)
-    due = check.get(table, "due", "date", what, place)
-    weight = check.get(table, "weight", "number", what, place)
+    before = len(checker.problems)
+    checker.keys(table, INDICATOR_KEYS, INDICATOR_REQUIRED, what, place)
+    ind_id = checker.get(table, "id", "slug", what, place)
+    name = checker.get(table, "name", "text", what, place)
+    unit = checker.get(table, "unit", "text", what, place)
+    target = checker.get(table, "target", "number", what, place)
+    baseline = checker.get(table, "baseline", "number", what, place)
+    start = checker.get(table, "start", "date", what, place)
+    due = checker.get(table, "due", "date", what, place)
+    weight = checker.get(table, "weight", "number", what, place)
     if ind_id is not None:
         if ind_id in seen:
-            check.error(
+            checker.error(
                 f"{what}: duplicate indicator id in this bus (first is indicator "
                 f"#{seen[ind_id] + 1})",
                 Place("indicator", (i, j), "id"),
@@ -385,7 +382,7 @@ def _build_indicator(
     if name is not None:
         key = "name:" + unicodedata.normalize("NFKC", name)
         if key in seen:
-            check.error(
+            checker.error(
                 f"{what}: duplicate indicator name {quote(name)} in this bus (first is indicator "
                 f"#{seen[key] + 1})",
                 Place("indicator", (i, j), "name"),
@@ -394,7 +391,7 @@ def _build_indicator(
             seen[key] = j
     baseline = 0 if baseline is None else baseline
     if target is not None and baseline is not None and abs(target - baseline) < MIN_SPAN:
-        check.error(
+        checker.error(
             f"{what}: target equals baseline ({target}); attainment would divide by zero"
             if target == baseline
             else f"{what}: target {target} and baseline {baseline} are too close to measure "
@@ -402,15 +399,17 @@ def _build_indicator(
             Place("indicator", (i, j), "target"),
         )
     if weight is not None and weight <= 0:
-        check.error(
+        checker.error(
             f"{what}: weight must be greater than 0, got {weight}",
             Place("indicator", (i, j), "weight"),
         )
     start = launched if start is None else start
     due = bus_due if due is None else due
     if start is not None and due is not None and due < start:
-        check.error(f"{what}: due {due} is before start {start}", Place("indicator", (i, j), "due"))
-    if len(check.problems) > before:
+        checker.error(
+            f"{what}: due {due} is before start {start}", Place("indicator", (i, j), "due")
+        )
+    if len(checker.problems) > before:
         return None
     return {
         "id": ind_id,
@@ -467,7 +466,7 @@ def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
 def _reading_problems(
     table: dict[str, Any],
     k: int,
-    check: FileChecker,
+    checker: FileChecker,
     known: dict[str, set[str]],
     hints: dict[tuple[str, ...], str],
 ) -> str:
@@ -478,21 +477,21 @@ def _reading_problems(
     indicator = table.get("indicator")
     if isinstance(bus, str) and isinstance(indicator, str):
         what += f" (bus {quote(bus)}, indicator {quote(indicator)})"
-    check.keys(table, READING_KEYS, READING_REQUIRED, what, place)
-    bus = check.get(table, "bus", "text", what, place)
-    indicator = check.get(table, "indicator", "text", what, place)
+    checker.keys(table, READING_KEYS, READING_REQUIRED, what, place)
+    bus = checker.get(table, "bus", "text", what, place)
+    indicator = checker.get(table, "indicator", "text", what, place)
     for key, kind in (("date", "date"), ("value", "number"), ("source", "text"), ("note", "text")):
-        check.get(table, key, kind, what, place)
+        checker.get(table, key, kind, what, place)
     if bus is not None and bus not in known:
         hint = hints.get((bus,))
         if hint is None:  # once per distinct name: a mistyped id may repeat 100,000 times
             hint = hints[(bus,)] = did_you_mean(bus, known)
-        check.error(f"{what}: unknown bus {quote(bus)}{hint}", Place("reading", (k,), "bus"))
+        checker.error(f"{what}: unknown bus {quote(bus)}{hint}", Place("reading", (k,), "bus"))
     elif bus is not None and indicator is not None and indicator not in known[bus]:
         hint = hints.get((bus, indicator))
         if hint is None:
             hint = hints[(bus, indicator)] = did_you_mean(indicator, known[bus])
-        check.error(
+        checker.error(
             f"{what}: bus {quote(bus)} has no indicator {quote(indicator)}{hint}",
             Place("reading", (k,), "indicator"),
         )
@@ -507,17 +506,17 @@ def _collect_readings(
     """Validate readings against the buses and group them, in date order, by (bus id,
     indicator id). Only the buses that were built get their readings."""
     grouped: dict[tuple[str, str], list[Reading]] = {}
-    checkers = {check.file: check for _, _, check in readings}
+    checkers = {checker.file: checker for _, _, checker in readings}
     hints: dict[tuple[str, ...], str] = {}
-    for table, k, check in readings:
+    for table, k, checker in readings:
         if not _plain_reading(table, known):
-            before = len(check.problems)
-            _reading_problems(table, k, check, known, hints)
-            if len(check.problems) > before:
+            before = len(checker.problems)
+            _reading_problems(table, k, checker, known, hints)
+            if len(checker.problems) > before:
                 continue
         key = (table["bus"], table["indicator"])
         reading = Reading(
-            table["date"], table["value"], table.get("source"), table.get("note"), check.file, k
+            table["date"], table["value"], table.get("source"), table.get("note"), checker.file, k
         )
         group = grouped.get(key)
         if group is None:

@@ -7,9 +7,9 @@ for table headers and keys. This runs only when there is something to report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from gongfu_cli.errors import Place, Problem
+from gongfu_cli.errors import Place
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]\s]+)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
@@ -87,9 +87,3 @@ def index_lines(text: str) -> LineIndex:
                 in_multiline = quote
                 break
     return index
-
-
-def place_problems(problems: list[Problem], text: str) -> list[Problem]:
-    """Fill in the line of each problem from the text it came from."""
-    index = index_lines(text)
-    return [replace(p, place=replace(p.place, line=index.line_of(p.place))) for p in problems]

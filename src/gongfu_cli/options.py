@@ -19,20 +19,13 @@ def env_path() -> Path | None:
     return Path(value) if value else None
 
 
-def load_data(path: Path | None, use_cache: bool = True) -> Dataset:
-    from gongfu_cli.cache import load
-    from gongfu_cli.paths import bundled_data
-
-    return load(path if path is not None else bundled_data(), use_cache)
-
-
 # ---------------------------------------------------------------------------------------------
 # Shared options, declared once
 
 
-def parse_date(value: str | None) -> date | None:
+def parse_date(value: str) -> date:
     """A date as people write it: 2024-06-30, 2024/6/30, 2024.6.30 or 2024年6月30日."""
-    if value is None or isinstance(value, date):
+    if isinstance(value, date):
         return value
     from gongfu_cli.entry import EntryError, parse_day
 
@@ -54,11 +47,11 @@ DataOption = Annotated[
     ),
 ]
 AsOfOption = Annotated[
-    str | None,
+    date | None,
     typer.Option(
         "--as-of",
         metavar="YYYY-MM-DD",
-        callback=parse_date,
+        parser=parse_date,
         help="Compute as of this date, ignoring later readings. Default: today.",
     ),
 ]
@@ -118,6 +111,8 @@ def _completion_data(ctx: typer.Context) -> Dataset | None:
     None when it cannot be read: completion then offers nothing and says nothing."""
     given = ctx.params.get("data")
     path = Path(given) if given else env_path()
+    from gongfu_cli.cache import load_data
+
     try:
         return load_data(path)
     except Exception:  # completion must never print a traceback into the user's prompt
@@ -155,28 +150,27 @@ class Level(StrEnum):
     readings = "readings"
 
 
-def parse_statuses(values: list[str] | None) -> list[Status]:
-    """Statuses by key (`off_track`) or by the Chinese label shown in tables (`严重滞后`)."""
+def parse_status(value: str) -> Status:
+    """A status by key (`off_track`) or by the Chinese label shown in tables (`严重滞后`)."""
     from gongfu_cli.display import STATUS_LABELS
 
-    by_label = {label: status for status, label in STATUS_LABELS.items()}
-    out = []
-    for value in values or ():
-        text = value.strip()
-        status = by_label.get(text) or next((s for s in Status if s.value == text), None)
-        if status is None:
-            choices = ", ".join(f"{s.value} ({STATUS_LABELS[s]})" for s in Status)
-            raise typer.BadParameter(f"{value!r} is not a status; use one of: {choices}")
-        out.append(status)
-    return out
+    if isinstance(value, Status):
+        return value
+    text = value.strip()
+    for status, label in STATUS_LABELS.items():
+        if text in (status.value, label):
+            return status
+    choices = ", ".join(f"{s.value} ({STATUS_LABELS[s]})" for s in Status)
+    raise typer.BadParameter(f"{value!r} is not a status; use one of: {choices}")
 
 
 StatusOption = Annotated[
-    list[str] | None,
+    list[Status] | None,
     typer.Option(
         "--status",
         "-s",
         metavar="STATUS",
+        parser=parse_status,
         help="Only buses with this status: a key (off_track) or its label (严重滞后); "
         "repeat for several.",
     ),

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from gongfu_cli import system
 from gongfu_cli.check import reading_warnings
-from gongfu_cli.display import day, number, percent, status_label, visible_line
+from gongfu_cli.display import date_text, number, percent, status_label, visible_line
 from gongfu_cli.entry import EntryError, check_text, parse_number
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.files import FileChanged, FileState, check_replaceable, real_path, replace_file
-from gongfu_cli.load import build_dataset, decode, parse, read_bytes, read_documents
+from gongfu_cli.load import build_dataset, decode_text, parse, read_bytes, read_documents
 from gongfu_cli.locate import index_lines
 from gongfu_cli.metrics import IndicatorResult
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
@@ -85,7 +85,7 @@ def recorded_message(done: Recorded, now: IndicatorResult) -> str:
     return (
         f"{verb}: {visible_line(done.bus.name)} · {visible_line(done.indicator.name)} = "
         f"{number(done.reading.value, unit)} on {done.reading.date}{where}\n"
-        f"now: value {number(now.value, unit) or '—'} ({day(now.value_date) or 'no data'})"
+        f"now: value {number(now.value, unit) or '—'} ({date_text(now.value_date) or 'no data'})"
         f" · attainment {percent(now.attainment) or '—'}"
         f" · status {now.status.value} ({status_label(now.status)})"
     )
@@ -209,14 +209,14 @@ def _with_reading(
     if FileState.of(os.stat(real)) != FileState.of(before):
         before = os.stat(real)  # changed while read: read once more
         original = read_bytes(real)
-    text = decode(original, name)
+    text = decode_text(original, name)
     docs = [(n, text, parse(text, name)) if n == str(target) else (n, t, d)
             for n, t, d in read_documents(data)]  # fmt: skip
     doc = next(d for n, _, d in docs if n == str(target))
     _refuse_inline_readings(text, doc, name)
     _refuse_duplicate(build_dataset(docs), bus_id, indicator_id, day, name, text)
     new_bytes = appended(original, table)
-    new_text = decode(new_bytes, name)
+    new_text = decode_text(new_bytes, name)
     new_docs = [(n, new_text, parse(new_text, name)) if n == str(target) else (n, t, d)
                 for n, t, d in docs]  # fmt: skip
     return FileState.of(before), build_dataset(new_docs), new_bytes

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gongfu_cli.display import (
-    day,
+    date_text,
     filled,
     number,
     percent,
@@ -185,19 +185,21 @@ def _indicator_cells(row: Row, bars: int, wide: bool, baseline: bool) -> list[Te
         cells.append(Text(number(row["baseline"], unit) if row["target"] is not None else ""))
     cells.append(Text(number(row["target"], unit)))
     if wide:
-        cells += [Text(number(row["value"], unit)), Text(day(row["value_date"]))]
+        cells += [Text(number(row["value"], unit)), Text(date_text(row["value_date"]))]
     else:
         cells.append(Text("\n".join(filter(None, [number(row["value"], unit),
-                                                   day(row["value_date"])]))))  # fmt: skip
+                                                   date_text(row["value_date"])]))))  # fmt: skip
     cells += [
         bar(row["attainment"], row["status"], bars),
         Text(percent(row["schedule"])),
         status_text(row["status"]),
     ]
     if wide:
-        cells += [Text(percent(row["projected"])), Text(day(row["eta"]))]
+        cells += [Text(percent(row["projected"])), Text(date_text(row["eta"]))]
     else:
-        cells.append(Text("\n".join(filter(None, [percent(row["projected"]), day(row["eta"])]))))
+        cells.append(
+            Text("\n".join(filter(None, [percent(row["projected"]), date_text(row["eta"])])))
+        )
     return cells
 
 
@@ -221,7 +223,7 @@ def indicator_cards(rows: Sequence[Row], width: int) -> Group:
     for row in rows:
         unit = row["unit"]
         latest = (
-            f"{number(row['value'], unit)}（{day(row['value_date'])}）"
+            f"{number(row['value'], unit)}（{date_text(row['value_date'])}）"
             if row["value"] is not None
             else ""
         )
@@ -238,7 +240,7 @@ def indicator_cards(rows: Sequence[Row], width: int) -> Group:
                 fact("完成率", percent(row["attainment"])),
                 fact("序时", percent(row["schedule"])),
                 fact("到期预计", percent(row["projected"])),
-                fact("预计达标", day(row["eta"])),
+                fact("预计达标", date_text(row["eta"])),
             ]
         )
     titles = [
@@ -257,9 +259,9 @@ def bus_header(bus: Row, summary: str | None, source: str | None, as_of: date) -
     if bus["lead"]:
         out.append(" · 牵头：")
         out.append(visible_line(bus["lead"]))
-    out.append(f"\n发车 {day(bus['launched'])}")
+    out.append(f"\n发车 {date_text(bus['launched'])}")
     if bus["due"]:
-        out.append(f" · 截止 {day(bus['due'])}")
+        out.append(f" · 截止 {date_text(bus['due'])}")
     out.append(f" · 截至 {as_of.isoformat()}：完成率 ")
     out.append_text(
         bar(bus["attainment"], bus["status"]) if bus["attainment"] is not None else Text("—")
@@ -406,13 +408,13 @@ def history_view(
         if indicator["target"] is not None:
             title.append(f"  目标 {number(indicator['target'], unit)}")
             if indicator["due"]:
-                title.append(f"（{day(indicator['due'])}）")
+                title.append(f"（{date_text(indicator['due'])}）")
 
         def cells(
             row: Row, bars: int, status: str = indicator["status"], unit: str = unit
         ) -> list[Text]:
             return [
-                Text(day(row["date"])),
+                Text(date_text(row["date"])),
                 Text(number(row["value"], unit)),
                 Text(_change(row["change"])),
                 bar(row["attainment"], status, bars),
@@ -424,7 +426,7 @@ def history_view(
             body = Group(
                 Text(""),
                 cards(
-                    [Text(day(r["date"]), style="bold") for r in rows],
+                    [Text(date_text(r["date"]), style="bold") for r in rows],
                     [
                         [
                             fact("数值", number(r["value"], unit)),
@@ -448,7 +450,7 @@ def history_view(
             footer.append(" · 按趋势：到期完成率 ")
             footer.append(percent(indicator["projected"]) or "—")
             footer.append(" · 预计达标 ")
-            footer.append(day(indicator["eta"]) or "不会达标（趋势未朝目标移动）")
+            footer.append(date_text(indicator["eta"]) or "不会达标（趋势未朝目标移动）")
         elif len(rows) == 1:
             footer.append(" · 至少两次读数才有趋势", style="dim")
         parts += [wrap(title, width), body, wrap(footer, width), Text("")]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from gongfu_cli.display import (
-    day,
+    date_text,
     filled,
     markdown_text,
     number,
@@ -90,7 +90,7 @@ def _indicator_cells(row: Row) -> list[str]:
     return [
         number(row["target"], unit),
         number(row["value"], unit),
-        day(row["value_date"]),
+        date_text(row["value_date"]),
         text_bar(row["attainment"]),
         percent(row["schedule"]),
         status_label(row["status"]),
@@ -104,9 +104,9 @@ def _facts(
     facts = [f"第{bus['batch']}批", escape(bus["field"])]
     if bus["lead"]:
         facts.append(f"牵头：{escape(bus['lead'])}")
-    facts.append(f"发车 {day(bus['launched'])}")
+    facts.append(f"发车 {date_text(bus['launched'])}")
     if bus["due"]:
-        facts.append(f"截止 {day(bus['due'])}")
+        facts.append(f"截止 {date_text(bus['due'])}")
     facts.append(f"完成率 {percent(bus['attainment']) or '—'}")
     facts.append(f"状态 {status(bus['status'])}")
     return facts
@@ -173,7 +173,7 @@ def markdown_report(report: Report) -> str:
         out += [
             table(
                 ["班车", "指标", "最近读数"],
-                [[md(b), md(i), day(d) or "无"] for b, i, d in report.stale],
+                [[md(b), md(i), date_text(d) or "无"] for b, i, d in report.stale],
             ),
             "",
         ]
@@ -280,7 +280,7 @@ def html_report(report: Report) -> str:
                     h(r["indicator"]),
                     h(number(r["target"], unit)),
                     h(number(r["value"], unit)),
-                    day(r["value_date"]),
+                    date_text(r["value_date"]),
                     _html_bar(r["attainment"], r["status"]),
                     percent(r["schedule"]),
                     _status_html(r["status"]),
@@ -293,7 +293,7 @@ def html_report(report: Report) -> str:
         parts.append(
             _html_table(
                 ["班车", "指标", "最近读数"],
-                [[h(b), h(i), day(d) or "无"] for b, i, d in report.stale],
+                [[h(b), h(i), date_text(d) or "无"] for b, i, d in report.stale],
                 set(),
             )
         )

@@ -23,9 +23,6 @@ class Trend:
     projected: float | None
     eta: date | None
 
-    def value_on(self, day: date) -> float:
-        return self.intercept + self.slope * day.toordinal()
-
 
 def fit(readings: Sequence[Reading]) -> tuple[float, float] | None:
     """Slope and intercept of the least-squares line of value over ordinal day."""
