@@ -16,31 +16,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from gongfu_cli import fields as declared
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
 from gongfu_cli.system import O_BINARY, O_NONBLOCK, blocking
 from gongfu_cli.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean, quote
-
-PROGRAM_KEYS = ("name", "region", "source")
-BUS_KEYS = (
-    "id",
-    "name",
-    "batch",
-    "launched",
-    "due",
-    "lead",
-    "field",
-    "summary",
-    "source",
-    "indicators",
-)
-BUS_REQUIRED = ("id", "name", "batch", "launched", "field")
-INDICATOR_KEYS = ("id", "name", "unit", "target", "baseline", "start", "due", "weight")
-INDICATOR_REQUIRED = ("id", "name")
-READING_KEYS = ("bus", "indicator", "date", "value", "source", "note")
-READING_REQUIRED = ("bus", "indicator", "date", "value")
-TOP_KEYS = ("program", "buses", "readings")
-
 
 # ---------------------------------------------------------------------------------------------
 # Reading files
@@ -220,7 +200,7 @@ def build_dataset(docs: list[Document]) -> Dataset:
     for name, text, doc in docs:
         checker = FileChecker(name, text)
         checkers.append(checker)
-        checker.keys(doc, TOP_KEYS, (), "top level", Place())
+        checker.keys(doc, declared.TOP_KEYS, (), "top level", Place())
         if "program" in doc:
             table = checker.get(doc, "program", "table", "top level", Place())
             if table is not None:
@@ -275,9 +255,8 @@ def _reading_date(reading: Reading) -> date:
 
 
 def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
-    place = Place("program", ())
-    checker.keys(table, PROGRAM_KEYS, (), "[program]", place)
-    return Program(*(checker.get(table, key, "text", "[program]", place) for key in PROGRAM_KEYS))
+    values = checker.take(table, declared.PROGRAM, "[program]", Place("program", ()))
+    return Program(values["name"], values["region"], values["source"])
 
 
 def _build_bus(
@@ -287,16 +266,8 @@ def _build_bus(
     raw_id = table.get("id")
     what = f"bus {quote(raw_id)}" if isinstance(raw_id, str) else f"bus #{i + 1}"
     before = len(checker.problems)
-    checker.keys(table, BUS_KEYS, BUS_REQUIRED, what, place)
-    bus_id = checker.get(table, "id", "slug", what, place)
-    name = checker.get(table, "name", "text", what, place)
-    batch = checker.get(table, "batch", "integer", what, place)
-    launched = checker.get(table, "launched", "date", what, place)
-    due = checker.get(table, "due", "date", what, place)
-    leads = checker.get(table, "lead", "leads", what, place)
-    field_ = checker.get(table, "field", "text", what, place)
-    summary = checker.get(table, "summary", "text", what, place)
-    source = checker.get(table, "source", "text", what, place)
+    values = checker.take(table, declared.BUS, what, place)
+    bus_id, name, launched, due = values["id"], values["name"], values["launched"], values["due"]
     if bus_id is not None:
         if bus_id in ids:
             checker.error(
@@ -320,23 +291,23 @@ def _build_bus(
 
     indicators = []
     seen: dict[str, int] = {}  # indicator ids, and names in their NFKC form, to their position
-    for j, ind in enumerate(checker.get(table, "indicators", "tables", what, place) or []):
-        fields = _build_indicator(ind, i, j, what, launched, due, checker, seen)
-        if fields is not None:
-            indicators.append(fields)
+    for j, ind in enumerate(values["indicators"] or []):
+        built = _build_indicator(ind, i, j, what, launched, due, checker, seen)
+        if built is not None:
+            indicators.append(built)
     if len(checker.problems) > before:
         return None
-    leads_tuple = (leads,) if isinstance(leads, str) else tuple(leads or ())
+    leads = values["lead"]
     return {
         "id": bus_id,
         "name": name,
-        "batch": batch,
+        "batch": values["batch"],
         "launched": launched,
         "due": due,
-        "leads": leads_tuple,
-        "field": field_,
-        "summary": summary,
-        "source": source,
+        "leads": (leads,) if isinstance(leads, str) else tuple(leads or ()),
+        "field": values["field"],
+        "summary": values["summary"],
+        "source": values["source"],
         "file": checker.file,
         "position": i,
         "indicators": indicators,
@@ -361,15 +332,9 @@ def _build_indicator(
         else f"{bus_what}, indicator #{j + 1}"
     )
     before = len(checker.problems)
-    checker.keys(table, INDICATOR_KEYS, INDICATOR_REQUIRED, what, place)
-    ind_id = checker.get(table, "id", "slug", what, place)
-    name = checker.get(table, "name", "text", what, place)
-    unit = checker.get(table, "unit", "text", what, place)
-    target = checker.get(table, "target", "number", what, place)
-    baseline = checker.get(table, "baseline", "number", what, place)
-    start = checker.get(table, "start", "date", what, place)
-    due = checker.get(table, "due", "date", what, place)
-    weight = checker.get(table, "weight", "number", what, place)
+    values = checker.take(table, declared.INDICATOR, what, place)
+    ind_id, name, unit, target = values["id"], values["name"], values["unit"], values["target"]
+    baseline, start, due, weight = (values[k] for k in ("baseline", "start", "due", "weight"))
     if ind_id is not None:
         if ind_id in seen:
             checker.error(
@@ -477,11 +442,8 @@ def _reading_problems(
     indicator = table.get("indicator")
     if isinstance(bus, str) and isinstance(indicator, str):
         what += f" (bus {quote(bus)}, indicator {quote(indicator)})"
-    checker.keys(table, READING_KEYS, READING_REQUIRED, what, place)
-    bus = checker.get(table, "bus", "text", what, place)
-    indicator = checker.get(table, "indicator", "text", what, place)
-    for key, kind in (("date", "date"), ("value", "number"), ("source", "text"), ("note", "text")):
-        checker.get(table, key, kind, what, place)
+    values = checker.take(table, declared.READING, what, place)
+    bus, indicator = values["bus"], values["indicator"]
     if bus is not None and bus not in known:
         hint = hints.get((bus,))
         if hint is None:  # once per distinct name: a mistyped id may repeat 100,000 times

@@ -1,27 +1,62 @@
 """The JSON Schema of the data format, for editors with TOML language support.
 
-It mirrors the rules in `load`; a test validates the bundled dataset against it and checks that
-it refuses what the loader refuses. (Some rules span tables, such as unique ids or readings of
-known buses: those only `gongfu check` can verify.)
+Built from the one declaration in `fields`; a test validates the bundled dataset against it and
+checks that it refuses what the loader refuses. (Some rules span tables, such as unique ids or
+readings of known buses: those only `gongfu check` can verify.)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gongfu_cli.validate import SLUG
+from gongfu_cli import fields
+from gongfu_cli.validate import NUMBER_LIMIT, SLUG
 
 _TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}
-_DATE: dict[str, Any] = {
-    "type": "string",
-    "format": "date",
-    "description": "A TOML local date, written without quotes: 2025-12-31.",
+_KINDS: dict[str, dict[str, Any]] = {
+    "text": _TEXT,
+    "slug": {"$ref": "#/definitions/slug"},
+    "integer": {"type": "integer", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT},
+    "number": {"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT},
+    "date": {
+        "type": "string",
+        "format": "date",
+        "description": "A TOML local date, written without quotes: 2025-12-31.",
+    },
+    "leads": {"oneOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]},
 }
-_NUMBER: dict[str, Any] = {"type": "number"}
+_TABLE_DOCS = {
+    "program": "The programme; at most once across a data directory.",
+    "bus": "One bus line (班车).",
+    "indicator": "One quantified target of a bus; without `target` only monitored.",
+    "reading": "The level of one indicator on one date.",
+}
 
 
-def _text(description: str) -> dict[str, Any]:
-    return {**_TEXT, "description": description}
+def _property(field: fields.Field) -> dict[str, Any]:
+    if field.kind == "tables":
+        return {
+            "type": "array",
+            "items": {"$ref": "#/definitions/indicator"},
+            "description": field.doc,
+        }
+    if "$ref" in field.json:
+        return {**field.json, "description": field.doc}
+    doc = field.doc + (f" Default: {field.default}." if field.default else "")
+    return {**_KINDS[field.kind], **field.json, "description": doc}
+
+
+def _object(table: str) -> dict[str, Any]:
+    declared = fields.TABLES[table]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "description": _TABLE_DOCS[table],
+        "additionalProperties": False,
+        "properties": {f.key: _property(f) for f in declared},
+    }
+    if fields.required(declared):
+        schema["required"] = list(fields.required(declared))
+    return schema
 
 
 SCHEMA: dict[str, Any] = {
@@ -32,16 +67,7 @@ SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "program": {
-            "type": "object",
-            "description": "The programme; at most once across a data directory.",
-            "additionalProperties": False,
-            "properties": {
-                "name": _text("The programme's name, shown as the title of tables."),
-                "region": _text("Where it runs."),
-                "source": _text("Where the facts come from."),
-            },
-        },
+        "program": _object("program"),
         "buses": {"type": "array", "items": {"$ref": "#/definitions/bus"}},
         "readings": {"type": "array", "items": {"$ref": "#/definitions/reading"}},
     },
@@ -51,69 +77,8 @@ SCHEMA: dict[str, Any] = {
             "pattern": f"^{SLUG.pattern}$",
             "description": "Lower-case ASCII letters, digits and single hyphens.",
         },
-        "bus": {
-            "type": "object",
-            "description": "One bus line (班车).",
-            "additionalProperties": False,
-            "required": ["id", "name", "batch", "launched", "field"],
-            "properties": {
-                "id": {"$ref": "#/definitions/slug", "description": "Unique id, a slug."},
-                "name": _text("Unique name, e.g. 乡村畅行."),
-                "batch": {"type": "integer", "description": "The batch it launched in."},
-                "launched": {**_DATE, "description": "The launch date (发车)."},
-                "due": {**_DATE, "description": "The default due date of its indicators."},
-                "lead": {
-                    "description": "The lead agency (牵头单位), or several for a joint lead.",
-                    "oneOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}],
-                },
-                "field": _text("The field, e.g. 交通."),
-                "summary": _text("What the bus does."),
-                "source": _text("Where the facts come from."),
-                "indicators": {"type": "array", "items": {"$ref": "#/definitions/indicator"}},
-            },
-        },
-        "indicator": {
-            "type": "object",
-            "description": "One quantified target of a bus; without `target` only monitored.",
-            "additionalProperties": False,
-            "required": ["id", "name"],
-            "properties": {
-                "id": {
-                    "$ref": "#/definitions/slug",
-                    "description": "Unique within its bus, a slug.",
-                },
-                "name": _text("The indicator's name."),
-                "unit": _text("The unit of its values, e.g. % or 万户."),
-                "target": {**_NUMBER, "description": "The level to reach."},
-                "baseline": {**_NUMBER, "description": "The starting level (default 0)."},
-                "start": {**_DATE, "description": "Default: the bus's `launched`."},
-                "due": {**_DATE, "description": "Default: the bus's `due`."},
-                "weight": {
-                    "type": "number",
-                    "exclusiveMinimum": 0,
-                    "description": "Its share of the bus's attainment (default 1).",
-                },
-            },
-        },
-        "reading": {
-            "type": "object",
-            "description": "The level of one indicator on one date.",
-            "additionalProperties": False,
-            "required": ["bus", "indicator", "date", "value"],
-            "properties": {
-                "bus": {"$ref": "#/definitions/slug", "description": "A bus id."},
-                "indicator": {
-                    "$ref": "#/definitions/slug",
-                    "description": "An indicator id of that bus.",
-                },
-                "date": {**_DATE, "description": "The date of the reading."},
-                "value": {
-                    **_NUMBER,
-                    "description": "The indicator's level on that date (not an increment).",
-                },
-                "source": _text("Where the figure comes from."),
-                "note": _text("A remark."),
-            },
-        },
+        "bus": _object("bus"),
+        "indicator": _object("indicator"),
+        "reading": _object("reading"),
     },
 }

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from gongfu_cli.errors import CONTROLS as _CONTROLS
 from gongfu_cli.errors import Place, Problem
+from gongfu_cli.fields import Field, keys, required
 
 if TYPE_CHECKING:  # the line index is only needed, and imported, when there are problems
     from gongfu_cli.locate import LineIndex
@@ -118,6 +119,14 @@ class FileChecker:
         for key in required:
             if key not in table:
                 self.error(f"{what}: missing key {quote(key)}", place)
+
+    def take(
+        self, table: dict[str, Any], declared: tuple[Field, ...], what: str, place: Place
+    ) -> dict[str, Any]:
+        """Check a table against its declaration (keys, required keys, each value's kind) and
+        return its values by key: None for a key that is missing or wrong."""
+        self.keys(table, keys(declared), required(declared), what, place)
+        return {f.key: self.get(table, f.key, f.kind, what, place) for f in declared}
 
     def get(self, table: dict[str, Any], key: str, kind: str, what: str, place: Place) -> Any:
         """The value at `key` if it has the right kind, else None (and a problem)."""

@@ -1,0 +1,83 @@
+"""The data format, declared once: every table's keys with their kind, whether they are
+required, their default and a one-line doc.
+
+The loader checks keys and kinds from here, `gongfu schema` builds the JSON Schema from here,
+and tests hold the README's example and the `init --empty` template to it. A new data field is
+one entry here, then its use in `load` and `model`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    key: str
+    kind: str  # how `validate` checks it: text, slug, integer, number, date, leads, tables
+    doc: str
+    required: bool = False
+    default: str | None = None  # how the default reads, for people
+    json: dict[str, Any] = field(default_factory=dict)  # extra JSON Schema constraints
+
+
+PROGRAM = (
+    Field("name", "text", "The programme's name, shown as the title of tables."),
+    Field("region", "text", "Where it runs."),
+    Field("source", "text", "Where the facts come from."),
+)
+BUS = (
+    Field("id", "slug", "Unique id: lower-case ASCII letters, digits and hyphens.", True),
+    Field("name", "text", "Unique name, e.g. 乡村畅行.", True),
+    Field("batch", "integer", "The batch it launched in.", True),
+    Field("launched", "date", "The launch date (发车).", True),
+    Field("due", "date", "The default due date of its indicators."),
+    Field("lead", "leads", "The lead agency (牵头单位), or an array of them for a joint lead."),
+    Field("field", "text", "The field, e.g. 交通.", True),
+    Field("summary", "text", "What the bus does."),
+    Field("source", "text", "Where the facts come from."),
+    Field("indicators", "tables", "Its indicators, as [[buses.indicators]] tables."),
+)
+INDICATOR = (
+    Field("id", "slug", "Unique within its bus.", True),
+    Field("name", "text", "The indicator's name, unique within its bus.", True),
+    Field("unit", "text", "The unit of its values, e.g. % or 万户."),
+    Field("target", "number", "The level to reach; without one it is only monitored."),
+    Field("baseline", "number", "The starting level.", default="0"),
+    Field("start", "date", "When it starts counting.", default="the bus's launched"),
+    Field("due", "date", "When the target is due.", default="the bus's due"),
+    Field(
+        "weight",
+        "number",
+        "Its share of the bus's attainment, > 0.",
+        default="1",
+        json={"exclusiveMinimum": 0},
+    ),
+)
+SLUG_REF = {"$ref": "#/definitions/slug"}
+READING = (
+    # checked as text, so that a name where an id belongs gets a did-you-mean, not a format error
+    Field("bus", "text", "A bus id.", True, json=SLUG_REF),
+    Field("indicator", "text", "An indicator id of that bus.", True, json=SLUG_REF),
+    Field("date", "date", "The date of the reading.", True),
+    Field("value", "number", "The indicator's level on that date (not an increment).", True),
+    Field("source", "text", "Where the figure comes from."),
+    Field("note", "text", "A remark."),
+)
+TOP_KEYS = ("program", "buses", "readings")
+
+TABLES: dict[str, tuple[Field, ...]] = {
+    "program": PROGRAM,
+    "bus": BUS,
+    "indicator": INDICATOR,
+    "reading": READING,
+}
+
+
+def keys(fields: tuple[Field, ...]) -> tuple[str, ...]:
+    return tuple(f.key for f in fields)
+
+
+def required(fields: tuple[Field, ...]) -> tuple[str, ...]:
+    return tuple(f.key for f in fields if f.required)
