@@ -137,14 +137,14 @@ def unpack(data: tuple) -> Dataset:
 
 def _decode_bus(b: tuple) -> Bus:
     bid, name, batch, launched, due, leads, field, summary, source, indicators, file, place = b
-    return Bus(bid, name, batch, _date(launched), _date(due), leads, field, summary, source,
-               tuple(map(_decode_indicator, indicators)), file, place)  # fmt: skip
+    return Bus(bid, name, batch, date.fromordinal(launched), _date(due), leads, field, summary,
+               source, tuple(map(_decode_indicator, indicators)), file, place)  # fmt: skip
 
 
 def _decode_indicator(i: tuple) -> Indicator:
     iid, name, unit, target, baseline, start, due, weight, readings = i
     fromordinal = date.fromordinal
-    return Indicator(iid, name, unit, target, baseline, _date(start), _date(due), weight,
+    return Indicator(iid, name, unit, target, baseline, fromordinal(start), _date(due), weight,
                      tuple(Reading(fromordinal(r[0]), *r[1:]) for r in readings))  # fmt: skip
 
 

@@ -294,6 +294,7 @@ def export(
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
+    columns: tuple[str, ...]
     if level is Level.readings:
         rows, columns = reading_rows(dataset, day), READING_COLUMNS
     elif level is Level.buses:
@@ -358,10 +359,11 @@ class _ValueCommand(typer.core.TyperCommand):
         except click.NoSuchOption as exc:
             name = exc.option_name
             if re.fullmatch(r"-[0-9０-９.．,，]+", name):
-                exc.message = (
+                raise click.UsageError(
                     f"No such option: {name}. A negative value? Put -- before it: "
-                    f"gongfu record BUS INDICATOR -- {name}"
-                )
+                    f"gongfu record BUS INDICATOR -- {name}",
+                    ctx,
+                ) from None
             raise
 
 

@@ -106,6 +106,7 @@ def replace_file(
     name = name or shown_path(real)
     st = os.stat(real)
     tmp = _temporary(real, name)
+    placed = False
     try:
         with open(tmp, "r+b") as out:
             out.write(data)
@@ -118,14 +119,14 @@ def replace_file(
                 f"{name}: the file was changed by another program while gongfu was writing it"
             )
         system.replace(tmp, str(real))
-        tmp = None
+        placed = True
     except PermissionError as exc:
         raise GongfuError(f"{name}: cannot replace the file: {_reason(exc)}{_why(real, st)}; "
                           "the file is unchanged") from None  # fmt: skip
     except OSError as exc:
         raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
     finally:
-        if tmp is not None:
+        if not placed:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
@@ -146,7 +147,8 @@ def _create(path: Path, data: bytes, name: str, replace: bool) -> None:
     through a planted link) and is then renamed (`replace`) or hard-linked into place (which,
     unlike a rename, fails when the name has appeared meanwhile).
     """
-    tmp: str | None = _temporary(path, name)
+    tmp = _temporary(path, name)
+    placed = False
     try:
         with open(tmp, "r+b") as out:
             out.write(data)
@@ -155,7 +157,7 @@ def _create(path: Path, data: bytes, name: str, replace: bool) -> None:
         os.chmod(tmp, system.new_file_mode())
         if replace:
             system.replace(tmp, str(path))
-            tmp = None
+            placed = True
         else:
             _link_new(tmp, path, name)
     except FileExistsError:
@@ -165,7 +167,7 @@ def _create(path: Path, data: bytes, name: str, replace: bool) -> None:
     except OSError as exc:
         raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
     finally:
-        if tmp is not None:
+        if not placed:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
 

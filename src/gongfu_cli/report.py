@@ -22,7 +22,7 @@ from gongfu_cli.display import (
     status_label,
     visible_line,
 )
-from gongfu_cli.metrics import BusResult, is_stale, status_counts
+from gongfu_cli.metrics import BusResult, Status, is_stale, status_counts
 from gongfu_cli.model import Dataset
 from gongfu_cli.rows import Row, bus_rows, indicator_row, rank_rows
 
@@ -40,7 +40,7 @@ class Report:
     title: str
     as_of: date
     batches: list[tuple[int, int]]  # (batch, buses)
-    statuses: list[tuple[str, int]]  # (status, buses), worst first
+    statuses: list[tuple[Status, int]]  # (status, buses), worst first
     overall: float | None  # mean attainment of the buses that have one
     measured: int  # how many buses have an attainment
     race: list[Row]

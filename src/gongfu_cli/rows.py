@@ -185,7 +185,7 @@ def history_rows(bus: Bus, indicators: Sequence[Indicator], as_of: date) -> list
 
 def rank_rows(results: Sequence[BusResult], by: str = "attainment") -> list[Row]:
     """The race: best first; equal values share a rank (1, 2, 2, 4); the unranked come last."""
-    rows = []
+    rows: list[Row] = []
     for r in results:
         att, sched = ratio(r.attainment), ratio(r.schedule)
         gap = None if att is None or sched is None else ratio(att - sched)
@@ -201,7 +201,7 @@ def rank_rows(results: Sequence[BusResult], by: str = "attainment") -> list[Row]
                 "status": r.status.value,
             }
         )
-    ranked = sorted((row for row in rows if row[by] is not None), key=lambda row: -row[by])
+    ranked = sorted((row for row in rows if row[by] is not None), key=lambda row: -float(row[by]))
     for position, row in enumerate(ranked, start=1):
         same = position > 1 and row[by] == ranked[position - 2][by]
         row["rank"] = ranked[position - 2]["rank"] if same else position
