@@ -211,20 +211,21 @@ def list_buses(
     Example: gongfu list --batch 2 --format csv
     """
     from gongfu_cli.metrics import assess
-    from gongfu_cli.rows import BUS_COLUMNS, bus_rows
+    from gongfu_cli.rows import BUS_COLUMNS
     from gongfu_cli.selection import select
+    from gongfu_cli.views import list_view
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    rows = bus_rows(select(assess(dataset, day), batch, field, status or ()))
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
+    view = list_view(title, select(assess(dataset, day), batch, field, status or ()))
 
     def draw(width: int) -> Any:
-        from gongfu_cli.render import bus_table, list_caption
+        from gongfu_cli.render import bus_table
 
-        return bus_table(rows, width, title=title, caption=list_caption(rows))
+        return bus_table(view, width)
 
-    _output(rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save)
+    _output(view.rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save)
 
 
 @app.command()
@@ -244,18 +245,18 @@ def progress(
     """
     from gongfu_cli.metrics import assess_bus
     from gongfu_cli.resolve import resolve
-    from gongfu_cli.rows import INDICATOR_COLUMNS, bus_rows, indicator_rows
+    from gongfu_cli.rows import INDICATOR_COLUMNS, indicator_rows
+    from gongfu_cli.views import bus_view
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     result = assess_bus(resolve(dataset.buses, bus), day)
     rows = indicator_rows([result])
-    header = bus_rows([result])[0]
 
     def draw(width: int) -> Any:
         from gongfu_cli.render import progress_view
 
-        return progress_view(header, result.bus.summary, result.bus.source, rows, day, width)
+        return progress_view(bus_view(result), day, width)
 
     title = f"{result.bus.name} · 截至 {day.isoformat()}"
     _output(rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save)
@@ -471,29 +472,21 @@ def history(
     """
     from gongfu_cli.metrics import assess_bus
     from gongfu_cli.resolve import resolve
-    from gongfu_cli.rows import HISTORY_COLUMNS, history_rows, indicator_row
+    from gongfu_cli.rows import HISTORY_COLUMNS, history_rows
+    from gongfu_cli.views import history_view
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     found = resolve(dataset.buses, bus)
-    result = assess_bus(found, day)
-    chosen = result.indicators
+    chosen = found.indicators
     if indicator is not None:
-        wanted = resolve(found.indicators, indicator, kind="indicator")
-        chosen = tuple(r for r in chosen if r.indicator.id == wanted.id)
-    rows = history_rows(found, [r.indicator for r in chosen], day)
+        chosen = (resolve(found.indicators, indicator, kind="indicator"),)
+    rows = history_rows(found, chosen, day)
 
     def draw(width: int) -> Any:
-        from gongfu_cli.render import history_view
+        from gongfu_cli.render import history
 
-        sections = [
-            (
-                indicator_row(result, r),
-                [row for row in rows if row["indicator_id"] == r.indicator.id],
-            )
-            for r in chosen
-        ]
-        return history_view(found.name, sections, width)
+        return history(history_view(assess_bus(found, day), chosen, day), width)
 
     title = f"{found.name} · 历史"
     _output(rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save)
@@ -526,20 +519,21 @@ def rank(
     Example: gongfu rank --by gap --batch 2
     """
     from gongfu_cli.metrics import assess
-    from gongfu_cli.rows import RANK_COLUMNS, rank_rows
+    from gongfu_cli.rows import RANK_COLUMNS
     from gongfu_cli.selection import select
+    from gongfu_cli.views import race_view
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    rows = rank_rows(select(assess(dataset, day), batch, field), by.value)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
+    view = race_view(title, select(assess(dataset, day), batch, field), by.value)
 
     def draw(width: int) -> Any:
         from gongfu_cli.render import rank_table
 
-        return rank_table(rows, by.value, width, title=title)
+        return rank_table(view, width)
 
-    _output(rows, RANK_COLUMNS, fmt, output, draw, title, dataset.files, save)
+    _output(view.rows, RANK_COLUMNS, fmt, output, draw, title, dataset.files, save)
 
 
 @app.command()
@@ -612,14 +606,15 @@ def report(
     Example: gongfu report --output report.html
     """
     from gongfu_cli.metrics import assess
-    from gongfu_cli.report import build_report, html_report, markdown_report
+    from gongfu_cli.report import html_report, markdown_report
+    from gongfu_cli.views import report_view
 
     spec = _format(fmt, output, "md", tabulate=False)
     if spec.name not in ("md", "html"):
         raise typer.BadParameter(f"a report is md or html, not {spec.name}")
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    built = build_report(dataset, assess(dataset, day), day)
+    built = report_view(dataset, assess(dataset, day), day)
     text = html_report(built) if spec.name == "html" else markdown_report(built)
     _write(output, text, dataset.files, "")
 

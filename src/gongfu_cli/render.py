@@ -8,13 +8,14 @@ tables shrink their bars, then stack each row as a paragraph, rather than cut a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from gongfu_cli import views
 from gongfu_cli.display import (
     date_text,
     filled,
@@ -76,57 +77,53 @@ def titled(
     return Group(*parts)
 
 
+def cell(column: views.Column, row: Row, bars: int, status: str | None = None) -> Text:
+    """One cell for a terminal, by its column's kind; ratios with `bar` are drawn as bars
+    coloured by `status` (the row's own, unless given)."""
+    value = row.get(column.key)
+    if column.kind == "text":
+        return text(value)
+    if column.kind == "status":
+        return status_text(row[column.key])
+    if column.bar:
+        return bar(value, status or row["status"], bars)
+    if column.kind == "points":
+        return _gap(value)
+    return Text(views.cell_text(column, row))
+
+
 def fitted(
-    columns: Sequence[Column],
-    cells: Callable[[Row, int], list[Text]],
-    rows: Sequence[Row],
-    width: int,
+    columns: Sequence[views.Column], rows: Sequence[Row], width: int, status: str | None = None
 ) -> Table | None:
-    """The table with the widest bars that fits, or None when none does."""
+    """The table with the widest bars that fits, or None when none does. Text columns wrap,
+    numbers keep their width and align right."""
+    specs = [
+        Column(c.header, wraps=c.kind == "text", justify="right" if c.right else "left")
+        for c in columns
+    ]
     for bars in BAR_STEPS:
-        table = fit_table(columns, [cells(row, bars) for row in rows], width)
+        table = fit_table(specs, [[cell(c, row, bars, status) for c in columns] for row in rows],
+                          width)  # fmt: skip
         if table is not None:
             return table
     return None
+
+
+def _gap(gap: float | None) -> Text:
+    return Text(points(gap), style="green" if gap >= 0 else "red") if gap is not None else Text("")
 
 
 # ---------------------------------------------------------------------------------------------
 # list
 
 
-BUS_COLUMNS = (
-    Column("批次", justify="right"),
-    Column("班车", wraps=True),
-    Column("牵头单位", wraps=True),
-    Column("领域", wraps=True),
-    Column("指标", justify="right"),
-    Column("完成率"),
-    Column("序时进度", justify="right"),
-    Column("状态"),
-)
-
-
-def _bus_cells(row: Row, bars: int) -> list[Text]:
-    return [
-        Text(str(row["batch"])),
-        text(row["bus"]),
-        text(row["lead"]),
-        text(row["field"]),
-        Text(str(row["indicators"])),
-        bar(row["attainment"], row["status"], bars),
-        Text(percent(row["schedule"])),
-        status_text(row["status"]),
-    ]
-
-
-def bus_table(
-    rows: Sequence[Row], width: int, title: str | None = None, caption: str | None = None
-) -> Group:
-    table = fitted(BUS_COLUMNS, _bus_cells, rows, width)
+def bus_table(view: views.ListView, width: int) -> Group:
+    table = fitted(views.LIST_TABLE, view.rows, width)
     if table is not None:
-        return titled(title, table, width, caption)
+        return titled(view.title, table, width, view.caption)
     stacked = cards(
-        [text(r["bus"], "bold").append("  ").append_text(status_text(r["status"])) for r in rows],
+        [text(r["bus"], "bold").append("  ").append_text(status_text(r["status"]))
+         for r in view.rows],
         [
             [
                 fact("批次", str(r["batch"])),
@@ -136,19 +133,11 @@ def bus_table(
                 fact("完成率", percent(r["attainment"])),
                 fact("序时进度", percent(r["schedule"])),
             ]
-            for r in rows
+            for r in view.rows
         ],
         width,
-    )
-    return titled(title, Group(Text(""), stacked, Text("")), width, caption)
-
-
-def list_caption(rows: Sequence[Row]) -> str:
-    """How many buses stand at each status, worst first."""
-    from gongfu_cli.metrics import status_counts
-
-    parts = [f"{status_label(s)} {n}" for s, n in status_counts(r["status"] for r in rows)]
-    return f"{len(rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
+    )  # fmt: skip
+    return titled(view.title, Group(Text(""), stacked, Text("")), width, view.caption)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,19 +268,12 @@ def bus_header(bus: Row, summary: str | None, source: str | None, as_of: date) -
     return out
 
 
-def progress_view(
-    bus: Row,
-    summary: str | None,
-    source: str | None,
-    rows: Sequence[Row],
-    as_of: date,
-    width: int = 120,
-) -> RenderableType:
-    header = wrap(bus_header(bus, summary, source, as_of), width)
-    table = indicator_table(rows, width) if width >= 80 else None
+def progress_view(view: views.BusView, as_of: date, width: int = 120) -> RenderableType:
+    header = wrap(bus_header(view.facts, view.summary, view.source, as_of), width)
+    table = indicator_table(view.indicators, width) if width >= 80 else None
     if table is not None:  # its blank top line separates it from the header
         return Group(header, table)
-    return Group(header, Text(""), indicator_cards(rows, width))
+    return Group(header, Text(""), indicator_cards(view.indicators, width))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,49 +298,18 @@ def rows_table(rows: Sequence[Row], columns: Sequence[str], width: int) -> Rende
 # ---------------------------------------------------------------------------------------------
 # rank
 
-RANK_COLUMNS = (
-    Column("名次", justify="right"),
-    Column("班车", wraps=True),
-    Column("牵头单位", wraps=True),
-    Column("完成率"),
-    Column("序时进度", justify="right"),
-    Column("超前序时", justify="right"),
-    Column("状态"),
-)
 
-
-def _gap(gap: float | None) -> Text:
-    return Text(points(gap), style="green" if gap >= 0 else "red") if gap is not None else Text("")
-
-
-def _rank_cells(row: Row, bars: int) -> list[Text]:
-    return [
-        Text("" if row["rank"] is None else str(row["rank"])),
-        text(row["bus"]),
-        text(row["lead"]),
-        bar(row["attainment"], row["status"], bars),
-        Text(percent(row["schedule"])),
-        _gap(row["gap"]),
-        status_text(row["status"]),
-    ]
-
-
-def rank_caption(by: str) -> str:
-    basis = "完成率" if by == "attainment" else "超前序时（完成率 − 序时进度，百分点）"
-    return f"按{basis}排名；没有可比数值的班车列在最后，不排名次"
-
-
-def rank_table(rows: Sequence[Row], by: str, width: int, title: str | None = None) -> Group:
+def rank_table(view: views.RaceView, width: int) -> Group:
     """The race: rank, bus, lead, attainment bar, schedule, gap and status."""
-    table = fitted(RANK_COLUMNS, _rank_cells, rows, width)
+    table = fitted(views.RACE_TABLE, view.rows, width)
     if table is not None:
-        return titled(title, table, width, rank_caption(by))
+        return titled(view.title, table, width, view.caption)
     titles = [
         Text("" if r["rank"] is None else f"{r['rank']}. ", style="bold")
         .append_text(text(r["bus"], "bold"))
         .append("  ")
         .append_text(status_text(r["status"]))
-        for r in rows
+        for r in view.rows
     ]
     facts = [
         [
@@ -367,79 +318,45 @@ def rank_table(rows: Sequence[Row], by: str, width: int, title: str | None = Non
             fact("序时进度", percent(r["schedule"])),
             fact("超前序时", _gap(r["gap"])),
         ]
-        for r in rows
+        for r in view.rows
     ]
     body = Group(Text(""), cards(titles, facts, width), Text(""))
-    return titled(title, body, width, rank_caption(by))
+    return titled(view.title, body, width, view.caption)
 
 
 # ---------------------------------------------------------------------------------------------
 # history
 
-HISTORY_COLUMNS = (
-    Column("日期"),
-    Column("数值", justify="right"),
-    Column("变化", justify="right"),
-    Column("完成率"),
-    Column("来源", wraps=True),
-)
 
-
-def _change(change: float | int | None) -> str:
-    return "" if change is None else ("+" if change > 0 else "") + number(change)
-
-
-def history_view(
-    bus_name: str, sections: Sequence[tuple[Row, Sequence[Row]]], width: int = 120
-) -> Group:
-    """For each indicator: its readings, a sparkline and where its trend is heading.
-
-    `sections` pairs the indicator's row (from the indicators level) with its history rows.
-    """
+def history(view: views.HistoryView, width: int = 120) -> Group:
+    """For each indicator: its readings, a sparkline and where its trend is heading."""
     from gongfu_cli.display import sparkline
 
     parts: list[RenderableType] = []
-    for indicator, rows in sections:
+    for section in view.sections:
+        indicator, rows = section.indicator, section.readings
         unit = indicator["unit"]
         title = Text()
-        title.append(visible_line(bus_name), style="bold")
+        title.append(visible_line(view.bus), style="bold")
         title.append(" · ")
         title.append(visible_line(indicator["indicator"]), style="bold")
         if indicator["target"] is not None:
             title.append(f"  目标 {number(indicator['target'], unit)}")
             if indicator["due"]:
                 title.append(f"（{date_text(indicator['due'])}）")
-
-        def cells(
-            row: Row, bars: int, status: str = indicator["status"], unit: str = unit
-        ) -> list[Text]:
-            return [
-                Text(date_text(row["date"])),
-                Text(number(row["value"], unit)),
-                Text(_change(row["change"])),
-                bar(row["attainment"], status, bars),
-                text(row["source"]),
-            ]
-
-        body: RenderableType | None = fitted(HISTORY_COLUMNS, cells, rows, width)
+        body: RenderableType | None = fitted(
+            views.HISTORY_TABLE, rows, width, status=indicator["status"]
+        )
         if body is None:
-            body = Group(
-                Text(""),
-                cards(
-                    [Text(date_text(r["date"]), style="bold") for r in rows],
-                    [
-                        [
-                            fact("数值", number(r["value"], unit)),
-                            fact("变化", _change(r["change"])),
-                            fact("完成率", percent(r["attainment"])),
-                            fact("来源", text(r["source"])),
-                        ]
-                        for r in rows
-                    ],
-                    width,
-                ),
-                Text(""),
+            stacked = cards(
+                [Text(date_text(r["date"]), style="bold") for r in rows],
+                [
+                    [fact(c.header, views.cell_text(c, r)) for c in views.HISTORY_TABLE[1:]]
+                    for r in rows
+                ],
+                width,
             )
+            body = Group(Text(""), stacked, Text(""))
         footer = Text()
         if rows:
             footer.append("走势 ")

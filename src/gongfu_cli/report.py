@@ -1,81 +1,32 @@
 """The whole-programme report: headline figures, the race, each bus, and what lacks data.
 
-Built from the same flat rows as every other output, as Markdown (pipe tables, via tabulate)
-or as one self-contained HTML page. Pure functions returning `str`.
+Drawn from the presentation model (`views.ReportView`), table by table from the shared column
+specifications, as Markdown (pipe tables, via tabulate) or as one self-contained HTML page.
+Pure functions returning `str`.
 """
 
 from __future__ import annotations
 
 import html
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Sequence
 
 from gongfu_cli.display import (
     date_text,
     filled,
     markdown_text,
-    number,
     percent,
-    points,
     status_label,
     visible_line,
 )
-from gongfu_cli.metrics import BusResult, Status, is_stale, status_counts
-from gongfu_cli.model import Dataset
-from gongfu_cli.rows import Row, bus_rows, indicator_row, rank_rows
-
-
-@dataclass(frozen=True)
-class BusSection:
-    bus: Row
-    summary: str | None
-    indicators: list[Row]
-    sources: list[str | None]  # the source of each indicator's latest reading
-
-
-@dataclass(frozen=True)
-class Report:
-    title: str
-    as_of: date
-    batches: list[tuple[int, int]]  # (batch, buses)
-    statuses: list[tuple[Status, int]]  # (status, buses), worst first
-    overall: float | None  # mean attainment of the buses that have one
-    measured: int  # how many buses have an attainment
-    race: list[Row]
-    sections: list[BusSection]
-    stale: list[tuple[str, str, date | None]]  # (bus, indicator, latest reading or None)
-
-
-def build_report(dataset: Dataset, results: list[BusResult], as_of: date) -> Report:
-    buses = bus_rows(results)
-    attained = [r["attainment"] for r in buses if r["attainment"] is not None]
-    sections, stale = [], []
-    for result, row in zip(results, buses, strict=True):
-        indicators = [indicator_row(result, r) for r in result.indicators]
-        sections.append(
-            BusSection(
-                row,
-                result.bus.summary,
-                indicators,
-                [r.latest.source if r.latest else None for r in result.indicators],
-            )
-        )
-        for r in result.indicators:
-            if is_stale(r.indicator, as_of):
-                stale.append((result.bus.name, r.indicator.name, r.value_date))
-    return Report(
-        title=f"{dataset.program.name or 'gongfu'} 进度报告",
-        as_of=as_of,
-        batches=sorted(Counter(r["batch"] for r in buses).items()),
-        statuses=status_counts(r["status"] for r in buses),
-        overall=sum(attained) / len(attained) if attained else None,
-        measured=len(attained),
-        race=rank_rows(results),
-        sections=sections,
-        stale=stale,
-    )
+from gongfu_cli.rows import Row
+from gongfu_cli.views import (
+    INDICATOR_TABLE,
+    RACE_TABLE,
+    STALE_TABLE,
+    Column,
+    ReportView,
+    cell_text,
+)
 
 
 def text_bar(ratio: float | None, width: int = 10) -> str:
@@ -83,18 +34,6 @@ def text_bar(ratio: float | None, width: int = 10) -> str:
         return ""
     cells = filled(ratio, width)
     return "█" * cells + "░" * (width - cells) + " " + percent(ratio)
-
-
-def _indicator_cells(row: Row) -> list[str]:
-    unit = row["unit"]
-    return [
-        number(row["target"], unit),
-        number(row["value"], unit),
-        date_text(row["value_date"]),
-        text_bar(row["attainment"]),
-        percent(row["schedule"]),
-        status_label(row["status"]),
-    ]
 
 
 def _facts(
@@ -112,26 +51,28 @@ def _facts(
     return facts
 
 
-INDICATOR_HEADERS = ["指标", "目标", "最新值", "日期", "完成率", "序时进度", "状态", "来源"]
-RACE_HEADERS = ["名次", "班车", "牵头单位", "完成率", "序时进度", "超前序时", "状态"]
+def _cells(
+    columns: Sequence[Column],
+    row: Row,
+    bar: Callable[[Row, Column], str],
+    escape: Callable[[str], str],
+    status: Callable[[str], str],
+) -> list[str]:
+    """A row's cells for a document, by each column's kind."""
+    out = []
+    for column in columns:
+        if column.bar:
+            out.append(bar(row, column))
+        elif column.kind == "status":
+            out.append(status(row[column.key]))
+        else:
+            out.append(escape(cell_text(column, row) or column.empty))
+    return out
 
 
-def _race_cells(row: Row) -> list[str]:
-    gap = row["gap"]
-    return [
-        "" if row["rank"] is None else str(row["rank"]),
-        row["bus"],
-        row["lead"] or "",
-        text_bar(row["attainment"]),
-        percent(row["schedule"]),
-        points(gap),
-        status_label(row["status"]),
-    ]
-
-
-def _headline(report: Report) -> list[str]:
+def _headline(report: ReportView) -> list[str]:
     batches = " · ".join(f"第{b}批 {n} 趟" for b, n in report.batches)
-    statuses = " · ".join(f"{status_label(s)} {n}" for s, n in report.statuses)
+    statuses = " · ".join(f"{status_label(s)} {n}" for s, n in report.counts)
     overall = (
         f"{percent(report.overall)}（{report.measured} 趟班车有完成率，各趟平均）"
         if report.overall is not None
@@ -146,40 +87,31 @@ def _headline(report: Report) -> list[str]:
 md = markdown_text  # user text in Markdown: every cell that holds any goes through it
 
 
-def markdown_report(report: Report) -> str:
+def markdown_report(report: ReportView) -> str:
     from tabulate import tabulate
 
-    def table(headers: list[str], rows: list[list[str]]) -> str:
-        return tabulate(rows, headers=headers, tablefmt="pipe", disable_numparse=True)
+    def table(columns: Sequence[Column], rows: Sequence[Row]) -> str:
+        cells = [_cells(columns, row, _md_bar, md, status_label) for row in rows]
+        headers = [c.header for c in columns]
+        return tabulate(cells, headers=headers, tablefmt="pipe", disable_numparse=True)
 
     out = [f"# {md(report.title)}", "", f"截至 {report.as_of.isoformat()}", ""]
     out += [f"- {line}" for line in _headline(report)]
-    out += ["", "## 赛马", ""]
-    race = [[md(cell) for cell in _race_cells(r)] for r in report.race]
-    out += [table(RACE_HEADERS, race), ""]
-    for section in report.sections:
-        bus = section.bus
+    out += ["", "## 赛马", "", table(RACE_TABLE, report.race.rows), ""]
+    for section in report.buses:
+        bus = section.facts
         out += [f"## {md(bus['bus'])}（{md(bus['bus_id'])}）", ""]
         out += [" · ".join(_facts(bus, md, status_label)), ""]
         if section.summary:
             out += [md(section.summary), ""]
-        rows = [
-            [md(r["indicator"]), *map(md, _indicator_cells(r)), md(source)]
-            for r, source in zip(section.indicators, section.sources, strict=True)
-        ]
-        out += [table(INDICATOR_HEADERS, rows), ""]
+        out += [table(INDICATOR_TABLE, section.indicators), ""]
     out += ["## 近一年无读数的指标", ""]
-    if report.stale:
-        out += [
-            table(
-                ["班车", "指标", "最近读数"],
-                [[md(b), md(i), date_text(d) or "无"] for b, i, d in report.stale],
-            ),
-            "",
-        ]
-    else:
-        out += ["（无）", ""]
+    out += [table(STALE_TABLE, report.stale), ""] if report.stale else ["（无）", ""]
     return "\n".join(out)
+
+
+def _md_bar(row: Row, column: Column) -> str:
+    return text_bar(row[column.key])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,13 +154,15 @@ def _html_bar(ratio: float | None, status: str) -> str:
     )
 
 
-def _html_table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    head = "".join(f"<th>{x}</th>" for x in headers)
+def _html_table(columns: Sequence[Column], rows: Sequence[Row]) -> str:
+    head = "".join(f"<th>{c.header}</th>" for c in columns)
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
-            for i, c in enumerate(row)
+            f'<td class="num">{cell}</td>' if column.right else f"<td>{cell}</td>"
+            for column, cell in zip(
+                columns, _cells(columns, row, _html_row_bar, h, _status_html), strict=True
+            )
         )
         + "</tr>"
         for row in rows
@@ -236,11 +170,15 @@ def _html_table(headers: list[str], rows: list[list[str]], numeric: set[int]) ->
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _html_row_bar(row: Row, column: Column) -> str:
+    return _html_bar(row[column.key], row["status"])
+
+
 def _status_html(status: str) -> str:
     return f'<span class="{status}">{status_label(status)}</span>'
 
 
-def html_report(report: Report) -> str:
+def html_report(report: ReportView) -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -251,53 +189,15 @@ def html_report(report: Report) -> str:
         "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in _headline(report)) + "</ul>",
         "<h2>赛马</h2>",
     ]
-    race = []
-    for r in report.race:
-        gap = r["gap"]
-        race.append(
-            [
-                "" if r["rank"] is None else str(r["rank"]),
-                h(r["bus"]),
-                h(r["lead"]),
-                _html_bar(r["attainment"], r["status"]),
-                percent(r["schedule"]),
-                points(gap),
-                _status_html(r["status"]),
-            ]
-        )
-    parts.append(_html_table(RACE_HEADERS, race, {0, 4, 5}))
-    for section in report.sections:
-        bus = section.bus
+    parts.append(_html_table(RACE_TABLE, report.race.rows))
+    for section in report.buses:
+        bus = section.facts
         parts.append(f"<h2>{h(bus['bus'])}（{h(bus['bus_id'])}）</h2>")
         parts.append(f'<p class="facts">{" · ".join(_facts(bus, h, _status_html))}</p>')
         if section.summary:
             parts.append(f'<p class="summary">{h(section.summary)}</p>')
-        rows = []
-        for r, source in zip(section.indicators, section.sources, strict=True):
-            unit = r["unit"]
-            rows.append(
-                [
-                    h(r["indicator"]),
-                    h(number(r["target"], unit)),
-                    h(number(r["value"], unit)),
-                    date_text(r["value_date"]),
-                    _html_bar(r["attainment"], r["status"]),
-                    percent(r["schedule"]),
-                    _status_html(r["status"]),
-                    h(source),
-                ]
-            )
-        parts.append(_html_table(INDICATOR_HEADERS, rows, {1, 2, 5}))
+        parts.append(_html_table(INDICATOR_TABLE, section.indicators))
     parts.append("<h2>近一年无读数的指标</h2>")
-    if report.stale:
-        parts.append(
-            _html_table(
-                ["班车", "指标", "最近读数"],
-                [[h(b), h(i), date_text(d) or "无"] for b, i, d in report.stale],
-                set(),
-            )
-        )
-    else:
-        parts.append("<p>（无）</p>")
+    parts.append(_html_table(STALE_TABLE, report.stale) if report.stale else "<p>（无）</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -1,0 +1,233 @@
+"""The presentation model: what each human view shows, computed once from the results.
+
+Rich tables, the Markdown and HTML reports and pictures draw these records; none of them
+reaches back into the domain model or regroups flat rows. Flat rows (`rows`) stay the contract
+for CSV/TSV/JSON; the views hold those same rows, grouped the way people read them, plus the
+few facts a table does not carry (a bus's summary and source, the status counts).
+
+Each table's columns are declared once here too (`Column`: machine key, Chinese header, kind),
+so every renderer formats, aligns and escapes a cell by what it holds, not by its position.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from gongfu_cli.metrics import BusResult, Status, is_stale, status_counts
+from gongfu_cli.model import Dataset, Indicator
+from gongfu_cli.rows import Row, bus_rows, history_rows, indicator_row, rank_rows
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+
+# Kinds: text (user text: wraps, escaped), number (a value in the row's unit), change (a signed
+# number), ratio (a percentage), points (percentage points, signed, never "%"), date, status
+# (its Chinese label), count (a small whole number).
+RIGHT_KINDS = frozenset({"number", "change", "ratio", "points", "count"})
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    kind: str
+    bar: bool = False  # a ratio drawn as a bar where the medium can
+    empty: str = ""  # what an empty cell says
+
+    @property
+    def right(self) -> bool:
+        return self.kind in RIGHT_KINDS and not self.bar
+
+
+LIST_TABLE = (
+    Column("batch", "批次", "count"),
+    Column("bus", "班车", "text"),
+    Column("lead", "牵头单位", "text"),
+    Column("field", "领域", "text"),
+    Column("indicators", "指标", "count"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("schedule", "序时进度", "ratio"),
+    Column("status", "状态", "status"),
+)
+RACE_TABLE = (
+    Column("rank", "名次", "count"),
+    Column("bus", "班车", "text"),
+    Column("lead", "牵头单位", "text"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("schedule", "序时进度", "ratio"),
+    Column("gap", "超前序时", "points"),
+    Column("status", "状态", "status"),
+)
+INDICATOR_TABLE = (  # the report's table of one bus's indicators
+    Column("indicator", "指标", "text"),
+    Column("target", "目标", "number"),
+    Column("value", "最新值", "number"),
+    Column("value_date", "日期", "date"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("schedule", "序时进度", "ratio"),
+    Column("status", "状态", "status"),
+    Column("source", "来源", "text"),
+)
+HISTORY_TABLE = (
+    Column("date", "日期", "date"),
+    Column("value", "数值", "number"),
+    Column("change", "变化", "change"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("source", "来源", "text"),
+)
+STALE_TABLE = (
+    Column("bus", "班车", "text"),
+    Column("indicator", "指标", "text"),
+    Column("value_date", "最近读数", "date", empty="无"),
+)
+
+
+def cell_text(column: Column, row: Row) -> str:
+    """A cell as people read it, by the column's kind (no bar, no markup)."""
+    from gongfu_cli.display import (
+        date_text,
+        number,
+        percent,
+        points,
+        status_label,
+        visible_line,
+    )
+
+    value = row.get(column.key)
+    if value is None:
+        return ""
+    kind = column.kind
+    if kind == "ratio":
+        return percent(value)
+    if kind == "points":
+        return points(value)
+    if kind == "number":
+        return number(value, row.get("unit") or "")
+    if kind == "change":
+        return ("+" if value > 0 else "") + number(value)
+    if kind == "date":
+        return date_text(value)
+    if kind == "status":
+        return status_label(value)
+    if kind == "count":
+        return str(value)
+    return visible_line(str(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+
+
+@dataclass(frozen=True, slots=True)
+class ListView:
+    title: str
+    rows: list[Row]  # one per bus (`rows.bus_rows`)
+    counts: list[tuple[Status, int]]  # buses per status, worst first
+
+    @property
+    def caption(self) -> str:
+        from gongfu_cli.display import status_label
+
+        parts = [f"{status_label(s)} {n}" for s, n in self.counts]
+        return f"{len(self.rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
+
+
+@dataclass(frozen=True, slots=True)
+class RaceView:
+    title: str
+    rows: list[Row]  # ranked (`rows.rank_rows`)
+    by: str  # attainment or gap
+
+    @property
+    def caption(self) -> str:
+        basis = "完成率" if self.by == "attainment" else "超前序时（完成率 − 序时进度，百分点）"
+        return f"按{basis}排名；没有可比数值的班车列在最后，不排名次"
+
+
+@dataclass(frozen=True, slots=True)
+class BusView:
+    facts: Row  # the bus's row (`rows.bus_rows`)
+    summary: str | None
+    source: str | None
+    indicators: list[Row]  # each with `source`: that of its latest reading
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySection:
+    indicator: Row  # the indicator's row, as `progress` shows it
+    readings: list[Row]  # its history rows, oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryView:
+    bus: str
+    sections: list[HistorySection]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    title: str
+    as_of: date
+    batches: list[tuple[int, int]]  # (batch, buses)
+    counts: list[tuple[Status, int]]  # buses per status, worst first
+    overall: float | None  # mean attainment of the buses that have one
+    measured: int  # how many buses have an attainment
+    race: RaceView
+    buses: list[BusView]
+    stale: list[Row]  # bus, indicator, value_date (the latest reading, if any)
+
+
+def list_view(title: str, results: Sequence[BusResult]) -> ListView:
+    rows = bus_rows(list(results))
+    return ListView(title, rows, status_counts(r["status"] for r in rows))
+
+
+def race_view(title: str, results: Sequence[BusResult], by: str) -> RaceView:
+    return RaceView(title, rank_rows(results, by), by)
+
+
+def bus_view(result: BusResult) -> BusView:
+    indicators = []
+    for r in result.indicators:
+        row: dict[str, Any] = indicator_row(result, r)
+        row["source"] = r.latest.source if r.latest else None
+        indicators.append(row)
+    bus = result.bus
+    return BusView(bus_rows([result])[0], bus.summary, bus.source, indicators)
+
+
+def history_view(result: BusResult, chosen: Sequence[Indicator], as_of: date) -> HistoryView:
+    wanted = {i.id for i in chosen}
+    sections = []
+    for r in result.indicators:
+        if r.indicator.id in wanted:
+            readings = history_rows(result.bus, [r.indicator], as_of)
+            sections.append(HistorySection(indicator_row(result, r), readings))
+    return HistoryView(result.bus.name, sections)
+
+
+def report_view(dataset: Dataset, results: Sequence[BusResult], as_of: date) -> ReportView:
+    buses = [bus_view(r) for r in results]
+    attained = [b.facts["attainment"] for b in buses if b.facts["attainment"] is not None]
+    stale = [
+        {"bus": r.bus.name, "indicator": i.indicator.name, "value_date": i.value_date}
+        for r in results
+        for i in r.indicators
+        if is_stale(i.indicator, as_of)
+    ]
+    name = dataset.program.name or "gongfu"
+    return ReportView(
+        title=f"{name} 进度报告",
+        as_of=as_of,
+        batches=sorted(Counter(b.facts["batch"] for b in buses).items()),
+        counts=status_counts(b.facts["status"] for b in buses),
+        overall=sum(attained) / len(attained) if attained else None,
+        measured=len(attained),
+        race=race_view(f"{name} · 赛马", results, "attainment"),
+        buses=buses,
+        stale=stale,
+    )
