@@ -141,6 +141,8 @@ class FileChecker:
         at = Place(place.table, place.index, key)
         got = _type_name(value)
         shown = quote(value) if isinstance(value, str | int | float) else ""
+        if isinstance(value, bool):
+            shown = "true" if value else "false"  # as TOML writes it
         if isinstance(value, int) and abs(value) > NUMBER_LIMIT:
             shown = ""
         detail = ok if isinstance(ok, str) else f"expected {_KIND_NAMES[kind]}, got {got}"
