@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,8 @@ from typer.testing import CliRunner
 from gongfu_cli.cli import app
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.load import load_dataset
+from tests.builders import BUS, hostile_file
 from tests.conftest import SAMPLE
-from tests.test_load import BUS
 
 runner = CliRunner()
 
@@ -107,32 +106,6 @@ def test_absurdly_long_name_renders(tmp_path: Path) -> None:
         result = runner.invoke(app, [*command, "-d", str(path)])
         assert result.exit_code == 0, result.output
         assert "很长很长" in result.stdout
-
-
-HOSTILE = "[bold red]红[/] [link=https://example.com]x[/link] \x1b[31mESC\x07 =1+1"
-
-
-def hostile_file(tmp_path: Path) -> Path:
-    def toml(text: str) -> str:
-        return json.dumps(text)  # a JSON string is a valid TOML basic string
-
-    text = (
-        BUS.replace('name = "阿尔法"', f"name = {toml('名' + HOSTILE)}")
-        .replace(
-            'field = "交通"',
-            f'field = "交通"\nlead = {toml("局" + HOSTILE)}\n'
-            f"summary = {toml(HOSTILE)}\nsource = {toml(HOSTILE)}",
-        )
-        .replace('name = "覆盖率"', f"name = {toml('率' + HOSTILE)}")
-    )
-    text = f"[program]\nname = {toml('计划' + HOSTILE)}\n\n" + text
-    text += (
-        '\n[[readings]]\nbus = "alpha"\nindicator = "coverage"\ndate = 2023-01-01\n'
-        f"value = 40\nsource = {toml('-cmd|' + HOSTILE)}\nnote = {toml('@SUM(A1)')}\n"
-    )
-    path = tmp_path / "hostile.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize(

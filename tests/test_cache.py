@@ -18,8 +18,8 @@ from gongfu_cli import cache
 from gongfu_cli.cli import app
 from gongfu_cli.load import load_dataset
 from gongfu_cli.model import Dataset
+from tests.builders import datasets
 from tests.conftest import NOBODY, SAMPLE, gongfu, load_text
-from tests.test_properties import datasets
 
 runner = CliRunner()
 

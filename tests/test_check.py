@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from gongfu_cli.cli import app
+from tests.builders import BUS
 from tests.conftest import SAMPLE
-from tests.test_load import BUS
 
 runner = CliRunner()
 

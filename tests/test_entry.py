@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from gongfu_cli.cli import app
 from gongfu_cli.entry import EntryError, parse_day, parse_number
 from gongfu_cli.load import load_dataset
+from tests.builders import COMMENTED
 from tests.conftest import SAMPLE
-from tests.test_record import COMMENTED
 
 runner = CliRunner()
 

@@ -11,23 +11,8 @@ from typer.testing import CliRunner
 from gongfu_cli.cli import app
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.load import load_dataset
+from tests.builders import BUS
 from tests.conftest import DATA
-
-BUS = """\
-[[buses]]
-id = "alpha"
-name = "阿尔法"
-batch = 1
-launched = 2022-01-01
-due = 2025-12-31
-field = "交通"
-
-  [[buses.indicators]]
-  id = "coverage"
-  name = "覆盖率"
-  unit = "%"
-  target = 100
-"""
 
 WriteToml = Callable[..., Path]
 

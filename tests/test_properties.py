@@ -8,8 +8,7 @@ import io
 import json
 import random
 import tempfile
-import unicodedata
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,86 +22,10 @@ from gongfu_cli.load import load_dataset
 from gongfu_cli.metrics import assess, attainment, schedule
 from gongfu_cli.record import record
 from gongfu_cli.rows import INDICATOR_COLUMNS, READING_COLUMNS, indicator_rows, reading_rows
+from tests.builders import datasets, days, numbers, texts
 from tests.conftest import SAMPLE, load_text
 
 FAR_FUTURE = date(2200, 1, 1)
-
-slugs = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
-BLANK = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u3164"))
-texts = (
-    st.text(
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-        min_size=1,
-        max_size=30,
-    )
-    .filter(lambda s: s.translate(BLANK).strip())
-    .filter(lambda s: unicodedata.is_normalized("NFC", s))  # names are kept in NFC
-)
-LIMIT = 10**15  # the data format's range for every number
-numbers = st.one_of(
-    st.integers(-LIMIT, LIMIT), st.floats(-LIMIT, LIMIT, allow_nan=False, allow_infinity=False)
-)
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-days = st.dates(date(1990, 1, 1), date(2100, 12, 31))
-
-
-@st.composite
-def datasets(draw: st.DrawFn) -> dict[str, Any]:
-    """A valid dataset as TOML-ready dicts."""
-    bus_ids = draw(st.lists(slugs, min_size=1, max_size=4, unique=True))
-    names = draw(st.lists(texts, min_size=len(bus_ids), max_size=len(bus_ids), unique_by=nfkc))
-    buses, readings = [], []
-    for bus_id, name in zip(bus_ids, names, strict=True):
-        launched = draw(days)
-        ind_ids = draw(st.lists(slugs, min_size=1, max_size=3, unique=True))
-        ind_names = draw(
-            st.lists(texts, min_size=len(ind_ids), max_size=len(ind_ids), unique_by=nfkc)
-        )
-        indicators = []
-        for ind_id, ind_name in zip(ind_ids, ind_names, strict=True):
-            ind: dict[str, Any] = {"id": ind_id, "name": ind_name, "unit": draw(texts)}
-            baseline = draw(numbers)
-            target = draw(
-                st.one_of(st.none(), numbers.filter(lambda t, b=baseline: abs(t - b) >= 1e-9))
-            )
-            ind["baseline"] = baseline
-            if target is not None:
-                ind["target"] = target
-            if draw(st.booleans()):
-                ind["due"] = launched + timedelta(days=draw(st.integers(0, 4000)))
-            ind["weight"] = draw(st.floats(0.01, 100))
-            indicators.append(ind)
-            for day in draw(st.lists(days, max_size=4, unique=True)):
-                reading: dict[str, Any] = {
-                    "bus": bus_id,
-                    "indicator": ind_id,
-                    "date": day,
-                    "value": draw(numbers),
-                }
-                if draw(st.booleans()):
-                    reading["source"] = draw(texts)
-                if draw(st.booleans()):
-                    reading["note"] = draw(texts)
-                readings.append(reading)
-        lead = draw(st.one_of(texts, st.lists(texts, min_size=1, max_size=3)))
-        buses.append(
-            {
-                "id": bus_id,
-                "name": name,
-                "batch": draw(st.integers(1, 9)),
-                "launched": launched,
-                "lead": lead,
-                "field": draw(texts),
-                "indicators": indicators,
-            }
-        )
-    draw(st.randoms()).shuffle(readings)
-    return {"program": {"name": draw(texts)}, "buses": buses, "readings": readings}
 
 
 def _same_number(text: str, value: float | int) -> bool:

@@ -18,37 +18,10 @@ from gongfu_cli.errors import GongfuError
 from gongfu_cli.load import load_dataset
 from gongfu_cli.paths import bundled_data
 from gongfu_cli.record import record
+from tests.builders import COMMENTED
 from tests.conftest import SAMPLE
 
 runner = CliRunner()
-
-COMMENTED = """\
-# 手工维护的文件 — comments, odd spacing and order must survive a record.
-[program]
-name   =   "测试"   # trailing comment
-
-[[buses]]
-id = "alpha"      # 阿尔法
-name = "阿尔法"
-batch = 1
-launched = 2022-01-01
-due = 2024-01-01
-field = "交通"
-
-  [[buses.indicators]]
-  id = "coverage"
-  name = "覆盖率"
-  unit = "%"
-  target = 100
-
-[[readings]]
-bus = "alpha"
-indicator = "coverage"
-date = 2022-07-01
-value = 40
-
-
-# a closing comment, two blank lines above"""
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from gongfu_cli.cli import app
 from gongfu_cli.paths import bundled_data
 from gongfu_cli.schema import SCHEMA
+from tests.builders import hostile_file
 from tests.conftest import REPO, SAMPLE
-from tests.test_bad_input import hostile_file
 
 runner = CliRunner()
 SAMPLE_ARGS = ["-d", str(SAMPLE), "--as-of", "2023-01-01"]

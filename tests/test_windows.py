@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from gongfu_cli.load import load_dataset
+from tests.builders import COMMENTED
 from tests.conftest import REPO, SAMPLE
-from tests.test_record import COMMENTED
 
 UNIX_ONLY = (
     "getuid", "geteuid", "getgid", "getegid", "getgroups", "fchown", "chown", "lchown",

@@ -17,8 +17,8 @@ import pytest
 
 from gongfu_cli.files import FileChanged, FileState, replace_file
 from gongfu_cli.load import load_dataset
+from tests.builders import COMMENTED
 from tests.conftest import NOBODY, as_nobody, gongfu
-from tests.test_record import COMMENTED
 
 RECORD = ("record", "alpha", "coverage", "70", "--date", "2023-02-01")
 
