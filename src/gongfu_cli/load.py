@@ -11,6 +11,7 @@ import re
 import stat
 import tomllib
 import unicodedata
+from dataclasses import replace
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -192,7 +193,7 @@ def build_dataset(docs: list[Document]) -> Dataset:
     program = Program()
     program_file: str | None = None
     buses: list[tuple[dict[str, Any], FileChecker]] = []
-    pending: list[dict[str, Any]] = []  # built bus fields, indicators still open
+    pending: list[Bus] = []  # built buses whose indicators have no readings yet
     bus_ids: dict[str, str] = {}
     bus_names: dict[str, str] = {}
     readings: list[tuple[dict[str, Any], int, FileChecker]] = []
@@ -223,17 +224,17 @@ def build_dataset(docs: list[Document]) -> Dataset:
         ):
             readings.append((table, k, checker))
 
-    indicator_readings = _collect_readings(readings, _declared(buses), {b["id"] for b in pending})
-    result = []
-    for built in pending:
-        indicators = tuple(
-            Indicator(
-                **fields,
-                readings=tuple(indicator_readings.get((built["id"], fields["id"]), ())),
-            )
-            for fields in built.pop("indicators")
+    indicator_readings = _collect_readings(readings, _declared(buses), {b.id for b in pending})
+    result = [
+        replace(
+            bus,
+            indicators=tuple(
+                replace(ind, readings=tuple(indicator_readings.get((bus.id, ind.id), ())))
+                for ind in bus.indicators
+            ),
         )
-        result.append(Bus(**built, indicators=indicators))
+        for bus in pending
+    ]
 
     if not buses and not any(c.problems for c in checkers):
         where = checkers[0] if len(checkers) == 1 else None
@@ -261,7 +262,7 @@ def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
 
 def _build_bus(
     table: dict[str, Any], i: int, checker: FileChecker, ids: dict[str, str], names: dict[str, str]
-) -> dict[str, Any] | None:
+) -> Bus | None:
     place = Place("bus", (i,))
     raw_id = table.get("id")
     what = f"bus {quote(raw_id)}" if isinstance(raw_id, str) else f"bus #{i + 1}"
@@ -298,20 +299,20 @@ def _build_bus(
     if len(checker.problems) > before:
         return None
     leads = values["lead"]
-    return {
-        "id": bus_id,
-        "name": name,
-        "batch": values["batch"],
-        "launched": launched,
-        "due": due,
-        "leads": (leads,) if isinstance(leads, str) else tuple(leads or ()),
-        "field": values["field"],
-        "summary": values["summary"],
-        "source": values["source"],
-        "file": checker.file,
-        "position": i,
-        "indicators": indicators,
-    }
+    return Bus(
+        id=bus_id,
+        name=name,
+        batch=values["batch"],
+        launched=launched,
+        due=due,
+        leads=(leads,) if isinstance(leads, str) else tuple(leads or ()),
+        field=values["field"],
+        summary=values["summary"],
+        source=values["source"],
+        indicators=tuple(indicators),
+        file=checker.file,
+        position=i,
+    )
 
 
 def _build_indicator(
@@ -323,7 +324,8 @@ def _build_indicator(
     bus_due: date | None,
     checker: FileChecker,
     seen: dict[str, int],
-) -> dict[str, Any] | None:
+) -> Indicator | None:
+    """The indicator, without its readings (they are attached once all files are read)."""
     place = Place("indicator", (i, j))
     raw_id = table.get("id")
     what = (
@@ -376,16 +378,17 @@ def _build_indicator(
         )
     if len(checker.problems) > before:
         return None
-    return {
-        "id": ind_id,
-        "name": name,
-        "unit": unit or "",
-        "target": target,
-        "baseline": baseline,
-        "start": start,
-        "due": due,
-        "weight": 1 if weight is None else weight,
-    }
+    return Indicator(
+        id=ind_id,
+        name=name,
+        unit=unit or "",
+        target=target,
+        baseline=baseline,
+        start=start,
+        due=due,
+        weight=1 if weight is None else weight,
+        readings=(),
+    )
 
 
 def _declared(buses: list[tuple[dict[str, Any], FileChecker]]) -> dict[str, set[str]]:
