@@ -7,10 +7,9 @@ puts both into a `CheckResult`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.locate import index_lines
@@ -104,15 +103,14 @@ def place_lines(problems: list[Problem], texts: dict[str, str]) -> list[Problem]
     for p in problems:
         index = indexes.get(p.file)
         line = index.line_of(p.place) if index else None
-        out.append(replace(p, place=replace(p.place, line=line)))
+        out.append(p._replace(place=p.place._replace(line=line)))
     return sorted(out, key=lambda p: (p.file, p.place.line or 0))
 
 
 CHECK_COLUMNS = ("file", "line", "severity", "message")
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     path: str
     problems: tuple[Problem, ...]  # errors when the data did not load, else warnings
     dataset: Dataset | None  # None when the data did not load

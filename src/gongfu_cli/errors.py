@@ -6,8 +6,7 @@ user mistake ever ends in a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -39,27 +38,25 @@ def shown_path(path: object) -> str:
     return text.translate(_PATH_ESCAPES).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """Where in a data file a problem sits, in the file's own terms.
 
-    `table` is "program", "bus", "indicator" or "reading"; `index` counts tables of that kind
+    `table` is "program", "bus", "indicator" or "reading"; `indices` count tables of that kind
     from 0 (for an indicator, the bus index and the indicator index within it). Line numbers are
     resolved from this only when a problem is reported, so valid files never pay for it.
     """
 
     table: str | None = None
-    index: tuple[int, ...] = ()
+    indices: tuple[int, ...] = ()
     key: str | None = None
     line: int | None = None
     column: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     file: str
     message: str
-    place: Place = field(default_factory=Place)
+    place: Place = Place()
     severity: Severity = "error"
 
     @property

@@ -8,18 +8,18 @@ one entry here, then its use in `load` and `model`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     key: str
     kind: str  # how `validate` checks it: text, slug, integer, number, date, leads, tables
     doc: str
     required: bool = False
     default: str | None = None  # how the default reads, for people
-    json: dict[str, Any] = field(default_factory=dict)  # extra JSON Schema constraints
+    json: Mapping[str, Any] = MappingProxyType({})  # extra JSON Schema constraints
 
 
 PROGRAM = (

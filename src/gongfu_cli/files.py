@@ -19,8 +19,8 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gongfu_cli import system
 from gongfu_cli.errors import GongfuError, shown_path
@@ -28,8 +28,7 @@ from gongfu_cli.errors import GongfuError, shown_path
 STDOUT_NAMES = ("-", "/dev/stdout")
 
 
-@dataclass(frozen=True, slots=True)
-class FileState:
+class FileState(NamedTuple):
     """What identifies one version of a file: if any of it changed, someone wrote it."""
 
     device: int

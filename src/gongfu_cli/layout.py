@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich import box
 from rich.cells import cell_len
@@ -120,8 +120,7 @@ def width_of(text: Text | str) -> int:
     return max((cell_len(line) for line in plain.split("\n")), default=0)
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     header: str
     wraps: bool = False  # text that may wrap (names, leads, sources); others keep their width
     justify: str = "left"

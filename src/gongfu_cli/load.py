@@ -11,7 +11,6 @@ import re
 import stat
 import tomllib
 import unicodedata
-from dataclasses import replace
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -226,10 +225,9 @@ def build_dataset(docs: list[Document]) -> Dataset:
 
     indicator_readings = _collect_readings(readings, _declared(buses), {b.id for b in pending})
     result = [
-        replace(
-            bus,
+        bus._replace(
             indicators=tuple(
-                replace(ind, readings=tuple(indicator_readings.get((bus.id, ind.id), ())))
+                ind._replace(readings=tuple(indicator_readings.get((bus.id, ind.id), ())))
                 for ind in bus.indicators
             ),
         )

@@ -36,10 +36,10 @@ class LineIndex:
             return place.line
         table = place.table or "top"
         if place.key is not None:
-            line = self.keys.get((table, place.index, place.key))
+            line = self.keys.get((table, place.indices, place.key))
             if line is not None:
                 return line
-        line = self.tables.get((table, place.index))
+        line = self.tables.get((table, place.indices))
         if line is None and table in _TOP_KEYS:
             line = self.keys.get(("top", (), _TOP_KEYS[table]))
         return line

@@ -5,9 +5,9 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.trend import Trend, trend
@@ -69,8 +69,7 @@ def latest_reading(indicator: Indicator, as_of: date) -> Reading | None:
     return indicator.readings[end - 1] if end else None
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorResult:
+class IndicatorResult(NamedTuple):
     indicator: Indicator
     latest: Reading | None
     attainment: float | None
@@ -95,8 +94,7 @@ class IndicatorResult:
         return self.latest.date if self.latest else None
 
 
-@dataclass(frozen=True, slots=True)
-class BusResult:
+class BusResult(NamedTuple):
     bus: Bus
     indicators: tuple[IndicatorResult, ...]
     attainment: float | None

@@ -6,7 +6,6 @@ reads them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -28,8 +27,7 @@ class Reading(NamedTuple):
     position: int = -1  # its place among the [[readings]] of that file (0 is the first)
 
 
-@dataclass(frozen=True, slots=True)
-class Indicator:
+class Indicator(NamedTuple):
     id: str
     name: str
     unit: str
@@ -41,8 +39,7 @@ class Indicator:
     readings: tuple[Reading, ...]  # in date order
 
 
-@dataclass(frozen=True, slots=True)
-class Bus:
+class Bus(NamedTuple):
     id: str
     name: str
     batch: int
@@ -62,15 +59,13 @@ class Bus:
         return "、".join(self.leads) or None
 
 
-@dataclass(frozen=True, slots=True)
-class Program:
+class Program(NamedTuple):
     name: str | None = None
     region: str | None = None
     source: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Dataset:
+class Dataset(NamedTuple):
     program: Program
     buses: tuple[Bus, ...]
     files: tuple[str, ...]

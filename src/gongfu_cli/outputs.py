@@ -10,12 +10,11 @@ Kinds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Format:
+class Format(NamedTuple):
     name: str
     kind: str  # "rows", "table" or "picture"
     suffixes: tuple[str, ...] = ()

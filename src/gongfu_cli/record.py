@@ -14,9 +14,9 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from gongfu_cli import system
 from gongfu_cli.check import reading_warnings
@@ -39,8 +39,7 @@ class BadValue(GongfuError):
     """VALUE, --source or --note is not something gongfu can store: a usage mistake."""
 
 
-@dataclass(frozen=True, slots=True)
-class Recorded:
+class Recorded(NamedTuple):
     file: Path
     bus: Bus
     indicator: Indicator  # as it stands with the new reading

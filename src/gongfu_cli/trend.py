@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from gongfu_cli.model import Indicator, Reading
 
 _LATEST_DAY = date.max.toordinal()
 
 
-@dataclass(frozen=True, slots=True)
-class Trend:
+class Trend(NamedTuple):
     slope: float  # units per day
     intercept: float  # value at ordinal day 0
     projected: float | None

@@ -95,7 +95,7 @@ class FileChecker:
                 Problem(
                     p.file,
                     p.message,
-                    Place(p.place.table, p.place.index, p.place.key, line, p.place.column),
+                    Place(p.place.table, p.place.indices, p.place.key, line, p.place.column),
                     p.severity,
                 )
             )
@@ -114,7 +114,7 @@ class FileChecker:
                 hint = did_you_mean(key, allowed)
                 self.error(
                     f"{what}: unknown key {quote(key)}{hint}; allowed keys: {', '.join(allowed)}",
-                    Place(place.table, place.index, key),
+                    Place(place.table, place.indices, key),
                 )
         for key in required:
             if key not in table:
@@ -138,7 +138,7 @@ class FileChecker:
             if kind in _TEXT_KINDS:
                 return _nfc(value)
             return value
-        at = Place(place.table, place.index, key)
+        at = Place(place.table, place.indices, key)
         got = _type_name(value)
         shown = quote(value) if isinstance(value, str | int | float) else ""
         if isinstance(value, bool):

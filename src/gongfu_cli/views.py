@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from gongfu_cli.metrics import BusResult, Status, is_stale, status_counts
 from gongfu_cli.model import Dataset, Indicator
@@ -30,8 +29,7 @@ from gongfu_cli.rows import Row, bus_rows, history_rows, indicator_row, rank_row
 RIGHT_KINDS = frozenset({"number", "change", "ratio", "points", "count"})
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     key: str
     header: str
     kind: str
@@ -122,8 +120,7 @@ def cell_text(column: Column, row: Row) -> str:
 # Views
 
 
-@dataclass(frozen=True, slots=True)
-class ListView:
+class ListView(NamedTuple):
     title: str
     rows: list[Row]  # one per bus (`rows.bus_rows`)
     counts: list[tuple[Status, int]]  # buses per status, worst first
@@ -136,8 +133,7 @@ class ListView:
         return f"{len(self.rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
 
 
-@dataclass(frozen=True, slots=True)
-class RaceView:
+class RaceView(NamedTuple):
     title: str
     rows: list[Row]  # ranked (`rows.rank_rows`)
     by: str  # attainment or gap
@@ -148,28 +144,24 @@ class RaceView:
         return f"按{basis}排名；没有可比数值的班车列在最后，不排名次"
 
 
-@dataclass(frozen=True, slots=True)
-class BusView:
+class BusView(NamedTuple):
     facts: Row  # the bus's row (`rows.bus_rows`)
     summary: str | None
     source: str | None
     indicators: list[Row]  # each with `source`: that of its latest reading
 
 
-@dataclass(frozen=True, slots=True)
-class HistorySection:
+class HistorySection(NamedTuple):
     indicator: Row  # the indicator's row, as `progress` shows it
     readings: list[Row]  # its history rows, oldest first
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryView:
+class HistoryView(NamedTuple):
     bus: str
     sections: list[HistorySection]
 
 
-@dataclass(frozen=True, slots=True)
-class ReportView:
+class ReportView(NamedTuple):
     title: str
     as_of: date
     batches: list[tuple[int, int]]  # (batch, buses)
