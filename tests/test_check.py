@@ -47,8 +47,8 @@ def test_warnings_are_located_and_fail_only_when_strict(write_toml) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == (
-        f'{path}:9: warning: bus "alpha", indicator "coverage": no reading in '
-        "the 365 days up to 2024-06-30 (the latest is of 2022-12-01)"
+        f'{path}:9: warning: bus "alpha", indicator "coverage": no reading for more than '
+        "366 days (it reports yearly) up to 2024-06-30 (the latest is of 2022-12-01)"
     )
     assert lines[1] == (
         f'{path}:18: warning: bus "alpha", indicator "coverage": reading of '
@@ -85,7 +85,7 @@ def test_json_format_for_editors_and_ci(write_toml) -> None:
             "severity": "error",
             "message": 'bus "alpha", indicator "coverage": unknown key "wieght" (did you mean '
             '"weight"?); allowed keys: id, name, unit, target, baseline, start, due, '
-            "weight",
+            "weight, milestones, cadence",
         }
     ]
 
@@ -101,6 +101,7 @@ def test_bundled_dataset_has_no_errors() -> None:
     result = runner.invoke(app, ["check", "--as-of", "2026-11-29"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    # the batch-2 targets (and two of 未来农场) have had no reading for a year: stale
-    assert lines[-1].endswith("11 buses, 57 indicators, 37 readings; 20 warning(s)")
-    assert all("no reading in the 365 days up to 2026-11-29" in line for line in lines[:-1])
+    # every indicator, monitored or not, has had no reading for more than its yearly cadence
+    assert lines[-1].endswith("11 buses, 57 indicators, 37 readings; 57 warning(s)")
+    assert all("no reading for more than 366 days (it reports yearly) up to 2026-11-29" in line
+               for line in lines[:-1])  # fmt: skip

@@ -62,8 +62,8 @@ def test_list_csv_parses_back_to_the_bus_rows() -> None:
     assert list(rows[0]) == list(BUS_COLUMNS)
     assert [(r["bus_id"], r["attainment"], r["schedule"], r["status"]) for r in rows] == [
         ("alpha", "0.4477", "0.5", "off_track"),
-        ("beta", "0.75", "", "no_data"),
-        ("gamma", "0.5", "1", "overdue"),
+        ("beta", "0.5", "", "no_data"),
+        ("gamma", "0.5", "0.7503", "overdue"),
         ("delta", "", "", "monitored"),
     ]
     assert rows[0]["lead"] == "甲局、乙局"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -100,9 +100,12 @@ def test_bus_attainment_is_weighted_and_clipped() -> None:
     assert alpha.attainment == pytest.approx((0.6 + 2 * 0.06 / 0.11 + 0.1) / 4)
     assert alpha.schedule == pytest.approx(365 / 730)
     assert alpha.status is Status.OFF_TRACK
-    # beta: schools 1.2 clipped to 1, students 0.5; teachers has no value and does not count.
+    assert alpha.coverage == pytest.approx(1.0)  # every counted indicator has a reading
+    # beta: schools 1.2 clipped to 1, students 0.5; teachers has no reading and counts as 0,
+    # so not reporting never raises a bus's attainment.
     beta = results["beta"]
-    assert beta.attainment == pytest.approx(0.75)
+    assert beta.attainment == pytest.approx((1 + 0 + 0.5) / 3)
+    assert beta.coverage == pytest.approx(2 / 3)
     assert beta.schedule is None
     assert beta.status is Status.NO_DATA
     assert results["gamma"].status is Status.OVERDUE
@@ -151,14 +154,89 @@ def test_stale_means_a_year_without_a_reading() -> None:
     from gongfu_cli.metrics import is_stale
     from gongfu_cli.model import Indicator, Reading
 
-    def indicator(*days: date, target: float | None = 100) -> Indicator:
+    def indicator(*days: date, cadence: str = "yearly") -> Indicator:
         readings = tuple(Reading(d, 1) for d in days)
-        return Indicator("x", "x", "", target, 0, date(2022, 1, 1), None, 1, readings)
+        start = date(2022, 1, 1)
+        return Indicator("x", "x", "", 100, 0, start, None, 1, readings, (), cadence)
 
-    assert not is_stale(indicator(), date(2022, 12, 31))  # 364 days since the start
-    assert is_stale(indicator(), date(2023, 1, 1))  # 365
-    assert not is_stale(indicator(date(2023, 1, 1)), date(2023, 12, 31))  # 364 days
-    assert is_stale(indicator(date(2023, 1, 1)), date(2024, 1, 1))  # 365 days
-    assert is_stale(indicator(date(2023, 1, 1), date(2024, 6, 1)), date(2024, 1, 1))  # later: no
-    assert not is_stale(indicator(target=None), date(2030, 1, 1))  # monitored: never stale
-    assert not is_stale(indicator(), date(2021, 1, 1))  # not started
+    going = Status.IN_PROGRESS
+    assert not is_stale(indicator(), date(2023, 1, 2), going)  # 366 days since the start
+    assert is_stale(indicator(), date(2023, 1, 3), going)  # 367: more than a year
+    assert not is_stale(indicator(date(2023, 1, 1)), date(2024, 1, 2), going)  # 366 days
+    assert is_stale(indicator(date(2023, 1, 1)), date(2024, 1, 3), going)
+    later = indicator(date(2023, 1, 1), date(2024, 6, 1))
+    assert is_stale(later, date(2024, 1, 3), going)  # a reading after as-of does not count
+    assert not is_stale(indicator(), date(2030, 1, 1), Status.ACHIEVED)  # done: never stale
+    assert not is_stale(indicator(), date(2021, 1, 1), going)  # not started
+    for cadence, days in (("monthly", 31), ("quarterly", 92), ("half-yearly", 183)):
+        last = date(2023, 1, 1)
+        assert not is_stale(indicator(last, cadence=cadence), last + timedelta(days), going)
+        assert is_stale(indicator(last, cadence=cadence), last + timedelta(days + 1), going)
+
+
+def _planned(*milestones: tuple[date, float], baseline: float = 0, target: float = 100):
+    from gongfu_cli.model import Indicator, Milestone
+
+    stones = tuple(Milestone(d, v) for d, v in milestones)
+    start, due = date(2022, 1, 1), date(2025, 1, 1)
+    return Indicator("x", "x", "", target, baseline, start, due, 1, (), stones)
+
+
+def test_expected_runs_through_each_milestone() -> None:
+    from gongfu_cli.metrics import expected, planned_share
+
+    ind = _planned((date(2023, 1, 1), 40), (date(2024, 1, 1), 70))
+    assert expected(ind, date(2021, 6, 1)) == 0  # before the start: the baseline
+    assert expected(ind, date(2022, 1, 1)) == 0
+    # between the start and the first milestone: 0 → 40 over 365 days
+    assert expected(ind, date(2022, 7, 2)) == pytest.approx(40 * 182 / 365)
+    assert expected(ind, date(2023, 1, 1)) == 40  # on a milestone day: its value
+    # between two milestones: 40 → 70 over 365 days
+    assert expected(ind, date(2023, 7, 2)) == pytest.approx(40 + 30 * 182 / 365)
+    # after the last milestone: 70 → 100 over 366 days (2024 is a leap year)
+    assert expected(ind, date(2024, 7, 1)) == pytest.approx(70 + 30 * 182 / 366)
+    assert expected(ind, date(2025, 1, 1)) == 100 and expected(ind, date(2030, 1, 1)) == 100
+    assert planned_share(ind, date(2023, 1, 1)) == pytest.approx(0.4)
+
+
+def test_without_milestones_the_schedule_is_the_share_of_days() -> None:
+    from gongfu_cli.metrics import planned_share, schedule
+
+    ind = _planned()
+    for day in (date(2022, 3, 1), date(2023, 8, 17), date(2024, 12, 31)):
+        assert planned_share(ind, day) == pytest.approx(schedule(day, ind.start, ind.due))
+
+
+def test_a_falling_target_with_milestones() -> None:
+    from gongfu_cli.metrics import expected, planned_share
+
+    ind = _planned((date(2023, 1, 1), 1.62), baseline=1.66, target=1.58)
+    assert expected(ind, date(2023, 1, 1)) == pytest.approx(1.62)
+    assert planned_share(ind, date(2023, 1, 1)) == pytest.approx(0.5)  # 0.04 of 0.08
+
+
+def test_the_lag_tolerance_moves_the_lagging_boundary() -> None:
+    from gongfu_cli.metrics import status
+
+    as_of, due = date(2023, 1, 1), date(2024, 1, 1)
+    assert status(True, 0.3, 0.5, as_of, due) is Status.LAGGING  # 0.2 behind, within 0.30
+    assert status(True, 0.3, 0.5, as_of, due, lag=0.1) is Status.OFF_TRACK
+    assert status(True, 0.45, 0.5, as_of, due, lag=0.1) is Status.LAGGING
+
+
+def test_bus_schedule_is_the_counted_indicators_mean_else_the_bus_own() -> None:
+    from gongfu_cli.metrics import assess_bus
+    from gongfu_cli.model import Bus, Indicator
+
+    start = date(2022, 1, 1)
+    near = Indicator("a", "a", "", 100, 0, start, date(2023, 1, 1), 1, ())
+    far = Indicator("b", "b", "", 100, 0, start, date(2024, 1, 1), 3, ())
+    later = Indicator("c", "c", "", 100, 0, date(2030, 1, 1), date(2031, 1, 1), 5, ())
+    bus = Bus("x", "x", 1, start, date(2026, 1, 1), (), "f", None, None, (near, far, later), "")
+    result = assess_bus(bus, date(2022, 7, 2))  # 182 days in
+    # `later` has not started: it does not count. near 182/365 (w1), far 182/730 (w3).
+    assert result.schedule == pytest.approx((182 / 365 + 3 * 182 / 730) / 4)
+    assert result.coverage == 0 and result.attainment is None  # nothing reported yet
+    alone = bus._replace(indicators=(later,))
+    assert assess_bus(alone, date(2022, 7, 2)).schedule == pytest.approx(182 / 1461)
+    assert assess_bus(alone, date(2022, 7, 2)).coverage is None  # nothing counts

@@ -96,9 +96,11 @@ def test_report_and_check_choose_from_the_same_registry(tmp_path: Path) -> None:
     ok("report", "-o", str(tmp_path / "r.html"))
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert "a report is md or html" in usage_error("report", "-o", str(tmp_path / "r.csv"))
-    rows = list(csv.DictReader(io.StringIO(ok("check", "-f", "csv"))))
+    later = ["-d", str(SAMPLE), "--as-of", "2024-06-30"]  # by then some indicators are stale
+    result = runner.invoke(app, ["check", "-f", "csv", *later])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == ["file", "line", "severity", "message"]
-    ok("check", "-o", str(tmp_path / "problems.json"))
+    runner.invoke(app, ["check", "-o", str(tmp_path / "problems.json"), *later])
     problems = json.loads((tmp_path / "problems.json").read_text(encoding="utf-8"))
     assert problems and problems[0]["severity"] == "warning"
 

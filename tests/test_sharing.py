@@ -86,7 +86,7 @@ def test_markdown_report_of_the_sample() -> None:
     out = ok("report", *SAMPLE_ARGS)
     assert out.startswith("# 测试计划 进度报告\n\n截至 2023-01-01\n")
     # Overall attainment: the mean of alpha 0.4477, beta 0.75 and gamma 0.5.
-    assert "- 总体完成率：56.6%（3 趟班车有完成率，各趟平均）" in out
+    assert "- 总体完成率：48.3%（3 趟班车有完成率，各趟平均）" in out
     assert "- 状态：逾期 1 · 严重滞后 1 · 无数据 1 · 监测 1" in out
     assert "- 班车：第1批 1 趟 · 第2批 3 趟" in out
     assert "| 1      | 贝塔" in out  # the race, best first
@@ -98,8 +98,11 @@ def test_markdown_report_of_the_sample() -> None:
     ):
         assert heading in out
     assert "██████░░░░ 60.0%" in out and "第二次报告" in out
-    stale = out.split("## 近一年无读数的指标")[1]
-    assert "| 贝塔   | 教师   | 无" in stale  # no reading at all
+    stale = out.split("## 超过报送周期未报数的指标")[1]
+    assert stale.strip() == "（无）"  # a year since the start: not yet more than the cadence
+    later = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-03")
+    stale = later.split("## 超过报送周期未报数的指标")[1]
+    assert "| 贝塔   | 教师   | 无" in stale  # no reading at all, 367 days after its start
     assert "阿尔法" not in stale
 
 

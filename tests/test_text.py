@@ -98,7 +98,7 @@ def test_markdown_tabulate_formats_keep_their_columns(hostile: Path, fmt: str) -
     html = markdown_html(out)
     head = html.split("</thead>")[0].replace("<th>", "<th ").count("<th ")
     body = html.split("<tbody>")[1].split("</tr>")[:-1]
-    assert head == 19 and all(row.replace("<td>", "<td ").count("<td ") == head for row in body)
+    assert head == 21 and all(row.replace("<td>", "<td ").count("<td ") == head for row in body)
     assert "<img" not in html
 
 

@@ -73,7 +73,7 @@ def row(bus_id: str, attainment: float | None, schedule: float | None = None) ->
 
     bus = SimpleNamespace(id=bus_id, name=bus_id, lead=None)
     return SimpleNamespace(
-        bus=bus, attainment=attainment, schedule=schedule, status=Status.IN_PROGRESS
+        bus=bus, attainment=attainment, schedule=schedule, status=Status.IN_PROGRESS, coverage=None
     )
 
 
@@ -109,19 +109,21 @@ def test_rank_command_machine_columns_and_as_of() -> None:
 
     rows = ranked("2023-01-01")
     assert list(rows[0]) == list(RANK_COLUMNS)
-    assert [(r["rank"], r["bus_id"], r["attainment"]) for r in rows] == [
-        ("1", "beta", "0.75"),
-        ("2", "gamma", "0.5"),
-        ("3", "alpha", "0.4477"),
-        ("", "delta", ""),
+    # beta: (1 + 0.5 + 0, its unreported teachers) / 3; gamma: (0.6 + 0.4) / 2. Equal: rank 1.
+    assert [(r["rank"], r["bus_id"], r["attainment"], r["coverage"]) for r in rows] == [
+        ("1", "beta", "0.5", "0.6667"),
+        ("1", "gamma", "0.5", "1"),
+        ("3", "alpha", "0.4477", "1"),
+        ("", "delta", "", ""),
     ]
     # Before any reading, nobody has an attainment: nobody is ranked.
     assert {r["rank"] for r in ranked("2022-01-01")} == {""}
-    # By gap, beta (no due date) drops out; gamma is 50 points behind, alpha 5.23 behind.
+    # By gap, beta (no due date) drops out. gamma's schedule is its indicators' mean: "done"
+    # is due (1.0), "lag" is 365/729 of the way; so it is 25.03 points behind, alpha 5.23.
     by_gap = ranked("2023-01-01", "--by", "gap")
     assert [(r["rank"], r["bus_id"], r["gap"]) for r in by_gap] == [
         ("1", "alpha", "-0.0523"),
-        ("2", "gamma", "-0.5"),
+        ("2", "gamma", "-0.2503"),
         ("", "beta", ""),
         ("", "delta", ""),
     ]
@@ -130,7 +132,7 @@ def test_rank_command_machine_columns_and_as_of() -> None:
 def test_rank_table_shows_the_race() -> None:
     result = runner.invoke(app, ["rank", "-d", str(SAMPLE), "--as-of", "2023-01-01"])
     assert result.exit_code == 0, result.output
-    for text in ("赛马", "名次", "贝塔", "75.0%", "-5.2", "甲局、乙局", "严重滞后"):
+    for text in ("赛马", "名次", "贝塔", "50.0%", "-5.2", "甲局、乙局", "严重滞后"):
         assert text in result.stdout, text
 
 

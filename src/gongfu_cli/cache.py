@@ -20,10 +20,10 @@ from pathlib import Path
 
 from gongfu_cli import __version__, system
 from gongfu_cli.load import data_files, load_dataset
-from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
+from gongfu_cli.model import Bus, Dataset, Indicator, Milestone, Program, Reading
 
 MIN_SIZE = 512 * 1024  # smaller data parses faster than a cache entry is checked and written
-MAGIC = b"gongfu-cache-4\n"
+MAGIC = b"gongfu-cache-5\n"
 UNUSED_DAYS = 30  # an entry not read for this long is removed
 MAX_TOTAL = 256 * 1024 * 1024  # beyond this, the least recently used entries are removed
 
@@ -114,20 +114,20 @@ def _date(value: int | None) -> date | None:
 
 
 def pack(dataset: Dataset) -> tuple:
-    p = dataset.program
-    return ((p.name, p.region, p.source), dataset.files, tuple(map(_encode_bus, dataset.buses)))
+    return (tuple(dataset.program), dataset.files, tuple(map(_encode_bus, dataset.buses)))
 
 
 def _encode_bus(b: Bus) -> tuple:
     indicators = tuple(map(_encode_indicator, b.indicators))
     return (b.id, b.name, b.batch, _day(b.launched), _day(b.due), b.leads, b.field, b.summary,
-            b.source, indicators, b.file, b.position)  # fmt: skip
+            b.source, indicators, b.file, b.position, b.cadence)  # fmt: skip
 
 
 def _encode_indicator(i: Indicator) -> tuple:
     readings = tuple((r.date.toordinal(), *r[1:]) for r in i.readings)
+    milestones = tuple((m.date.toordinal(), m.value) for m in i.milestones)
     return (i.id, i.name, i.unit, i.target, i.baseline, _day(i.start), _day(i.due), i.weight,
-            readings)  # fmt: skip
+            readings, milestones, i.cadence)  # fmt: skip
 
 
 def unpack(data: tuple) -> Dataset:
@@ -136,16 +136,19 @@ def unpack(data: tuple) -> Dataset:
 
 
 def _decode_bus(b: tuple) -> Bus:
-    bid, name, batch, launched, due, leads, field, summary, source, indicators, file, place = b
+    bid, name, batch, launched, due, leads, field, summary, source, indicators, file, place, \
+        cadence = b  # fmt: skip
     return Bus(bid, name, batch, date.fromordinal(launched), _date(due), leads, field, summary,
-               source, tuple(map(_decode_indicator, indicators)), file, place)  # fmt: skip
+               source, tuple(map(_decode_indicator, indicators)), file, place, cadence)  # fmt: skip
 
 
 def _decode_indicator(i: tuple) -> Indicator:
-    iid, name, unit, target, baseline, start, due, weight, readings = i
+    iid, name, unit, target, baseline, start, due, weight, readings, milestones, cadence = i
     fromordinal = date.fromordinal
     return Indicator(iid, name, unit, target, baseline, fromordinal(start), _date(due), weight,
-                     tuple(Reading(fromordinal(r[0]), *r[1:]) for r in readings))  # fmt: skip
+                     tuple(Reading(fromordinal(r[0]), *r[1:]) for r in readings),
+                     tuple(Milestone(fromordinal(d), v) for d, v in milestones),
+                     cadence)  # fmt: skip
 
 
 def _read(entry: Path, key: str) -> Dataset | None:

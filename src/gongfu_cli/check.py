@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.locate import index_lines
-from gongfu_cli.metrics import STALE_DAYS, attainment, is_stale, latest_reading
-from gongfu_cli.model import Dataset, Indicator, Reading
+from gongfu_cli.metrics import assess_indicator, attainment, latest_reading
+from gongfu_cli.model import CADENCES, Dataset, Indicator, Reading
 from gongfu_cli.validate import quote
 
 
@@ -36,13 +36,15 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                         )
                     )
                 previous = reading
-            if is_stale(ind, as_of):
+            if assess_indicator(ind, as_of, dataset.program.lag).stale:
                 latest = latest_reading(ind, as_of)
                 since = f"the latest is of {latest.date}" if latest else "none yet"
+                days = CADENCES[ind.cadence]
                 found.append(
                     Problem(
                         bus.file,
-                        f"{what}: no reading in the {STALE_DAYS} days up to {as_of} ({since})",
+                        f"{what}: no reading for more than {days} days (it reports "
+                        f"{ind.cadence}) up to {as_of} ({since})",
                         Place("indicator", (bus.position, j)),
                         "warning",
                     )

@@ -22,10 +22,19 @@ class Field(NamedTuple):
     json: Mapping[str, Any] = MappingProxyType({})  # extra JSON Schema constraints
 
 
+CADENCE_DOC = "How often it reports: monthly, quarterly, half-yearly or yearly."
 PROGRAM = (
     Field("name", "text", "The programme's name, shown as the title of tables."),
     Field("region", "text", "Where it runs."),
     Field("source", "text", "Where the facts come from."),
+    Field("cadence", "cadence", CADENCE_DOC, default="yearly"),
+    Field(
+        "lag_tolerance",
+        "number",
+        "How far behind schedule still counts as lagging, not off track; between 0 and 1.",
+        default="0.30",
+        json={"exclusiveMinimum": 0, "exclusiveMaximum": 1},
+    ),
 )
 BUS = (
     Field("id", "slug", "Unique id: lower-case ASCII letters, digits and hyphens.", True),
@@ -37,6 +46,7 @@ BUS = (
     Field("field", "text", "The field, e.g. 交通.", True),
     Field("summary", "text", "What the bus does."),
     Field("source", "text", "Where the facts come from."),
+    Field("cadence", "cadence", CADENCE_DOC, default="the programme's"),
     Field("indicators", "tables", "Its indicators, as [[buses.indicators]] tables."),
 )
 INDICATOR = (
@@ -54,6 +64,12 @@ INDICATOR = (
         default="1",
         json={"exclusiveMinimum": 0},
     ),
+    Field(
+        "milestones",
+        "milestones",
+        "Yearly milestones (年度目标分解): tables of date and value, between start and due.",
+    ),
+    Field("cadence", "cadence", CADENCE_DOC, default="the bus's"),
 )
 SLUG_REF = {"$ref": "#/definitions/slug"}
 READING = (

@@ -18,7 +18,16 @@ from typing import Any
 
 from gongfu_cli import fields as declared
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
-from gongfu_cli.model import Bus, Dataset, Indicator, Program, Reading
+from gongfu_cli.model import (
+    DEFAULT_CADENCE,
+    Bus,
+    Dataset,
+    Indicator,
+    Milestone,
+    Number,
+    Program,
+    Reading,
+)
 from gongfu_cli.system import O_BINARY, O_NONBLOCK, blocking
 from gongfu_cli.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean, quote
 
@@ -227,7 +236,10 @@ def build_dataset(docs: list[Document]) -> Dataset:
     result = [
         bus._replace(
             indicators=tuple(
-                ind._replace(readings=tuple(indicator_readings.get((bus.id, ind.id), ())))
+                ind._replace(
+                    readings=tuple(indicator_readings.get((bus.id, ind.id), ())),
+                    cadence=ind.cadence or bus.cadence or program.cadence or DEFAULT_CADENCE,
+                )
                 for ind in bus.indicators
             ),
         )
@@ -255,7 +267,14 @@ def _reading_date(reading: Reading) -> date:
 
 def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
     values = checker.take(table, declared.PROGRAM, "[program]", Place("program", ()))
-    return Program(values["name"], values["region"], values["source"])
+    lag = values["lag_tolerance"]
+    if lag is not None and not 0 < lag < 1:
+        checker.error(
+            f"[program]: lag_tolerance must lie strictly between 0 and 1, got {lag}",
+            Place("program", (), "lag_tolerance"),
+        )
+        lag = None
+    return Program(values["name"], values["region"], values["source"], values["cadence"], lag)
 
 
 def _build_bus(
@@ -310,6 +329,7 @@ def _build_bus(
         indicators=tuple(indicators),
         file=checker.file,
         position=i,
+        cadence=values["cadence"],
     )
 
 
@@ -374,6 +394,8 @@ def _build_indicator(
         checker.error(
             f"{what}: due {due} is before start {start}", Place("indicator", (i, j), "due")
         )
+    milestones = _milestones(values["milestones"], target, start, due, what, checker,
+                             Place("indicator", (i, j), "milestones"))  # fmt: skip
     if len(checker.problems) > before:
         return None
     return Indicator(
@@ -386,7 +408,40 @@ def _build_indicator(
         due=due,
         weight=1 if weight is None else weight,
         readings=(),
+        milestones=milestones,
+        cadence=values["cadence"] or "",  # resolved from its bus and the programme later
     )
+
+
+def _milestones(
+    tables: list[dict[str, Any]] | None,
+    target: Number | None,
+    start: date | None,
+    due: date | None,
+    what: str,
+    checker: FileChecker,
+    place: Place,
+) -> tuple[Milestone, ...]:
+    """The milestones, in order, or an error for each rule they break."""
+    if not tables:
+        return ()
+    milestones = tuple(Milestone(t["date"], t["value"]) for t in tables)
+    if target is None or due is None:
+        checker.error(f"{what}: milestones need a target and a due date (its own or its bus's)",
+                      place)  # fmt: skip
+        return ()
+    for k, m in enumerate(milestones, start=1):
+        if start is not None and m.date <= start:
+            checker.error(f"{what}: milestone #{k} ({m.date}) is not after the start {start}",
+                          place)  # fmt: skip
+        if m.date >= due:
+            checker.error(f"{what}: milestone #{k} ({m.date}) is not before the due date {due}",
+                          place)  # fmt: skip
+        if k > 1 and m.date <= milestones[k - 2].date:
+            before = milestones[k - 2].date
+            checker.error(f"{what}: milestone #{k} ({m.date}) is not after milestone #{k - 1} "
+                          f"({before}); list them in date order", place)  # fmt: skip
+    return milestones
 
 
 def _declared(buses: list[tuple[dict[str, Any], FileChecker]]) -> dict[str, set[str]]:

@@ -1,4 +1,5 @@
-"""Attainment (完成率), schedule (序时进度) and status: pure functions of the model and a date."""
+"""Attainment (完成率), schedule (序时进度), status, the bus roll-up and staleness: pure
+functions of the model and a date. The formulas are the README's ("The formulas")."""
 
 from __future__ import annotations
 
@@ -7,12 +8,21 @@ import math
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from itertools import pairwise
 from typing import NamedTuple
 
-from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
+from gongfu_cli.model import (
+    CADENCES,
+    DEFAULT_LAG_TOLERANCE,
+    Bus,
+    Dataset,
+    Indicator,
+    Number,
+    Reading,
+)
 from gongfu_cli.trend import Trend, trend
 
-LAG_TOLERANCE = 0.30  # behind schedule by at most this much is `lagging`, beyond is `off_track`
+LAG_TOLERANCE = DEFAULT_LAG_TOLERANCE  # behind schedule by at most this much is `lagging`
 _EPS = 1e-9  # ratios computed in floating point; 0.7 - 0.4 must still count as 0.3
 
 
@@ -40,7 +50,6 @@ WORST_FIRST = (
 _SEVERITY = {status: rank for rank, status in enumerate(WORST_FIRST)}
 # The order statuses are counted and listed in: worst first, `monitored` (no target) last.
 DISPLAY_ORDER = (*WORST_FIRST, Status.MONITORED)
-STALE_DAYS = 365  # a target with no reading for this long is stale
 
 
 def status_counts(statuses: Iterable[Status | str]) -> list[tuple[Status, int]]:
@@ -52,16 +61,16 @@ def status_counts(statuses: Iterable[Status | str]) -> list[tuple[Status, int]]:
     return [(status, counts[status]) for status in DISPLAY_ORDER if status in counts]
 
 
-def is_stale(indicator: Indicator, as_of: date) -> bool:
-    """A target with no reading for STALE_DAYS days up to `as_of` (counted from its start
-    when it has none yet).
+def is_stale(indicator: Indicator, as_of: date, status: Status) -> bool:
+    """Started, not achieved, and more than its cadence's length of days since its latest
+    reading on or before `as_of` (or since its start, when it has none).
 
-    The one definition behind `check`'s warning and the report's list."""
-    if indicator.target is None or indicator.start > as_of:
+    The one definition behind `check`'s warning, the report's list and `changes`."""
+    if indicator.start > as_of or status is Status.ACHIEVED:
         return False
     latest = latest_reading(indicator, as_of)
-    since = latest.date if latest is not None else indicator.start  # nothing yet: since start
-    return (as_of - since).days >= STALE_DAYS
+    since = latest.date if latest is not None else indicator.start
+    return (as_of - since).days > CADENCES[indicator.cadence]
 
 
 def latest_reading(indicator: Indicator, as_of: date) -> Reading | None:
@@ -76,6 +85,9 @@ class IndicatorResult(NamedTuple):
     schedule: float | None
     status: Status
     trend: Trend | None = None
+    expected: float | None = None  # the level planned for the as-of date
+    stale: bool = False
+    counted: bool = False  # it has a target and has started: it counts for its bus
 
     @property
     def projected(self) -> float | None:
@@ -100,6 +112,7 @@ class BusResult(NamedTuple):
     attainment: float | None
     schedule: float | None
     status: Status
+    coverage: float | None = None  # 报送率: the weight share of counted indicators reported
 
 
 def attainment(value: Number | None, baseline: Number, target: Number | None) -> float | None:
@@ -120,8 +133,41 @@ def schedule(as_of: date, start: date, due: date | None) -> float | None:
     return min(1.0, max(0.0, (as_of - start).days / total))
 
 
+def expected(indicator: Indicator, as_of: date) -> float | None:
+    """The level planned for `as_of`: the baseline until the start, the target from the due
+    date, and in between the straight line, by days, through the start, each milestone and
+    the due date. None without a target or a due date."""
+    target, due = indicator.target, indicator.due
+    if target is None or due is None:
+        return None
+    if as_of >= due:
+        return float(target)
+    if as_of <= indicator.start:
+        return float(indicator.baseline)
+    points = [(indicator.start, indicator.baseline), *indicator.milestones, (due, target)]
+    for (d0, v0), (d1, v1) in pairwise(points):
+        if d0 <= as_of <= d1:
+            return float(v0) + (float(v1) - float(v0)) * (as_of - d0).days / (d1 - d0).days
+    return float(target)  # not reached: milestones are strictly between start and due
+
+
+def planned_share(indicator: Indicator, as_of: date) -> float | None:
+    """序时进度 of an indicator: (expected − baseline) / (target − baseline), clipped to [0, 1].
+    Without milestones, exactly the share of the days from start to due that have passed."""
+    level = expected(indicator, as_of)
+    if level is None or indicator.target is None:
+        return None
+    share = (level - indicator.baseline) / (indicator.target - indicator.baseline)
+    return min(1.0, max(0.0, share))
+
+
 def status(
-    has_target: bool, attained: float | None, elapsed: float | None, as_of: date, due: date | None
+    has_target: bool,
+    attained: float | None,
+    elapsed: float | None,
+    as_of: date,
+    due: date | None,
+    lag: float = LAG_TOLERANCE,
 ) -> Status:
     """The first matching rule wins; the order is part of the contract."""
     if not has_target:
@@ -136,7 +182,7 @@ def status(
         return Status.IN_PROGRESS
     if attained >= elapsed - _EPS:
         return Status.ON_TRACK
-    if elapsed - attained <= LAG_TOLERANCE + _EPS:
+    if elapsed - attained <= lag + _EPS:
         return Status.LAGGING
     return Status.OFF_TRACK
 
@@ -151,18 +197,24 @@ def _reading_date(reading: Reading) -> date:
     return reading.date
 
 
-def assess_indicator(indicator: Indicator, as_of: date) -> IndicatorResult:
+def assess_indicator(
+    indicator: Indicator, as_of: date, lag: float = LAG_TOLERANCE
+) -> IndicatorResult:
     end = bisect.bisect_right(indicator.readings, as_of, key=_reading_date)
     latest = indicator.readings[end - 1] if end else None
     attained = attainment(latest.value if latest else None, indicator.baseline, indicator.target)
-    elapsed = schedule(as_of, indicator.start, indicator.due)
+    share = planned_share(indicator, as_of)
+    state = status(indicator.target is not None, attained, share, as_of, indicator.due, lag)
     return IndicatorResult(
         indicator,
         latest,
         attained,
-        elapsed,
-        status(indicator.target is not None, attained, elapsed, as_of, indicator.due),
+        share,
+        state,
         trend(indicator, indicator.readings[:end]) if end > 1 else None,
+        expected(indicator, as_of),
+        is_stale(indicator, as_of, state),
+        indicator.target is not None and indicator.start <= as_of,
     )
 
 
@@ -174,27 +226,48 @@ def combine_status(statuses: list[Status]) -> Status:
     return min(counted, key=_SEVERITY.__getitem__)
 
 
-def weighted_attainment(results: tuple[IndicatorResult, ...]) -> float | None:
-    """Weight-averaged attainment, each clipped to [0, 1] so one overshoot cannot hide a lag."""
-    total = weights = 0.0
-    for r in results:
-        if r.attainment is not None:
-            w = r.indicator.weight
-            total += w * min(1.0, max(0.0, r.attainment))
-            weights += w
-    return total / weights if weights else None
+def weighted_attainment(results: Iterable[IndicatorResult]) -> float | None:
+    """The counted indicators' attainments, each clipped to [0, 1] so that one overshoot
+    cannot hide a lag, weight-averaged with an unreported indicator counting as 0 (so not
+    reporting never helps). None when no counted indicator has a reading."""
+    counted = [r for r in results if r.counted]
+    if not any(r.latest is not None for r in counted):
+        return None
+    total = sum(r.indicator.weight * min(1.0, max(0.0, r.attainment or 0.0)) for r in counted)
+    return total / sum(r.indicator.weight for r in counted)
 
 
-def assess_bus(bus: Bus, as_of: date) -> BusResult:
-    results = tuple(assess_indicator(ind, as_of) for ind in bus.indicators)
+def coverage(results: Iterable[IndicatorResult]) -> float | None:
+    """报送率: the weight share of the counted indicators that have a reading."""
+    counted = [r for r in results if r.counted]
+    if not counted:
+        return None
+    reported = sum(r.indicator.weight for r in counted if r.latest is not None)
+    return reported / sum(r.indicator.weight for r in counted)
+
+
+def bus_schedule(bus: Bus, results: Iterable[IndicatorResult], as_of: date) -> float | None:
+    """The weight-averaged schedule of the counted indicators that have one; when none has,
+    the bus's own launched-to-due schedule."""
+    scheduled = [r for r in results if r.counted and r.schedule is not None]
+    if not scheduled:
+        return schedule(as_of, bus.launched, bus.due)
+    weights = sum(r.indicator.weight for r in scheduled)
+    return sum(r.indicator.weight * (r.schedule or 0.0) for r in scheduled) / weights
+
+
+def assess_bus(bus: Bus, as_of: date, lag: float = LAG_TOLERANCE) -> BusResult:
+    results = tuple(assess_indicator(ind, as_of, lag) for ind in bus.indicators)
     return BusResult(
         bus,
         results,
         weighted_attainment(results),
-        schedule(as_of, bus.launched, bus.due),
+        bus_schedule(bus, results, as_of),
         combine_status([r.status for r in results]),
+        coverage(results),
     )
 
 
 def assess(dataset: Dataset, as_of: date) -> list[BusResult]:
-    return [assess_bus(bus, as_of) for bus in dataset.buses]
+    lag = dataset.program.lag
+    return [assess_bus(bus, as_of, lag) for bus in dataset.buses]

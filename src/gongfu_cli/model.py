@@ -27,6 +27,18 @@ class Reading(NamedTuple):
     position: int = -1  # its place among the [[readings]] of that file (0 is the first)
 
 
+class Milestone(NamedTuple):
+    """A level planned for a date on the way to the target (年度目标分解)."""
+
+    date: date
+    value: Number
+
+
+CADENCES = {"monthly": 31, "quarterly": 92, "half-yearly": 183, "yearly": 366}  # days
+DEFAULT_CADENCE = "yearly"
+DEFAULT_LAG_TOLERANCE = 0.30
+
+
 class Indicator(NamedTuple):
     id: str
     name: str
@@ -37,6 +49,8 @@ class Indicator(NamedTuple):
     due: date | None
     weight: Number
     readings: tuple[Reading, ...]  # in date order
+    milestones: tuple[Milestone, ...] = ()  # in date order, between start and due
+    cadence: str = DEFAULT_CADENCE  # how often it reports: its own, its bus's or the programme's
 
 
 class Bus(NamedTuple):
@@ -52,6 +66,7 @@ class Bus(NamedTuple):
     indicators: tuple[Indicator, ...]
     file: str  # the data file that defines the bus; new readings go there
     position: int = 0  # its place among the [[buses]] of that file (0 is the first)
+    cadence: str | None = None  # as given on the bus (its indicators hold the resolved one)
 
     @property
     def lead(self) -> str | None:
@@ -63,6 +78,13 @@ class Program(NamedTuple):
     name: str | None = None
     region: str | None = None
     source: str | None = None
+    cadence: str | None = None
+    lag_tolerance: float | None = None
+
+    @property
+    def lag(self) -> float:
+        """Behind schedule by at most this much is `lagging`; beyond is `off_track`."""
+        return DEFAULT_LAG_TOLERANCE if self.lag_tolerance is None else self.lag_tolerance
 
 
 class Dataset(NamedTuple):

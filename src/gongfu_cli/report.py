@@ -105,7 +105,7 @@ def markdown_report(report: ReportView) -> str:
         if section.summary:
             out += [md(section.summary), ""]
         out += [table(INDICATOR_TABLE, section.indicators), ""]
-    out += ["## 近一年无读数的指标", ""]
+    out += ["## 超过报送周期未报数的指标", ""]
     out += [table(STALE_TABLE, report.stale), ""] if report.stale else ["（无）", ""]
     return "\n".join(out)
 
@@ -197,7 +197,7 @@ def html_report(report: ReportView) -> str:
         if section.summary:
             parts.append(f'<p class="summary">{h(section.summary)}</p>')
         parts.append(_html_table(INDICATOR_TABLE, section.indicators))
-    parts.append("<h2>近一年无读数的指标</h2>")
+    parts.append("<h2>超过报送周期未报数的指标</h2>")
     parts.append(_html_table(STALE_TABLE, report.stale) if report.stale else "<p>（无）</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -27,6 +27,7 @@ BUS_COLUMNS = (
     "attainment",
     "schedule",
     "status",
+    "coverage",
 )
 INDICATOR_COLUMNS = (
     "bus_id",
@@ -48,6 +49,8 @@ INDICATOR_COLUMNS = (
     "status",
     "projected",
     "eta",
+    "expected",
+    "stale",
 )
 READING_COLUMNS = (
     "bus_id",
@@ -60,7 +63,7 @@ READING_COLUMNS = (
     "source",
     "note",
 )
-RATIO_COLUMNS = frozenset({"attainment", "schedule", "projected", "gap"})
+RATIO_COLUMNS = frozenset({"attainment", "schedule", "projected", "gap", "coverage"})
 RATIO_DIGITS = 4
 
 
@@ -82,6 +85,7 @@ def bus_rows(results: list[BusResult]) -> list[Row]:
             "attainment": ratio(r.attainment),
             "schedule": ratio(r.schedule),
             "status": r.status.value,
+            "coverage": ratio(r.coverage),
         }
         for r in results
     ]
@@ -109,6 +113,8 @@ def indicator_row(bus_result: BusResult, r: IndicatorResult) -> Row:
         "status": r.status.value,
         "projected": ratio(r.projected),
         "eta": r.eta,
+        "expected": None if r.expected is None else round(r.expected, 6),
+        "stale": r.stale,
     }
 
 
@@ -155,7 +161,17 @@ HISTORY_COLUMNS = (
     "attainment",
     "source",
 )
-RANK_COLUMNS = ("rank", "bus_id", "bus", "lead", "attainment", "schedule", "gap", "status")
+RANK_COLUMNS = (
+    "rank",
+    "bus_id",
+    "bus",
+    "lead",
+    "attainment",
+    "schedule",
+    "gap",
+    "status",
+    "coverage",
+)
 
 
 def history_rows(bus: Bus, indicators: Sequence[Indicator], as_of: date) -> list[Row]:
@@ -199,6 +215,7 @@ def rank_rows(results: Sequence[BusResult], by: str = "attainment") -> list[Row]
                 "schedule": sched,
                 "gap": gap,
                 "status": r.status.value,
+                "coverage": ratio(r.coverage),
             }
         )
     ranked = sorted((row for row in rows if row[by] is not None), key=lambda row: -float(row[by]))

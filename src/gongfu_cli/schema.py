@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gongfu_cli import fields
+from gongfu_cli.model import CADENCES
 from gongfu_cli.validate import NUMBER_LIMIT, SLUG
 
 _TEXT: dict[str, Any] = {"type": "string", "minLength": 1, "pattern": r"\S"}
@@ -24,6 +25,19 @@ _KINDS: dict[str, dict[str, Any]] = {
         "description": "A TOML local date, written without quotes: 2025-12-31.",
     },
     "leads": {"oneOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]},
+    "cadence": {"enum": list(CADENCES)},
+    "milestones": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["date", "value"],
+            "properties": {
+                "date": {"type": "string", "format": "date"},
+                "value": {"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT},
+            },
+        },
+    },
 }
 _TABLE_DOCS = {
     "program": "The programme; at most once across a data directory.",

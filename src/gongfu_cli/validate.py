@@ -247,6 +247,34 @@ def _check_leads(value: object) -> bool | str:
     )
 
 
+def _check_cadence(value: object) -> bool | str:
+    from gongfu_cli.model import CADENCES
+
+    if not isinstance(value, str):
+        return False
+    if value in CADENCES:
+        return True
+    return f"{quote(value)} is not a cadence; use {', '.join(CADENCES)}"
+
+
+def _check_milestones(value: object) -> bool | str:
+    """An array of tables, each with exactly a date and a number."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return False
+    for k, table in enumerate(value, start=1):
+        unknown = sorted(set(table) - {"date", "value"})
+        if unknown:
+            return (
+                f"milestone #{k}: unknown key {quote(unknown[0])}; a milestone has date and value"
+            )
+        if _check_date(table.get("date")) is not True:
+            return f"milestone #{k}: needs a date (2024-12-31)"
+        checked = _check_number(table.get("value"))
+        if checked is not True:
+            return f"milestone #{k}: value " + (checked or "needs a number")
+    return True
+
+
 def _check_tables(value: object) -> bool | str:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
@@ -260,6 +288,8 @@ _KIND_CHECKS = {
     "leads": _check_leads,
     "tables": _check_tables,
     "table": lambda v: isinstance(v, dict),
+    "cadence": _check_cadence,
+    "milestones": _check_milestones,
 }
 _KIND_NAMES = {
     "text": "a string",
@@ -270,4 +300,6 @@ _KIND_NAMES = {
     "leads": "a string or an array of strings",
     "tables": "an array of tables",
     "table": "a table",
+    "cadence": "a string",
+    "milestones": "an array of tables with date and value",
 }

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from gongfu_cli.metrics import BusResult, Status, is_stale, status_counts
+from gongfu_cli.metrics import BusResult, Status, status_counts
 from gongfu_cli.model import Dataset, Indicator
 from gongfu_cli.rows import Row, bus_rows, history_rows, indicator_row, rank_rows
 
@@ -209,7 +209,7 @@ def report_view(dataset: Dataset, results: Sequence[BusResult], as_of: date) -> 
         {"bus": r.bus.name, "indicator": i.indicator.name, "value_date": i.value_date}
         for r in results
         for i in r.indicators
-        if is_stale(i.indicator, as_of)
+        if i.stale
     ]
     name = dataset.program.name or "gongfu"
     return ReportView(
