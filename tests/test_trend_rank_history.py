@@ -179,3 +179,71 @@ def test_progress_and_export_carry_the_forecast() -> None:
     assert coverage.eta == date(2023, 1, 1) + timedelta(days=368)
     later = assess(dataset, date(2023, 6, 30))[0].indicators[0]
     assert later.eta != coverage.eta  # the third reading moves the forecast
+
+
+def test_rank_movement_between_two_dates() -> None:
+    from gongfu_cli.rows import compare_rows
+
+    def ranked(*rows: tuple[str, int | None, float | None]) -> list[dict]:
+        return [{"bus_id": b, "rank": r, "attainment": a} for b, r, a in rows]
+
+    now = ranked(("a", 1, 0.9), ("b", 2, 0.5), ("c", 2, 0.5), ("d", 4, 0.3), ("e", None, None))
+    then = ranked(("b", 1, 0.4), ("a", 2, 0.3), ("d", 3, 0.2), ("e", 4, 0.1), ("c", None, None))
+    moved = {r["bus_id"]: (r["previous_rank"], r["move"], r["change"])
+             for r in compare_rows(now, then, "attainment")}  # fmt: skip
+    assert moved == {
+        "a": (2, 1, 0.6),  # moved up one
+        "b": (1, -1, 0.1),  # down one (tied now, but b was first)
+        "c": (None, None, None),  # newly ranked: no move, shown as 新
+        "d": (3, -1, 0.1),
+        "e": (4, None, None),  # dropped out of the race
+    }
+
+
+def test_rank_compare_command_and_its_marks() -> None:
+    result = runner.invoke(
+        app, ["rank", "-d", str(SAMPLE), "--as-of", "2023-01-01", "--compare", "2022-07-01"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "进退" in result.stdout and "新" in result.stdout and "↓1" in result.stdout
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(
+        app, ["rank", "-d", str(SAMPLE), "--as-of", "2023-01-01", "--compare", "2022-07-01",
+              "-f", "csv"]).stdout)))  # fmt: skip
+    by_id = {r["bus_id"]: (r["rank"], r["previous_rank"], r["move"]) for r in rows}
+    # 2022-07-01: beta 0.5 first; alpha second with 0.4 on one of its weight-4 targets (0.1);
+    # gamma had no reading yet, so it is new in the race
+    assert by_id == {
+        "beta": ("1", "1", "0"),
+        "gamma": ("1", "", ""),
+        "alpha": ("3", "2", "-1"),
+        "delta": ("", "", ""),
+    }
+
+
+def test_summary_by_lead_field_and_batch() -> None:
+    def summary(by: str) -> list[dict[str, str]]:
+        result = runner.invoke(
+            app, ["summary", "--by", by, "-d", str(SAMPLE), "--as-of", "2023-01-01", "-f", "csv"]
+        )
+        assert result.exit_code == 0, result.output
+        return list(csv.DictReader(io.StringIO(result.stdout)))
+
+    leads = summary("lead")
+    # alpha has joint leads 甲局、乙局: it counts in both; gamma and delta have none: "—"
+    assert [r["group"] for r in leads] == ["甲局", "乙局", "丙局", "—"]
+    assert leads[0]["buses"] == leads[1]["buses"] == "1" and leads[3]["buses"] == "2"
+    # "—": gamma (0.6 and 0.4, weights 1) and delta (monitored): (0.6 + 0.4) / 2
+    assert leads[3]["attainment"] == "0.5" and leads[3]["status"] == "overdue"
+    assert leads[2]["coverage"] == "0.6667"  # beta reported 2 of its 3 targets
+    batches = summary("batch")
+    assert [r["group"] for r in batches] == ["1", "2"]
+    # batch 2: beta (schools 1, teachers 0, students 0.5) and gamma (0.6, 0.4): 2.5 / 5
+    assert batches[1]["attainment"] == "0.5" and batches[1]["coverage"] == "0.8"
+    assert [r["group"] for r in summary("field")] == ["交通", "教育", "供水"]
+
+
+def test_lead_filter_takes_a_unique_part() -> None:
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "--lead", "丙", "-f", "csv"])
+    assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["beta"]
+    result = runner.invoke(app, ["rank", "-d", str(SAMPLE), "--lead", "局", "-f", "csv"])
+    assert result.exit_code == 1 and "matches several lead agencies" in result.stderr

@@ -6,6 +6,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -19,12 +20,15 @@ from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.formats import render_rows
 from gongfu_cli.options import (
     AsOfOption,
+    BatchOption,
     BomOption,
     BusArgument,
     DataOption,
     ExcelOption,
+    FieldOption,
     FormatOption,
     IndicatorArgument,
+    LeadOption,
     Level,
     NoCacheOption,
     OutputOption,
@@ -194,10 +198,9 @@ def _output(
 @app.command("list")
 @reports_errors
 def list_buses(
-    batch: Annotated[int | None, typer.Option("--batch", "-b", help="Only this batch.")] = None,
-    field: Annotated[
-        str | None, typer.Option("--field", help="Only this field, e.g. 交通, or a unique part.")
-    ] = None,
+    batch: BatchOption = None,
+    field: FieldOption = None,
+    lead: LeadOption = None,
     status: StatusOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -218,7 +221,7 @@ def list_buses(
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
-    view = list_view(title, select(assess(dataset, day), batch, field, status or ()))
+    view = list_view(title, select(assess(dataset, day), batch, field, status or (), lead))
 
     def draw(width: int) -> Any:
         from gongfu_cli.render import bus_table
@@ -503,10 +506,18 @@ def rank(
             "(how far ahead of its own schedule).",
         ),
     ] = RankBy.attainment,
-    batch: Annotated[int | None, typer.Option("--batch", "-b", help="Only this batch.")] = None,
-    field: Annotated[
-        str | None, typer.Option("--field", help="Only this field, e.g. 交通, or a unique part.")
+    compare: Annotated[
+        date | None,
+        typer.Option(
+            "--compare",
+            metavar="DATE",
+            parser=parse_date,
+            help="Also rank as of DATE and show who moved up (进位) or down (退位).",
+        ),
     ] = None,
+    batch: BatchOption = None,
+    field: FieldOption = None,
+    lead: LeadOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
@@ -516,24 +527,75 @@ def rank(
 ) -> None:
     """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
 
-    Example: gongfu rank --by gap --batch 2
+    Example: gongfu rank --by gap --compare 2024-06-30
     """
     from gongfu_cli.metrics import assess
-    from gongfu_cli.rows import RANK_COLUMNS
+    from gongfu_cli.rows import COMPARE_COLUMNS, RANK_COLUMNS
     from gongfu_cli.selection import select
     from gongfu_cli.views import race_view
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
-    view = race_view(title, select(assess(dataset, day), batch, field), by.value)
+    now = select(assess(dataset, day), batch, field, lead=lead)
+    earlier = None
+    if compare is not None:
+        earlier = select(assess(dataset, compare), batch, field, lead=lead)
+    view = race_view(title, now, by.value, earlier, compare)
+    columns = RANK_COLUMNS + (COMPARE_COLUMNS if compare is not None else ())
 
     def draw(width: int) -> Any:
         from gongfu_cli.render import rank_table
 
         return rank_table(view, width)
 
-    _output(view.rows, RANK_COLUMNS, fmt, output, draw, title, dataset.files, save)
+    _output(view.rows, columns, fmt, output, draw, title, dataset.files, save)
+
+
+class GroupBy(StrEnum):
+    lead = "lead"
+    field = "field"
+    batch = "batch"
+
+
+@app.command()
+@reports_errors
+def summary(
+    by: Annotated[
+        GroupBy, typer.Option("--by", help="Group the buses by lead agency, field or batch.")
+    ] = GroupBy.lead,
+    batch: BatchOption = None,
+    field: FieldOption = None,
+    lead: LeadOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
+    save: SaveOption = None,
+) -> None:
+    """Group summaries: per lead agency, field or batch, the attainment, the coverage (报送率)
+    and how many indicators stand at each status.
+
+    Example: gongfu summary --by lead
+    """
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.rows import SUMMARY_COLUMNS
+    from gongfu_cli.selection import select
+    from gongfu_cli.views import summary_view
+
+    dataset = load_data(data, not no_cache)
+    day = _as_of(as_of)
+    label = {"lead": "牵头单位", "field": "领域", "batch": "批次"}[by.value]
+    title = f"{dataset.program.name or 'gongfu'} · 按{label} · 截至 {day.isoformat()}"
+    view = summary_view(title, select(assess(dataset, day), batch, field, lead=lead), by.value)
+
+    def draw(width: int) -> Any:
+        from gongfu_cli.render import summary_table
+
+        return summary_table(view, width)
+
+    _output(view.rows, SUMMARY_COLUMNS, fmt, output, draw, title, dataset.files, save)
 
 
 @app.command()

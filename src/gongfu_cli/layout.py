@@ -135,7 +135,7 @@ WRAP_MIN = 4  # a text column narrower than this (two Chinese characters) reads 
 
 
 def fit_table(
-    columns: Sequence[Column], rows: Sequence[Sequence[Text]], width: int
+    columns: Sequence[Column], rows: Sequence[Sequence[Text]], width: int, wrap_text: bool = True
 ) -> Table | None:
     """A table of these columns within `width` cells, or None when it cannot fit without
     splitting a number or a word. Text columns (and their headers) wrap; the others keep
@@ -145,7 +145,7 @@ def fit_table(
         cells = [row[k] for row in rows]
         widest = max([cell_len(column.header), *map(width_of, cells)])
         natural.append(widest)
-        if column.wraps:  # its header may wrap too: 牵头单位 over two lines
+        if column.wraps and wrap_text:  # its header may wrap too: 牵头单位 over two lines
             header = min_width(column.header)
             least.append(min(widest, max(header, WRAP_MIN, *map(min_width, cells))))
         else:

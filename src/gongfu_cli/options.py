@@ -164,6 +164,17 @@ def parse_status(value: str) -> Status:
     raise typer.BadParameter(f"{value!r} is not a status; use one of: {choices}")
 
 
+BatchOption = Annotated[int | None, typer.Option("--batch", "-b", help="Only this batch.")]
+FieldOption = Annotated[
+    str | None, typer.Option("--field", help="Only this field, e.g. 交通, or a unique part.")
+]
+LeadOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lead",
+        help="Only the buses of this lead agency (牵头单位): its name or a unique part.",
+    ),
+]
 StatusOption = Annotated[
     list[Status] | None,
     typer.Option(

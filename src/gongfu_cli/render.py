@@ -101,11 +101,12 @@ def fitted(
         Column(c.header, wraps=c.kind == "text", justify="right" if c.right else "left")
         for c in columns
     ]
-    for bars in BAR_STEPS:
-        table = fit_table(specs, [[cell(c, row, bars, status) for c in columns] for row in rows],
-                          width)  # fmt: skip
-        if table is not None:
-            return table
+    for wrap_text in (False, True):  # names whole and smaller bars, before names wrap
+        for bars in BAR_STEPS:
+            cells = [[cell(c, row, bars, status) for c in columns] for row in rows]
+            table = fit_table(specs, cells, width, wrap_text)
+            if table is not None:
+                return table
     return None
 
 
@@ -301,7 +302,7 @@ def rows_table(rows: Sequence[Row], columns: Sequence[str], width: int) -> Rende
 
 def rank_table(view: views.RaceView, width: int) -> Group:
     """The race: rank, bus, lead, attainment bar, schedule, gap and status."""
-    table = fitted(views.RACE_TABLE, view.rows, width)
+    table = fitted(view.columns, view.rows, width)
     if table is not None:
         return titled(view.title, table, width, view.caption)
     titles = [
@@ -317,6 +318,7 @@ def rank_table(view: views.RaceView, width: int) -> Group:
             fact("完成率", percent(r["attainment"])),
             fact("序时进度", percent(r["schedule"])),
             fact("超前序时", _gap(r["gap"])),
+            fact("进退", views.cell_text(views.MOVE_COLUMN, r) if view.compared else ""),
         ]
         for r in view.rows
     ]
@@ -372,3 +374,19 @@ def history(view: views.HistoryView, width: int = 120) -> Group:
             footer.append(" · 至少两次读数才有趋势", style="dim")
         parts += [wrap(title, width), body, wrap(footer, width), Text("")]
     return Group(*parts[:-1])
+
+
+def summary_table(view: views.SummaryView, width: int) -> Group:
+    """Groups of buses (by lead agency, field or batch) with their indicators' statuses."""
+    table = fitted(views.SUMMARY_TABLE, view.rows, width)
+    if table is not None:
+        return titled(view.title, table, width)
+    facts = [
+        [fact(c.header, views.cell_text(c, r)) for c in views.SUMMARY_TABLE[1:-1]]
+        for r in view.rows
+    ]
+    titles = [
+        text(str(r["group"]), "bold").append("  ").append_text(status_text(r["status"]))
+        for r in view.rows
+    ]
+    return titled(view.title, Group(Text(""), cards(titles, facts, width), Text("")), width)

@@ -10,7 +10,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from gongfu_cli.metrics import BusResult, IndicatorResult, attainment, readings_until
+from gongfu_cli.metrics import (
+    BusResult,
+    IndicatorResult,
+    Status,
+    attainment,
+    combine_status,
+    coverage,
+    readings_until,
+    weighted_attainment,
+)
 from gongfu_cli.model import Bus, Dataset, Indicator, Number
 
 Row = dict[str, Any]
@@ -172,6 +181,77 @@ RANK_COLUMNS = (
     "status",
     "coverage",
 )
+
+
+COMPARE_COLUMNS = ("previous_rank", "move", "change")
+
+
+def compare_rows(now: list[Row], then: list[Row], by: str) -> list[Row]:
+    """The race now, with each bus's rank and value at the earlier date: `move` is the
+    previous rank minus the rank (positive: moved up), `change` the ranked value's change."""
+    before = {row["bus_id"]: row for row in then}
+    out = []
+    for row in now:
+        old = before.get(row["bus_id"], {})
+        rank, previous = row["rank"], old.get("rank")
+        value, earlier = row[by], old.get(by)
+        out.append(
+            {
+                **row,
+                "previous_rank": previous,
+                "move": None if rank is None or previous is None else previous - rank,
+                "change": None if value is None or earlier is None else ratio(value - earlier),
+            }
+        )
+    return out
+
+
+SUMMARY_COLUMNS = (
+    "group",
+    "buses",
+    "indicators",
+    "attainment",
+    "coverage",
+    "achieved",
+    "on_track",
+    "lagging",
+    "off_track",
+    "overdue",
+    "no_data",
+    "in_progress",
+    "monitored",
+    "status",
+)
+NO_LEAD = "—"
+
+
+def summary_rows(results: Sequence[BusResult], by: str) -> list[Row]:
+    """One row per lead agency, field or batch: buses, indicator statuses, and attainment and
+    coverage computed like a bus's over all the group's counted indicators. A bus with joint
+    leads counts in each lead's group; a bus without a lead in the group `—`."""
+    groups: dict[Any, list[BusResult]] = {}
+    for r in results:
+        keys = (r.bus.leads or (NO_LEAD,)) if by == "lead" else (getattr(r.bus, by),)
+        for key in keys:
+            groups.setdefault(key, []).append(r)
+    order = sorted(groups) if by == "batch" else list(groups)
+    rows = []
+    for key in order:
+        members = groups[key]
+        indicators = [i for b in members for i in b.indicators]
+        statuses = [i.status for i in indicators]
+        row: Row = {
+            "group": key,
+            "buses": len(members),
+            "indicators": len(indicators),
+            "attainment": ratio(weighted_attainment(indicators)),
+            "coverage": ratio(coverage(indicators)),
+        }
+        for status in Status:
+            row[status.value] = statuses.count(status)
+        row["status"] = combine_status(statuses).value
+        rows.append(row)
+    return rows
 
 
 def history_rows(bus: Bus, indicators: Sequence[Indicator], as_of: date) -> list[Row]:

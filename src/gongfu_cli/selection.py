@@ -1,4 +1,5 @@
-"""Which buses a command looks at: by batch, by field (a unique part, like BUS) and by status."""
+"""Which buses a command looks at: by batch, by field and lead agency (a unique part, like BUS)
+and by status."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from gongfu_cli.metrics import BusResult, Status
 from gongfu_cli.validate import quote
 
 
-def resolve_field(fields: Iterable[str], query: str) -> str:
-    """The field named exactly, else the one field containing what was typed."""
+def resolve_field(fields: Iterable[str], query: str, kind: str = "field") -> str:
+    """The name given exactly, else the one name containing what was typed."""
     known = list(dict.fromkeys(fields))
     wanted = query.strip()
     if wanted in known:
@@ -18,12 +19,12 @@ def resolve_field(fields: Iterable[str], query: str) -> str:
     matches = [f for f in known if wanted.casefold() in f.casefold()] if wanted else []
     if len(matches) == 1:
         return matches[0]
-    listing = "、".join(known)
+    plural = "lead agencies" if kind == "lead" else kind + "s"
     if matches:
         raise GongfuError(
-            f"{quote(query)} matches several fields ({'、'.join(matches)}); say which"
+            f"{quote(query)} matches several {plural} ({'、'.join(matches)}); say which"
         )
-    raise GongfuError(f"no field matches {quote(query)}; the fields are: {listing}")
+    raise GongfuError(f"no {kind} matches {quote(query)}; the {plural} are: {'、'.join(known)}")
 
 
 def select(
@@ -31,15 +32,20 @@ def select(
     batch: int | None = None,
     field: str | None = None,
     statuses: Iterable[Status] = (),
+    lead: str | None = None,
 ) -> list[BusResult]:
-    """The results of the buses that pass every filter given."""
+    """The results of the buses that pass every filter given. A bus with joint leads passes
+    `lead` when any of its leads is the one named."""
     if field is not None:
         field = resolve_field((r.bus.field for r in results), field)
+    if lead is not None:
+        lead = resolve_field((name for r in results for name in r.bus.leads), lead, "lead")
     wanted = set(statuses)
     return [
         r
         for r in results
         if (batch is None or r.bus.batch == batch)
         and (field is None or r.bus.field == field)
+        and (lead is None or lead in r.bus.leads)
         and (not wanted or r.status in wanted)
     ]

@@ -18,7 +18,15 @@ from typing import Any, NamedTuple
 
 from gongfu_cli.metrics import BusResult, Status, status_counts
 from gongfu_cli.model import Dataset, Indicator
-from gongfu_cli.rows import Row, bus_rows, history_rows, indicator_row, rank_rows
+from gongfu_cli.rows import (
+    Row,
+    bus_rows,
+    compare_rows,
+    history_rows,
+    indicator_row,
+    rank_rows,
+    summary_rows,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Columns
@@ -26,7 +34,7 @@ from gongfu_cli.rows import Row, bus_rows, history_rows, indicator_row, rank_row
 # Kinds: text (user text: wraps, escaped), number (a value in the row's unit), change (a signed
 # number), ratio (a percentage), points (percentage points, signed, never "%"), date, status
 # (its Chinese label), count (a small whole number).
-RIGHT_KINDS = frozenset({"number", "change", "ratio", "points", "count"})
+RIGHT_KINDS = frozenset({"number", "change", "ratio", "points", "count", "move"})
 
 
 class Column(NamedTuple):
@@ -49,6 +57,21 @@ LIST_TABLE = (
     Column("indicators", "指标", "count"),
     Column("attainment", "完成率", "ratio", bar=True),
     Column("schedule", "序时进度", "ratio"),
+    Column("status", "状态", "status"),
+)
+MOVE_COLUMN = Column("move", "进退", "move")
+SUMMARY_TABLE = (
+    Column("group", "分组", "text"),
+    Column("buses", "班车", "count"),
+    Column("indicators", "指标", "count"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("coverage", "报送率", "ratio"),
+    Column("achieved", "已完成", "count"),
+    Column("on_track", "正常", "count"),
+    Column("lagging", "滞后", "count"),
+    Column("off_track", "严重滞后", "count"),
+    Column("overdue", "逾期", "count"),
+    Column("no_data", "无数据", "count"),
     Column("status", "状态", "status"),
 )
 RACE_TABLE = (
@@ -96,6 +119,8 @@ def cell_text(column: Column, row: Row) -> str:
     )
 
     value = row.get(column.key)
+    if column.kind == "move" and value is None:  # ranked now, not then: new in the race
+        return "新" if row.get("rank") is not None and row.get("previous_rank") is None else ""
     if value is None:
         return ""
     kind = column.kind
@@ -113,6 +138,8 @@ def cell_text(column: Column, row: Row) -> str:
         return status_label(value)
     if kind == "count":
         return str(value)
+    if kind == "move":
+        return "–" if value == 0 else f"↑{value}" if value > 0 else f"↓{-value}"
     return visible_line(str(value))
 
 
@@ -135,13 +162,21 @@ class ListView(NamedTuple):
 
 class RaceView(NamedTuple):
     title: str
-    rows: list[Row]  # ranked (`rows.rank_rows`)
+    rows: list[Row]  # ranked (`rows.rank_rows`), with the movement when compared
     by: str  # attainment or gap
+    compared: date | None = None  # the earlier date of `rank --compare`
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return RACE_TABLE if self.compared is None else (*RACE_TABLE, MOVE_COLUMN)
 
     @property
     def caption(self) -> str:
         basis = "完成率" if self.by == "attainment" else "超前序时（完成率 − 序时进度，百分点）"
-        return f"按{basis}排名；没有可比数值的班车列在最后，不排名次"
+        caption = f"按{basis}排名；没有可比数值的班车列在最后，不排名次"
+        if self.compared is not None:
+            caption += f"；进退对比 {self.compared.isoformat()}（↑ 进位，↓ 退位，新 新进榜）"
+        return caption
 
 
 class BusView(NamedTuple):
@@ -178,8 +213,28 @@ def list_view(title: str, results: Sequence[BusResult]) -> ListView:
     return ListView(title, rows, status_counts(r["status"] for r in rows))
 
 
-def race_view(title: str, results: Sequence[BusResult], by: str) -> RaceView:
-    return RaceView(title, rank_rows(results, by), by)
+def race_view(
+    title: str,
+    results: Sequence[BusResult],
+    by: str,
+    earlier: Sequence[BusResult] | None = None,
+    compared: date | None = None,
+) -> RaceView:
+    """The race; with `earlier` (the same buses assessed at `compared`), who moved."""
+    rows = rank_rows(results, by)
+    if earlier is not None:
+        rows = compare_rows(rows, rank_rows(earlier, by), by)
+    return RaceView(title, rows, by, compared)
+
+
+class SummaryView(NamedTuple):
+    title: str
+    rows: list[Row]  # one per group (`rows.summary_rows`)
+    by: str
+
+
+def summary_view(title: str, results: Sequence[BusResult], by: str) -> SummaryView:
+    return SummaryView(title, summary_rows(results, by), by)
 
 
 def bus_view(result: BusResult) -> BusView:
