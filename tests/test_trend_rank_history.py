@@ -13,7 +13,7 @@ from gongfu_cli.cli import app
 from gongfu_cli.load import load_dataset
 from gongfu_cli.metrics import assess
 from gongfu_cli.model import Indicator, Reading
-from gongfu_cli.rows import HISTORY_COLUMNS, RANK_COLUMNS, rank_rows
+from gongfu_cli.rows import CHANGES_COLUMNS, HISTORY_COLUMNS, RANK_COLUMNS, rank_rows
 from gongfu_cli.trend import fit, trend
 from tests.conftest import SAMPLE
 
@@ -247,3 +247,29 @@ def test_lead_filter_takes_a_unique_part() -> None:
     assert [line.split(",")[0] for line in result.stdout.splitlines()[1:]] == ["beta"]
     result = runner.invoke(app, ["rank", "-d", str(SAMPLE), "--lead", "局", "-f", "csv"])
     assert result.exit_code == 1 and "matches several lead agencies" in result.stderr
+
+
+def test_changes_since_a_date_worsened_first() -> None:
+    args = ["changes", "--since", "2022-07-01", "-d", str(SAMPLE), "--as-of", "2023-01-01"]
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, [*args, "-f", "csv"]).stdout)))
+    assert list(rows[0]) == list(CHANGES_COLUMNS)
+    got = [(r["indicator_id"], r["readings"], r["status_before"], r["status_after"]) for r in rows]
+    assert got == [
+        # worsened (no_data is less bad than off_track, overdue and lagging), in data order
+        ("revenue", "1", "no_data", "off_track"),
+        ("done", "1", "no_data", "overdue"),
+        ("lag", "1", "no_data", "lagging"),
+        # improved
+        ("income-ratio", "1", "no_data", "on_track"),
+        # newly reported, status unchanged
+        ("coverage", "1", "on_track", "on_track"),
+        ("stations", "1", "monitored", "monitored"),
+        ("households", "1", "monitored", "monitored"),
+    ]
+    coverage = rows[4]
+    assert (coverage["value_before"], coverage["value_after"]) == ("40", "60")
+    table = runner.invoke(app, args, env={"COLUMNS": "120"}).stdout
+    for text in ("转差（3）", "好转（1）", "新报数（3）", "班车 阿尔法：无数据 → 严重滞后"):
+        assert text in table
+    nothing = runner.invoke(app, [*args[:2], "2023-01-01", *args[3:]]).stdout
+    assert "（无变化）" in nothing

@@ -277,6 +277,7 @@ def export(
     output: OutputOption = None,
     bom: BomOption = False,
     excel: ExcelOption = False,
+    lead: LeadOption = None,
     fmt: FormatOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -295,16 +296,20 @@ def export(
         indicator_rows,
         reading_rows,
     )
+    from gongfu_cli.selection import select
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
+    results = select(assess(dataset, day), lead=lead)
     columns: tuple[str, ...]
     if level is Level.readings:
-        rows, columns = reading_rows(dataset, day), READING_COLUMNS
+        ids = {r.bus.id for r in results}
+        rows = [row for row in reading_rows(dataset, day) if row["bus_id"] in ids]
+        columns = READING_COLUMNS
     elif level is Level.buses:
-        rows, columns = bus_rows(assess(dataset, day)), BUS_COLUMNS
+        rows, columns = bus_rows(results), BUS_COLUMNS
     else:
-        rows, columns = indicator_rows(assess(dataset, day)), INDICATOR_COLUMNS
+        rows, columns = indicator_rows(results), INDICATOR_COLUMNS
 
     def draw(width: int) -> Any:
         from gongfu_cli.render import rows_table
@@ -550,6 +555,54 @@ def rank(
         return rank_table(view, width)
 
     _output(view.rows, columns, fmt, output, draw, title, dataset.files, save)
+
+
+@app.command()
+@reports_errors
+def changes(
+    since: Annotated[
+        date,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            parser=parse_date,
+            help="Compare with the state on this date (the last meeting).",
+        ),
+    ],
+    batch: BatchOption = None,
+    field: FieldOption = None,
+    lead: LeadOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
+    save: SaveOption = None,
+) -> None:
+    """What changed since a date (晾晒): indicators newly reported or whose status moved,
+    worsened first; buses whose status changed; indicators that became stale.
+
+    Example: gongfu changes --since 2024-03-31
+    """
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.rows import CHANGES_COLUMNS, changes_rows
+    from gongfu_cli.selection import select
+    from gongfu_cli.views import changes_view
+
+    dataset = load_data(data, not no_cache)
+    day = _as_of(as_of)
+    now = select(assess(dataset, day), batch, field, lead=lead)
+    ids = {r.bus.id for r in now}
+    then = [r for r in assess(dataset, since) if r.bus.id in ids]
+    rows = changes_rows(now, then, since, day)
+    title = f"{dataset.program.name or 'gongfu'} · 变化 · {since.isoformat()} → {day.isoformat()}"
+
+    def draw(width: int) -> Any:
+        from gongfu_cli.render import changes as draw_changes
+
+        return draw_changes(changes_view(title, now, then, rows), width)
+
+    _output(rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save)
 
 
 class GroupBy(StrEnum):

@@ -52,6 +52,11 @@ _SEVERITY = {status: rank for rank, status in enumerate(WORST_FIRST)}
 DISPLAY_ORDER = (*WORST_FIRST, Status.MONITORED)
 
 
+def severity(status: Status) -> int:
+    """How bad a status is: 0 for overdue, the worst; `monitored` last of all."""
+    return _SEVERITY.get(status, len(WORST_FIRST))
+
+
 def status_counts(statuses: Iterable[Status | str]) -> list[tuple[Status, int]]:
     """How many of each status, worst first, leaving out the ones that do not occur."""
     counts: dict[Status, int] = {}

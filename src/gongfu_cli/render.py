@@ -390,3 +390,33 @@ def summary_table(view: views.SummaryView, width: int) -> Group:
         for r in view.rows
     ]
     return titled(view.title, Group(Text(""), cards(titles, facts, width), Text("")), width)
+
+
+def changes(view: views.ChangesView, width: int) -> Group:
+    """The sheet read out at the monthly meeting (晾晒): what got worse, what got better, what
+    was newly reported; then the buses whose status changed and what became stale."""
+    from gongfu_cli.display import status_label
+
+    parts: list[RenderableType] = [wrap(Text(visible_line(view.title)), width)]
+    for heading, rows in (("转差", view.worse), ("好转", view.better), ("新报数", view.reported)):
+        if not rows:
+            continue
+        parts.append(Text(f"\n{heading}（{len(rows)}）", style="bold"))
+        body: RenderableType | None = fitted(views.CHANGES_TABLE, rows, width)
+        if body is None:
+            body = cards(
+                [text(r["indicator"], "bold") for r in rows],
+                [[fact(c.header, views.cell_text(c, r)) for c in views.CHANGES_TABLE
+                  if c.key != "indicator"] for r in rows],
+                width,
+            )  # fmt: skip
+        parts.append(body)
+    if not (view.worse or view.better or view.reported):
+        parts.append(Text("\n（无变化）"))
+    for name, before, after in view.buses:
+        line = f"班车 {visible_line(name)}：{status_label(before)} → {status_label(after)}"
+        parts.append(wrap(Text(line), width))
+    for bus, indicator in view.stale:
+        line = f"超过报送周期未报数：{visible_line(bus)} · {visible_line(indicator)}"
+        parts.append(wrap(Text(line), width))
+    return Group(*parts)

@@ -18,6 +18,7 @@ from gongfu_cli.metrics import (
     combine_status,
     coverage,
     readings_until,
+    severity,
     weighted_attainment,
 )
 from gongfu_cli.model import Bus, Dataset, Indicator, Number
@@ -252,6 +253,54 @@ def summary_rows(results: Sequence[BusResult], by: str) -> list[Row]:
         row["status"] = combine_status(statuses).value
         rows.append(row)
     return rows
+
+
+CHANGES_COLUMNS = (
+    "bus_id",
+    "bus",
+    "indicator_id",
+    "indicator",
+    "unit",
+    "readings",
+    "value_before",
+    "value_after",
+    "attainment_before",
+    "attainment_after",
+    "status_before",
+    "status_after",
+)
+
+
+def changes_rows(
+    now: Sequence[BusResult], then: Sequence[BusResult], since: date, as_of: date
+) -> list[Row]:
+    """What changed between `since` and `as_of` (晾晒): each indicator with new readings, or
+    whose status changed; worsened first, then improved, then the rest, in data order."""
+    before = {(b.bus.id, r.indicator.id): r for b in then for r in b.indicators}
+    groups: tuple[list[Row], list[Row], list[Row]] = ([], [], [])
+    for bus in now:
+        for r in bus.indicators:
+            old = before[(bus.bus.id, r.indicator.id)]
+            new = sum(1 for x in r.indicator.readings if since < x.date <= as_of)
+            if not new and old.status == r.status:
+                continue
+            row: Row = {
+                "bus_id": bus.bus.id,
+                "bus": bus.bus.name,
+                "indicator_id": r.indicator.id,
+                "indicator": r.indicator.name,
+                "unit": r.indicator.unit,
+                "readings": new,
+                "value_before": old.value,
+                "value_after": r.value,
+                "attainment_before": ratio(old.attainment),
+                "attainment_after": ratio(r.attainment),
+                "status_before": old.status.value,
+                "status_after": r.status.value,
+            }
+            change = severity(r.status) - severity(old.status)
+            groups[0 if change < 0 else 1 if change > 0 else 2].append(row)
+    return [*groups[0], *groups[1], *groups[2]]
 
 
 def history_rows(bus: Bus, indicators: Sequence[Indicator], as_of: date) -> list[Row]:

@@ -227,6 +227,50 @@ def race_view(
     return RaceView(title, rows, by, compared)
 
 
+CHANGES_TABLE = (
+    Column("bus", "班车", "text"),
+    Column("indicator", "指标", "text"),
+    Column("readings", "新报", "count"),
+    Column("value_before", "原值", "number"),
+    Column("value_after", "现值", "number"),
+    Column("attainment_before", "原完成率", "ratio"),
+    Column("attainment_after", "现完成率", "ratio"),
+    Column("status_before", "原状态", "status"),
+    Column("status_after", "现状态", "status"),
+)
+
+
+class ChangesView(NamedTuple):
+    title: str
+    worse: list[Row]  # 转差
+    better: list[Row]  # 好转
+    reported: list[Row]  # 新报数, status unchanged
+    buses: list[tuple[str, Status, Status]]  # buses whose status changed: name, before, after
+    stale: list[tuple[str, str]]  # indicators that became stale: bus, indicator
+
+
+def changes_view(
+    title: str, now: Sequence[BusResult], then: Sequence[BusResult], rows: list[Row]
+) -> ChangesView:
+    from gongfu_cli.metrics import severity
+
+    def moved(row: Row) -> int:
+        return severity(Status(row["status_after"])) - severity(Status(row["status_before"]))
+
+    before = {b.bus.id: b for b in then}
+    was_stale = {(b.bus.id, r.indicator.id) for b in then for r in b.indicators if r.stale}
+    return ChangesView(
+        title,
+        [r for r in rows if moved(r) < 0],
+        [r for r in rows if moved(r) > 0],
+        [r for r in rows if moved(r) == 0],
+        [(b.bus.name, before[b.bus.id].status, b.status) for b in now
+         if b.status != before[b.bus.id].status],
+        [(b.bus.name, r.indicator.name) for b in now for r in b.indicators
+         if r.stale and (b.bus.id, r.indicator.id) not in was_stale],
+    )  # fmt: skip
+
+
 class SummaryView(NamedTuple):
     title: str
     rows: list[Row]  # one per group (`rows.summary_rows`)
