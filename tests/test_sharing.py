@@ -99,10 +99,10 @@ def test_markdown_report_of_the_sample() -> None:
         assert heading in out
     assert "██████░░░░ 60.0%" in out and "第二次报告" in out
     stale = out.split("## 超过报送周期未报数的指标")[1]
-    assert stale.strip() == "（无）"  # a year since the start: not yet more than the cadence
+    assert stale.split("##")[0].strip() == "（无）"  # a year since the start: within the cadence
     later = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-03")
-    stale = later.split("## 超过报送周期未报数的指标")[1]
-    assert "| 贝塔   | 教师   | 无" in stale  # no reading at all, 367 days after its start
+    stale = later.split("## 超过报送周期未报数的指标")[1].split("##")[0]
+    assert "| 贝塔   | 教师   | 年报       | 无" in stale  # nothing yet, 367 days after its start
     assert "阿尔法" not in stale
 
 
@@ -298,3 +298,32 @@ def test_pre_commit_hook_runs_gongfu_check() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("no problems\n")
+
+
+def test_report_adds_movement_changes_summary_and_a_method_note(tmp_path: Path) -> None:
+    args = ["-d", str(SAMPLE), "--as-of", "2023-01-01", "--compare", "2022-07-01",
+            "--since", "2022-07-01"]  # fmt: skip
+    out = ok("report", *args)
+    for text in (
+        "| 进退 ",
+        "进退对比 2022-07-01",
+        "## 2022-07-01 以来的变化",
+        "### 转差（3）",
+        "- 班车 阿尔法：无数据 → 严重滞后",
+        "## 按牵头单位",
+        "## 方法说明",
+        "落后序时进度不超过 30% 为滞后",
+        "数据截至 2023-01-01",
+    ):
+        assert text in out, text
+    ok("report", *args, "-o", str(tmp_path / "r.html"))
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert (
+        "<h2>按牵头单位</h2>" in page
+        and "<h2>方法说明</h2>" in page
+        and "<h3>转差（3）</h3>" in page
+    )
+    plain = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-01")
+    assert "进退" not in plain and "以来的变化" not in plain and "## 方法说明" in plain
+    only = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-01", "--lead", "丙局")
+    assert "## 贝塔（beta）" in only and "## 阿尔法" not in only

@@ -712,6 +712,25 @@ def report(
         ),
     ] = None,
     output: OutputOption = None,
+    compare: Annotated[
+        date | None,
+        typer.Option(
+            "--compare",
+            metavar="DATE",
+            parser=parse_date,
+            help="Show each bus's move in the race since DATE (进位/退位).",
+        ),
+    ] = None,
+    since: Annotated[
+        date | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            parser=parse_date,
+            help="Add what changed since DATE (晾晒).",
+        ),
+    ] = None,
+    lead: LeadOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -722,6 +741,7 @@ def report(
     """
     from gongfu_cli.metrics import assess
     from gongfu_cli.report import html_report, markdown_report
+    from gongfu_cli.selection import select
     from gongfu_cli.views import report_view
 
     spec = _format(fmt, output, "md", tabulate=False)
@@ -729,7 +749,15 @@ def report(
         raise typer.BadParameter(f"a report is md or html, not {spec.name}")
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    built = report_view(dataset, assess(dataset, day), day)
+    results = select(assess(dataset, day), lead=lead)
+    ids = {r.bus.id for r in results}
+
+    def at(when: date | None) -> tuple[date, list[Any]] | None:
+        if when is None:
+            return None
+        return when, [r for r in assess(dataset, when) if r.bus.id in ids]
+
+    built = report_view(dataset, results, day, at(compare), at(since))
     text = html_report(built) if spec.name == "html" else markdown_report(built)
     _write(output, text, dataset.files, "")
 

@@ -20,9 +20,11 @@ from gongfu_cli.display import (
 )
 from gongfu_cli.rows import Row
 from gongfu_cli.views import (
+    CHANGES_TABLE,
     INDICATOR_TABLE,
-    RACE_TABLE,
     STALE_TABLE,
+    SUMMARY_TABLE,
+    ChangesView,
     Column,
     ReportView,
     cell_text,
@@ -97,7 +99,17 @@ def markdown_report(report: ReportView) -> str:
 
     out = [f"# {md(report.title)}", "", f"截至 {report.as_of.isoformat()}", ""]
     out += [f"- {line}" for line in _headline(report)]
-    out += ["", "## 赛马", "", table(RACE_TABLE, report.race.rows), ""]
+    out += ["", "## 赛马", "", table(report.race.columns, report.race.rows), ""]
+    if report.race.compared is not None:
+        out += [md(report.race.caption), ""]
+    if report.changes is not None:
+        out += [f"## {md(report.changes.title)}", ""]
+        for heading, rows in _change_groups(report.changes):
+            out += [f"### {heading}", "", table(CHANGES_TABLE, rows), ""]
+        out += [f"- {md(line)}" for line in _change_lines(report.changes)]
+        out += [""] if _change_lines(report.changes) else []
+    if report.summary is not None:
+        out += ["## 按牵头单位", "", table(SUMMARY_TABLE, report.summary.rows), ""]
     for section in report.buses:
         bus = section.facts
         out += [f"## {md(bus['bus'])}（{md(bus['bus_id'])}）", ""]
@@ -107,7 +119,34 @@ def markdown_report(report: ReportView) -> str:
         out += [table(INDICATOR_TABLE, section.indicators), ""]
     out += ["## 超过报送周期未报数的指标", ""]
     out += [table(STALE_TABLE, report.stale), ""] if report.stale else ["（无）", ""]
+    out += ["## 方法说明", ""] + [f"- {line}" for line in _method(report)] + [""]
     return "\n".join(out)
+
+
+def _change_groups(changes: ChangesView) -> list[tuple[str, list[Row]]]:
+    groups = (("转差", changes.worse), ("好转", changes.better), ("新报数", changes.reported))
+    return [(f"{name}（{len(rows)}）", rows) for name, rows in groups if rows]
+
+
+def _change_lines(changes: ChangesView) -> list[str]:
+    lines = [f"班车 {bus}：{status_label(a)} → {status_label(b)}" for bus, a, b in changes.buses]
+    lines += [f"超过报送周期未报数：{bus} · {ind}" for bus, ind in changes.stale]
+    return lines
+
+
+def _method(report: ReportView) -> list[str]:
+    """The short method note: how the figures are computed, and from which data."""
+    return [
+        "完成率 =（最新值 − 基线）÷（目标 − 基线）；班车完成率为已开始的有目标指标按权重平均，"
+        "每项截至 100%，未报数的指标按 0 计；报送率为其中已报数指标的权重占比。",
+        "序时进度 =（计划值 − 基线）÷（目标 − 基线）；计划值按日在起点、各年度目标（里程碑）"
+        "与截止日之间直线插值"
+        + (f"（{report.milestones} 项指标设有年度目标）" if report.milestones else "")
+        + "。",
+        f"落后序时进度不超过 {report.lag_tolerance:.0%} 为滞后，超过为严重滞后。",
+        "超过报送周期（月报 31 天、季报 92 天、半年报 183 天、年报 366 天）未报数的指标列为未报。",
+        f"数据截至 {report.as_of.isoformat()}；此后的读数不计入。",
+    ]
 
 
 def _md_bar(row: Row, column: Column) -> str:
@@ -189,7 +228,18 @@ def html_report(report: ReportView) -> str:
         "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in _headline(report)) + "</ul>",
         "<h2>赛马</h2>",
     ]
-    parts.append(_html_table(RACE_TABLE, report.race.rows))
+    parts.append(_html_table(report.race.columns, report.race.rows))
+    if report.race.compared is not None:
+        parts.append(f"<p>{h(report.race.caption)}</p>")
+    if report.changes is not None:
+        parts.append(f"<h2>{h(report.changes.title)}</h2>")
+        for heading, rows in _change_groups(report.changes):
+            parts += [f"<h3>{h(heading)}</h3>", _html_table(CHANGES_TABLE, rows)]
+        lines = _change_lines(report.changes)
+        if lines:
+            parts.append("<ul>" + "".join(f"<li>{h(line)}</li>" for line in lines) + "</ul>")
+    if report.summary is not None:
+        parts += ["<h2>按牵头单位</h2>", _html_table(SUMMARY_TABLE, report.summary.rows)]
     for section in report.buses:
         bus = section.facts
         parts.append(f"<h2>{h(bus['bus'])}（{h(bus['bus_id'])}）</h2>")
@@ -199,5 +249,7 @@ def html_report(report: ReportView) -> str:
         parts.append(_html_table(INDICATOR_TABLE, section.indicators))
     parts.append("<h2>超过报送周期未报数的指标</h2>")
     parts.append(_html_table(STALE_TABLE, report.stale) if report.stale else "<p>（无）</p>")
+    parts.append("<h2>方法说明</h2>")
+    parts.append("<ul>" + "".join(f"<li>{h(line)}</li>" for line in _method(report)) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -21,6 +21,7 @@ from gongfu_cli.model import Dataset, Indicator
 from gongfu_cli.rows import (
     Row,
     bus_rows,
+    changes_rows,
     compare_rows,
     history_rows,
     indicator_row,
@@ -103,8 +104,10 @@ HISTORY_TABLE = (
 STALE_TABLE = (
     Column("bus", "班车", "text"),
     Column("indicator", "指标", "text"),
+    Column("cadence", "报送周期", "text"),
     Column("value_date", "最近读数", "date", empty="无"),
 )
+CADENCE_LABELS = {"monthly": "月报", "quarterly": "季报", "half-yearly": "半年报", "yearly": "年报"}
 
 
 def cell_text(column: Column, row: Row) -> str:
@@ -203,9 +206,13 @@ class ReportView(NamedTuple):
     counts: list[tuple[Status, int]]  # buses per status, worst first
     overall: float | None  # mean attainment of the buses that have one
     measured: int  # how many buses have an attainment
-    race: RaceView
+    race: RaceView  # with the movement when compared
     buses: list[BusView]
-    stale: list[Row]  # bus, indicator, value_date (the latest reading, if any)
+    stale: list[Row]  # bus, indicator, cadence, value_date (the latest reading, if any)
+    summary: SummaryView | None = None  # by lead agency
+    changes: ChangesView | None = None  # with --since
+    lag_tolerance: float = 0.30
+    milestones: int = 0  # how many indicators plan with milestones
 
 
 def list_view(title: str, results: Sequence[BusResult]) -> ListView:
@@ -301,16 +308,36 @@ def history_view(result: BusResult, chosen: Sequence[Indicator], as_of: date) ->
     return HistoryView(result.bus.name, sections)
 
 
-def report_view(dataset: Dataset, results: Sequence[BusResult], as_of: date) -> ReportView:
+def report_view(
+    dataset: Dataset,
+    results: Sequence[BusResult],
+    as_of: date,
+    compared: tuple[date, Sequence[BusResult]] | None = None,
+    since: tuple[date, Sequence[BusResult]] | None = None,
+) -> ReportView:
+    """The whole report; `compared` (a date and the buses assessed then) adds the movement in
+    the race, `since` what changed."""
     buses = [bus_view(r) for r in results]
     attained = [b.facts["attainment"] for b in buses if b.facts["attainment"] is not None]
     stale = [
-        {"bus": r.bus.name, "indicator": i.indicator.name, "value_date": i.value_date}
+        {
+            "bus": r.bus.name,
+            "indicator": i.indicator.name,
+            "cadence": CADENCE_LABELS[i.indicator.cadence],
+            "value_date": i.value_date,
+        }
         for r in results
         for i in r.indicators
         if i.stale
     ]
     name = dataset.program.name or "gongfu"
+    race = race_view(f"{name} · 赛马", results, "attainment")
+    if compared is not None:
+        race = race_view(race.title, results, "attainment", compared[1], compared[0])
+    changes = None
+    if since is not None:
+        rows = changes_rows(results, since[1], since[0], as_of)
+        changes = changes_view(f"{since[0].isoformat()} 以来的变化", results, since[1], rows)
     return ReportView(
         title=f"{name} 进度报告",
         as_of=as_of,
@@ -318,7 +345,11 @@ def report_view(dataset: Dataset, results: Sequence[BusResult], as_of: date) -> 
         counts=status_counts(b.facts["status"] for b in buses),
         overall=sum(attained) / len(attained) if attained else None,
         measured=len(attained),
-        race=race_view(f"{name} · 赛马", results, "attainment"),
+        race=race,
         buses=buses,
         stale=stale,
+        summary=summary_view("按牵头单位", results, "lead"),
+        changes=changes,
+        lag_tolerance=dataset.program.lag,
+        milestones=sum(1 for r in results for i in r.indicators if i.indicator.milestones),
     )
