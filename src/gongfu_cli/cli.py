@@ -41,15 +41,15 @@ from gongfu_cli.options import (
 )
 from gongfu_cli.rows import Row
 
-app = typer.Typer(
-    name="gongfu",
-    help="Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车).",
-    no_args_is_help=True,
-    add_completion=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+APP_SETTINGS: dict[str, Any] = {
+    "name": "gongfu",
+    "help": "Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车).",
+    "no_args_is_help": True,
+    "rich_markup_mode": None,
+    "pretty_exceptions_enable": False,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+app = typer.Typer(add_completion=True, **APP_SETTINGS)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -798,4 +798,23 @@ def main() -> None:
     from gongfu_cli.display import fall_back_on_narrow_encodings
 
     fall_back_on_narrow_encodings()
-    app(prog_name="gongfu")
+    _app_for(sys.argv[1:])(prog_name="gongfu")
+
+
+def _app_for(argv: list[str]) -> typer.Typer:
+    """The app to run: for `gongfu COMMAND …`, one holding only that command.
+
+    Typer builds every command's click command on each call (about 3 ms each); a CLI called in
+    shell loops needs only the one it runs. Shell completion and `gongfu --help` get the whole
+    app; the one-command app is a group too, so usage and help read `gongfu COMMAND`.
+    """
+    if not argv or any(name.startswith("_GONGFU_COMPLETE") for name in os.environ):
+        return app
+    for info in app.registered_commands:
+        name = info.name or (info.callback.__name__ if info.callback else "")
+        if name == argv[0]:
+            single = typer.Typer(add_completion=False, **APP_SETTINGS)
+            single.registered_commands.append(info)
+            single.callback()(_main)
+            return single
+    return app
