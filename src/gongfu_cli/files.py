@@ -18,7 +18,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -104,30 +104,19 @@ def replace_file(
     """
     name = name or shown_path(real)
     st = os.stat(real)
-    tmp = _temporary(real, name)
-    placed = False
     try:
-        with open(tmp, "r+b") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-            system.copy_mode(out.fileno(), tmp, stat.S_IMODE(st.st_mode))
-            system.copy_owner(out.fileno(), st.st_uid, st.st_gid)
-        if expect is not None and FileState.of(os.stat(real)) != expect:
-            raise FileChanged(
-                f"{name}: the file was changed by another program while gongfu was writing it"
-            )
-        system.replace(tmp, str(real))
-        placed = True
+        owner = (st.st_uid, st.st_gid)
+        with _staged(real, name, data, stat.S_IMODE(st.st_mode), owner) as tmp:
+            if expect is not None and FileState.of(os.stat(real)) != expect:
+                raise FileChanged(
+                    f"{name}: the file was changed by another program while gongfu was writing it"
+                )
+            system.replace(tmp, str(real))
     except PermissionError as exc:
         raise GongfuError(f"{name}: cannot replace the file: {_reason(exc)}{_why(real, st)}; "
                           "the file is unchanged") from None  # fmt: skip
     except OSError as exc:
         raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
-    finally:
-        if not placed:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def create_new(path: Path, data: bytes) -> None:
@@ -146,29 +135,18 @@ def _create(path: Path, data: bytes, name: str, replace: bool) -> None:
     through a planted link) and is then renamed (`replace`) or hard-linked into place (which,
     unlike a rename, fails when the name has appeared meanwhile).
     """
-    tmp = _temporary(path, name)
-    placed = False
     try:
-        with open(tmp, "r+b") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, system.new_file_mode())
-        if replace:
-            system.replace(tmp, str(path))
-            placed = True
-        else:
-            _link_new(tmp, path, name)
+        with _staged(path, name, data, system.new_file_mode()) as tmp:
+            if replace:
+                system.replace(tmp, str(path))
+            else:
+                _link_new(tmp, path, name)
     except FileExistsError:
         raise GongfuError(
             f"{name}: already exists; not overwritten (choose another name)"
         ) from None
     except OSError as exc:
         raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
-    finally:
-        if not placed:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def _link_new(tmp: str, path: Path, name: str) -> None:
@@ -181,6 +159,28 @@ def _link_new(tmp: str, path: Path, name: str) -> None:
         fd = os.open(path, flags, system.new_file_mode())
         with os.fdopen(fd, "wb") as out, open(tmp, "rb") as source:
             out.write(source.read())
+
+
+@contextlib.contextmanager
+def _staged(
+    beside: Path, name: str, data: bytes, mode: int, owner: tuple[int, int] | None = None
+) -> Iterator[str]:
+    """`data` in a new temporary file beside `beside`, with `mode` (and `owner`), flushed to
+    disk and closed (Windows renames no open file): yields its path. Afterwards the temporary
+    name is removed (a no-op once it was renamed into place; a hard link keeps the content)."""
+    tmp = _temporary(beside, name)
+    try:
+        with open(tmp, "r+b") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+            system.copy_mode(out.fileno(), tmp, mode)
+            if owner is not None:
+                system.copy_owner(out.fileno(), *owner)
+        yield tmp
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def _temporary(beside: Path, name: str) -> str:
