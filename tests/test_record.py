@@ -111,7 +111,7 @@ def test_second_reading_on_a_date_is_refused_with_its_place(data_file: Path) -> 
     assert result.exit_code == 1
     assert (
         f'bus "alpha", indicator "coverage" already has a reading on 2022-07-01 '
-        f"(value 40, at {data_file}:19); to correct it, edit that [[readings]] table"
+        f"(value 40, at {data_file}:19); to correct it, add --replace"
     ) in result.stderr
     assert data_file.read_bytes() == before
 
@@ -171,11 +171,11 @@ def test_failure_between_write_and_rename_leaves_the_original(
 def test_a_result_that_would_not_load_is_not_written(
     data_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gongfu_cli import record as record_module
+    from gongfu_cli import changes
 
     before = data_file.read_bytes()
     monkeypatch.setattr(
-        record_module, "appended", lambda original, table: original + b"\n[[readings]]\nbus = 1\n"
+        changes, "appended", lambda original, tables: original + b"\n[[readings]]\nbus = 1\n"
     )
     with pytest.raises(GongfuError) as caught:
         record(data_file, "alpha", "coverage", 50, date(2022, 12, 1))

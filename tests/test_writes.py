@@ -274,7 +274,7 @@ def test_waiting_for_another_writer_is_announced_and_dry_run_never_waits(data: P
         assert process.poll() is None  # still waiting
         fcntl.flock(held.fileno(), fcntl.LOCK_UN)
     out, err = process.communicate(timeout=60)
-    assert f"waiting for another gongfu record on {data}…" in err.decode()
+    assert f"waiting for another gongfu command writing {data}…" in err.decode()
     assert process.returncode == 0 and b"recorded" in out
     assert values(data) == [40, 70]
 

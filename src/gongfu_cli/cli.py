@@ -405,6 +405,14 @@ def record(
     note: Annotated[
         str | None, typer.Option("--note", help="A remark kept with the reading.")
     ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Correct the reading already on that date, in place (its source and note "
+            "too, when given); prints old → new.",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")
     ] = False,
@@ -415,40 +423,90 @@ def record(
 
     Example: gongfu record 送气下乡 通气行政村覆盖率 45 --date 2023-06-30 --source 半年报
     """
-    from gongfu_cli.metrics import assess_indicator
-    from gongfu_cli.paths import bundled_data
-    from gongfu_cli.record import BadValue, recorded_message
-    from gongfu_cli.record import record as append_reading
+    from gongfu_cli.record import BadValue
+    from gongfu_cli.record import record as record_reading
 
     today = date.today()
-    day = when or today
-    path = data or bundled_data()
+    path = data or _bundled()
+    try:
+        done = record_reading(
+            path,
+            bus,
+            indicator,
+            value,
+            when or today,
+            source,
+            note,
+            dry_run=dry_run,
+            today=today,
+            on_wait=_waiting(path),
+            on_retry=_again(path),
+            replace=replace,
+        )
+    except BadValue as exc:
+        raise typer.BadParameter(exc.message) from None
+    _tell(done, as_of)
 
+
+@app.command()
+@reports_errors
+def delete(
+    bus: BusArgument,
+    indicator: IndicatorArgument,
+    when: Annotated[
+        date,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            parser=parse_date,
+            help="The date of the reading to remove.",
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be deleted; write nothing.")
+    ] = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Remove one reading (a wrong entry) from your data file, keeping every other byte.
+
+    Example: gongfu delete 送气下乡 通气行政村覆盖率 --date 2023-06-30
+    """
+    from gongfu_cli.record import delete as delete_reading
+
+    path = data or _bundled()
+    done = delete_reading(path, bus, indicator, when, dry_run, _waiting(path), _again(path))
+    _tell(done, as_of)
+
+
+def _bundled() -> Path:
+    from gongfu_cli.paths import bundled_data
+
+    return bundled_data()
+
+
+def _waiting(path: Path) -> Callable[[], None]:
     def waiting() -> None:
-        say(f"waiting for another gongfu record on {shown_path(path)}…", err=True)
+        say(f"waiting for another gongfu command writing {shown_path(path)}…", err=True)
 
+    return waiting
+
+
+def _again(path: Path) -> Callable[[], None]:
     def again() -> None:
         say(
             f"{shown_path(path)} was changed by another program meanwhile; reading it again…",
             err=True,
         )
 
-    try:
-        done = append_reading(
-            path,
-            bus,
-            indicator,
-            value,
-            day,
-            source,
-            note,
-            dry_run=dry_run,
-            today=today,
-            on_wait=waiting,
-            on_retry=again,
-        )
-    except BadValue as exc:
-        raise typer.BadParameter(exc.message) from None
+    return again
+
+
+def _tell(done: Any, as_of: date | None) -> None:
+    """The change made, where the indicator stands now, and what `check` would say of it."""
+    from gongfu_cli.metrics import assess_indicator
+    from gongfu_cli.record import recorded_message
+
     say(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
     for warning in done.warnings:
         say(f"warning: {warning}", err=True)

@@ -28,6 +28,7 @@ class LineIndex:
 
     tables: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
     keys: dict[tuple[str, tuple[int, ...], str], int] = field(default_factory=dict)
+    headers: list[int] = field(default_factory=list)  # the line of every table header, in order
 
     def line_of(self, place: Place) -> int | None:
         """The key's line, else its table's, else the line of the top-level key holding it
@@ -51,13 +52,14 @@ def index_lines(text: str) -> LineIndex:
     indicator_count = -1
     current: tuple[str, tuple[int, ...]] | None = ("top", ())
     in_multiline: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML ends lines at \n only
         if in_multiline is not None:
             if line.count(in_multiline) % 2 == 1:
                 in_multiline = None
             continue
         header = _HEADER.match(line)
         if header:
+            index.headers.append(number)
             top_key = header.group(2).split(".")[0].strip("\"'")
             index.keys.setdefault(("top", (), top_key), number)
             kind = _SECTION_KINDS.get(header.group(2))

@@ -1,0 +1,218 @@
+"""Write changes to readings (add, replace, delete) into the data files, safely, all or none.
+
+`record`, `delete` and `import` each plan their changes from the dataset; this module does the
+rest the same way for all of them:
+
+- Every file of the dataset is locked (symlinks followed), then read as it is now, and the plan
+  is made again from that, so what was checked is what is written.
+- Each file changes only where it must: new `[[readings]]` tables are appended, a replaced value
+  is edited on its line, a deleted table is cut out (`tomledit`); every other byte stays.
+- The result is loaded and validated as a whole before anything is written.
+- Each file is replaced atomically, and only if nobody changed it since it was read; otherwise
+  the whole change starts over from what is there now, so a concurrent editor's save is never
+  lost. When several files change, a failure part way puts back the ones already written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from gongfu_cli import system
+from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.files import FileChanged, FileState, check_replaceable, real_path, replace_file
+from gongfu_cli.load import build_dataset, data_files, decode_text, parse, read_bytes
+from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
+from gongfu_cli.paths import is_bundled
+from gongfu_cli.tomledit import Replacement, appended, edited, has_inline_readings, reading_table
+
+ATTEMPTS = 5  # times to start over when another program keeps changing a file
+
+
+class Change(NamedTuple):
+    """One reading to add, replace or delete; `same` is a reading already there as given."""
+
+    action: str  # "add", "replace", "delete" or "same"
+    bus: Bus
+    indicator: Indicator
+    date: date
+    value: Number | None  # the new value (None for a deletion)
+    source: str | None = None
+    note: str | None = None
+    old: Reading | None = None  # the reading already on that date
+    origin: str = ""  # where the figure came from, e.g. "报送表.xlsx:市建设局!J3"
+
+    @property
+    def file(self) -> str:
+        """The file this change is written into: the reading's own, or its bus's."""
+        return self.old.file if self.old is not None else self.bus.file
+
+
+Planner = Callable[[Dataset], Sequence[Change]]
+
+
+class Applied(NamedTuple):
+    changes: tuple[Change, ...]
+    dataset: Dataset  # as it stands with the changes
+    files: tuple[str, ...]  # the files that change (or would)
+    written: bool
+
+
+class _Version(NamedTuple):
+    """One data file as read: its identity then, its bytes, its text and its document."""
+
+    name: str
+    real: Path
+    state: FileState
+    raw: bytes
+    text: str
+    doc: dict[str, Any]
+
+
+def apply(
+    data: Path,
+    planner: Planner,
+    dry_run: bool = False,
+    on_wait: Callable[[], None] | None = None,
+    on_retry: Callable[[], None] | None = None,
+) -> Applied:
+    """Plan the changes from the data as it is, check the result, and write it (unless
+    `dry_run`, which reads only and never waits for a lock)."""
+    files = data_files(data)
+    for file in files:
+        if is_bundled(file):
+            raise GongfuError(
+                f"{shown_path(file)} is the bundled dataset and is not changed by gongfu. "
+                "Start your own file and point gongfu at it:\n  gongfu init my-buses.toml\n"
+                "  export GONGFU_DATA=my-buses.toml"
+            )
+    if dry_run:
+        versions = [_read(file) for file in files]
+        changes, dataset, outputs = _prepare(versions, planner)
+        return Applied(changes, dataset, tuple(outputs), False)
+    reals = sorted({real_path(f) for f in files})
+    with contextlib.ExitStack() as stack:
+        for real in reals:
+            try:
+                stack.enter_context(system.exclusive_lock(real, on_wait))
+            except OSError as exc:
+                raise GongfuError(
+                    f"{shown_path(real)}: cannot lock: {(exc.strerror or str(exc)).lower()}"
+                ) from None
+        for _ in range(ATTEMPTS):
+            versions = [_read(file) for file in files]
+            changes, dataset, outputs = _prepare(versions, planner)
+            by_name = {v.name: v for v in versions}
+            for name in outputs:
+                _check_writable(by_name[name].real, shown_path(name))
+            try:
+                _replace_all([(by_name[name], new) for name, new in outputs.items()])
+            except FileChanged:  # an editor saved meanwhile: start over from what it saved
+                if on_retry is not None:
+                    on_retry()
+                continue
+            return Applied(changes, dataset, tuple(outputs), bool(outputs))
+    raise GongfuError(
+        f"{shown_path(data)}: the data kept changing while gongfu was writing it (is an editor "
+        "saving it over and over?); nothing was written. Try again"
+    )
+
+
+def _read(file: Path) -> _Version:
+    name = str(file)
+    shown = shown_path(file)
+    real = real_path(file)
+    try:
+        before = os.stat(real)
+    except OSError as exc:
+        raise GongfuError(f"{shown}: cannot read: {(exc.strerror or str(exc)).lower()}") from None
+    raw = read_bytes(real)
+    after = os.stat(real)
+    if FileState.of(after) != FileState.of(before):  # changed while read: read once more
+        before, raw = after, read_bytes(real)
+    text = decode_text(raw, shown)
+    return _Version(name, real, FileState.of(before), raw, text, parse(text, name))
+
+
+def _prepare(
+    versions: list[_Version], planner: Planner
+) -> tuple[tuple[Change, ...], Dataset, dict[str, bytes]]:
+    """The plan, the dataset it produces (validated) and the new bytes of each changed file."""
+    dataset = build_dataset([(v.name, v.text, v.doc) for v in versions])
+    changes = tuple(planner(dataset))
+    grouped: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        if change.action != "same":
+            grouped[change.file].append(change)
+    by_name = {v.name: v for v in versions}
+    outputs = {name: _new_bytes(by_name[name], group) for name, group in grouped.items()}
+    new_docs = []
+    for v in versions:
+        if v.name in outputs:
+            text = decode_text(outputs[v.name], shown_path(v.name))
+            new_docs.append((v.name, text, parse(text, v.name)))
+        else:
+            new_docs.append((v.name, v.text, v.doc))
+    return changes, build_dataset(new_docs) if outputs else dataset, outputs
+
+
+def _new_bytes(version: _Version, changes: list[Change]) -> bytes:
+    name = shown_path(version.name)
+    replace = {
+        c.old.position: Replacement(c.value, c.source, c.note)  # type: ignore[arg-type]
+        for c in changes
+        if c.action == "replace" and c.old is not None
+    }
+    delete = [c.old.position for c in changes if c.action == "delete" and c.old is not None]
+    new = edited(version.raw, version.doc, name, replace, delete)
+    adds = sorted((c for c in changes if c.action == "add"), key=lambda c: c.date)
+    if adds and has_inline_readings(version.text, version.doc):
+        raise GongfuError(
+            f"{name}: its readings are an inline array (readings = [...]), and TOML allows no "
+            "[[readings]] table beside it, which is what new readings are written as. Write "
+            "each reading as a [[readings]] table (see the data format in the README), then "
+            "try again"
+        )
+    tables = [
+        reading_table(c.bus.id, c.indicator.id, c.date, c.value, c.source, c.note)  # type: ignore[arg-type]
+        for c in adds
+    ]
+    return appended(new, tables)
+
+
+def _replace_all(outputs: list[tuple[_Version, bytes]]) -> None:
+    """Replace each file if it is still the version read; put back the ones already replaced
+    when a later one fails, so a change to several files lands whole or not at all."""
+    done: list[_Version] = []
+    try:
+        for version, new in outputs:
+            replace_file(version.real, new, shown_path(version.name), expect=version.state)
+            done.append(version)
+    except GongfuError:
+        for version in reversed(done):
+            with contextlib.suppress(GongfuError, OSError):
+                replace_file(version.real, version.raw, shown_path(version.name))
+        raise
+
+
+def _check_writable(real: Path, name: str) -> None:
+    try:
+        st = os.stat(real)
+    except OSError as exc:
+        raise GongfuError(f"{name}: cannot write: {(exc.strerror or str(exc)).lower()}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise GongfuError(f"{name}: not a regular file; readings go into a data file")
+    check_replaceable(real, st, name)
+
+
+def find_reading(indicator: Indicator, day: date) -> Reading | None:
+    for reading in indicator.readings:
+        if reading.date == day:
+            return reading
+    return None
