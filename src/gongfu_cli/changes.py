@@ -216,3 +216,17 @@ def find_reading(indicator: Indicator, day: date) -> Reading | None:
         if reading.date == day:
             return reading
     return None
+
+
+def reading_place(reading: Reading) -> str:
+    """`FILE:LINE` of a reading's [[readings]] table, read only when a message needs it."""
+    from gongfu_cli.locate import index_lines
+
+    name = shown_path(reading.file)
+    try:
+        with open(reading.file, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return name
+    line = index_lines(text).tables.get(("reading", (reading.position,)))
+    return f"{name}:{line}" if line else name

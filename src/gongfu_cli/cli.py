@@ -479,6 +479,131 @@ def delete(
     _tell(done, as_of)
 
 
+class ImportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command("import")
+@reports_errors
+def import_figures(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...",
+            help="The sheets that came back: .xlsx (every sheet), .csv or .tsv.",
+            show_default=False,
+        ),
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Read only this sheet of each workbook.")
+    ] = None,
+    when: Annotated[
+        date | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            parser=parse_date,
+            help="The date of figures whose row has no date (or a sheet without a date column).",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="The source of rows without one. Default: the file and sheet "
+            "(报送表.xlsx!市建设局).",
+        ),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="A figure that differs from the reading already on its date replaces it "
+            "(otherwise that is an error).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show every reading that would be added or replaced."),
+    ] = False,
+    fmt: Annotated[
+        ImportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
+    ] = ImportFormat.table,
+    data: DataOption = None,
+) -> None:
+    """Import the figures of filled-in sheets: all of them, or none if any is wrong.
+
+    Example: gongfu import 报送表.xlsx --dry-run
+    """
+    from gongfu_cli.intake import import_sheets
+
+    path = data or _bundled()
+    done = import_sheets(path, files, sheet, when, source, replace, dry_run,
+                         on_wait=_waiting(path), on_retry=_again(path))  # fmt: skip
+    if fmt is ImportFormat.json:
+        _emit(_import_json(done, dry_run))
+    else:
+        _import_text(done)
+
+
+def _import_json(done: Any, dry_run: bool) -> str:
+    import json
+
+    from gongfu_cli.formats import json_objects
+    from gongfu_cli.intake import CHANGE_COLUMNS, SUMMARY_COLUMNS, change_rows, summary_rows, totals
+
+    document = {
+        "written": done.written,
+        "dry_run": dry_run,
+        "files": [str(f) for f in done.files],
+        "totals": totals(done.changes),
+        "buses": json_objects(summary_rows(done.changes), SUMMARY_COLUMNS),
+        "changes": json_objects(change_rows(done.changes), CHANGE_COLUMNS),
+        "ignored_columns": done.ignored,
+        "notes": done.notes,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _import_text(done: Any) -> None:
+    from gongfu_cli.display import visible_line
+    from gongfu_cli.intake import SUMMARY_COLUMNS, summary_rows, totals
+
+    console = _console()
+    if done.ignored:
+        say("ignored columns: " + ", ".join(visible_line(n) for n in done.ignored))
+    for note in done.notes:
+        say(f"note: {visible_line(note)}")
+    from gongfu_cli.render import rows_table
+
+    if not done.written:
+        from gongfu_cli.display import number
+
+        for c in done.changes:
+            if c.action not in ("add", "replace"):
+                continue
+            value = number(c.value, c.indicator.unit)
+            if c.old is not None:
+                value = f"{number(c.old.value, c.indicator.unit)} → {value}"
+            say(f"  {'would ' + c.action:<13} {visible_line(c.bus.name)} · "
+                f"{visible_line(c.indicator.name)} · {c.date} · {value}  ({c.origin})")  # fmt: skip
+    console.print(rows_table(summary_rows(done.changes), SUMMARY_COLUMNS, console.width))
+    counts = totals(done.changes)
+    line = (
+        f"{counts['added']} added, {counts['present']} already present, "
+        f"{counts['replaced']} replaced"
+    )
+    files = ", ".join(shown_path(f) for f in done.files)
+    if done.written:
+        say(f"imported: {line}; written to {files}")
+    elif done.files:
+        say(f"dry run: {line.replace('added', 'to add').replace(' replaced', ' to replace')}; "
+            f"nothing written (would write {files})")  # fmt: skip
+    else:
+        say(f"nothing to write: {line}")
+
+
 def _bundled() -> Path:
     from gongfu_cli.paths import bundled_data
 

@@ -97,3 +97,56 @@ def check_text(text: str | None, what: str) -> str | None:
     if not text.strip():
         raise EntryError(f"{what} is empty")
     return unicodedata.normalize("NFC", text)
+
+
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_PERIOD_FORMS = (
+    # 2024年6月, 2024-06, 2024/6, 2024.6: the last day of the month
+    (re.compile(r"(\d{4})(?:年|-|/|\.)(\d{1,2})月?"), "month"),
+    # 2024年二季度, 2024年第2季度, 2024Q2, 2024-Q2: the last day of the quarter
+    (re.compile(r"(\d{4})年?第?([一二三四1-4])季度?"), "quarter"),
+    (re.compile(r"(\d{4})[-]?[Qq]([1-4])"), "quarter"),
+    # 2024年上半年, 2024H1: 30 June; 2024年下半年, 2024H2: 31 December
+    (re.compile(r"(\d{4})年?(上半年|下半年|[Hh][12])"), "half"),
+    # 2024年, 2024年度, 2024年全年, 2024: 31 December
+    (re.compile(r"(\d{4})(?:年(?:度|全年)?)?"), "year"),
+)
+
+
+def parse_period(text: str) -> date:
+    """A date as reporting sheets write it: a day (see `parse_day`), or the end of a period.
+
+    `2024年6月` is 30 June 2024, `2024年二季度` and `2024Q2` are 30 June, `2024年上半年` is 30
+    June, `2024年` is 31 December: a reading for a period is its level at the period's end.
+    """
+    folded = _folded(text).replace(" ", "")
+    try:
+        return parse_day(folded)
+    except EntryError:
+        pass
+    for form, kind in _PERIOD_FORMS:
+        match = form.fullmatch(folded)
+        if not match:
+            continue
+        year = int(match.group(1))
+        if kind == "month":
+            month = int(match.group(2))
+        elif kind == "quarter":
+            month = 3 * _QUARTERS[match.group(2)]
+        elif kind == "half":
+            month = 6 if match.group(2) in ("上半年", "H1", "h1") else 12
+        else:
+            month = 12
+        if not 1 <= month <= 12 or year < 1900:
+            break
+        return _month_end(year, month)
+    raise EntryError(
+        f"{quote(text)} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日), or a "
+        "period: 2024年6月, 2024年二季度, 2024Q2, 2024年"
+    )
+
+
+def _month_end(year: int, month: int) -> date:
+    import calendar
+
+    return date(year, month, calendar.monthrange(year, month)[1])

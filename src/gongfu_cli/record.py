@@ -8,12 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from gongfu_cli.changes import Applied, Change, apply, find_reading
+from gongfu_cli.changes import Applied, Change, apply, find_reading, reading_place
 from gongfu_cli.check import reading_warnings
 from gongfu_cli.display import date_text, number, percent, status_label, visible_line
 from gongfu_cli.entry import EntryError, check_text, parse_number
 from gongfu_cli.errors import GongfuError, shown_path
-from gongfu_cli.locate import index_lines
 from gongfu_cli.metrics import IndicatorResult
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.resolve import resolve
@@ -112,7 +111,7 @@ def record(
         if old is not None:
             raise GongfuError(
                 f"bus {quote(bus.id)}, indicator {quote(indicator.id)} already has a reading on "
-                f"{day} (value {old.value}, at {_where(old)}); to correct it, add --replace"
+                f"{day} (value {old.value}, at {reading_place(old)}); to correct it, add --replace"
             )
         return [Change("add", bus, indicator, day, amount, source, note)]
 
@@ -162,15 +161,3 @@ def _dates_hint(indicator: Indicator) -> str:
     dates = ", ".join(str(r.date) for r in indicator.readings[-5:])
     more = "…, " if len(indicator.readings) > 5 else ""
     return f" (its readings are dated {more}{dates})"
-
-
-def _where(reading: Reading) -> str:
-    """`FILE:LINE` of a reading's [[readings]] table, read only when a message needs it."""
-    name = shown_path(reading.file)
-    try:
-        with open(reading.file, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
-        return name
-    line = index_lines(text).tables.get(("reading", (reading.position,)))
-    return f"{name}:{line}" if line else name

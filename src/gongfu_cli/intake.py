@@ -1,0 +1,486 @@
+"""`gongfu import`: the figures in the sheets that come back, checked as a whole, as changes.
+
+Two layouts are read:
+- long: a header row naming a bus column, an indicator column and a value column, with a date
+  column or `--date` (the filled-in template, `export --level readings`);
+- wide: a bus column, an indicator column and one column per date (`2024-06-30`, `2024年6月`,
+  `2024Q2`, `2024年`…), each non-empty cell a reading.
+
+Reading the sheets gives `Entry`s with their places; planning them against the dataset gives the
+`Change`s for `changes.apply`, or every problem at once, each naming its cell, so that nothing is
+written from a sheet with a mistake in it.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from gongfu_cli.changes import Change, Planner, reading_place
+from gongfu_cli.entry import EntryError, check_text, parse_number, parse_period
+from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
+from gongfu_cli.sheets import Percent, Sheet, Value, column_letter
+from gongfu_cli.validate import did_you_mean, number_problem, quote
+
+HEADER_ROWS = 20  # how far down a sheet its header row may be (an instruction may stand above)
+
+# Column roles and the headers that name them, compared case- and width-insensitively.
+ROLES: dict[str, tuple[str, ...]] = {
+    "bus_id": ("bus_id", "班车编号"),
+    "bus": ("bus", "班车"),
+    "indicator_id": ("indicator_id", "指标编号"),
+    "indicator": ("indicator", "指标"),
+    "date": ("date", "日期"),
+    "value": ("value", "数值", "本期数值"),
+    "source": ("source", "来源"),
+    "note": ("note", "备注"),
+}
+
+
+def header_key(text: object) -> str:
+    """`Bus_ID`, `ｂｕｓ＿ｉｄ` and ` bus_id ` all read as `bus_id`."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+
+
+_ROLE_OF = {header_key(name): role for role, names in ROLES.items() for name in names}
+
+
+class Entry(NamedTuple):
+    """One figure read from a sheet, not yet matched to the data."""
+
+    bus: str
+    indicator: str
+    date: date
+    value: Value  # the cell as it was: a number, `Percent`, or text to read with the unit
+    source: str | None
+    note: str | None
+    place: str  # the value's cell: `FILE:ROW` or `FILE:SHEET!J3`
+
+
+class Intake(NamedTuple):
+    entries: list[Entry]
+    problems: list[str]  # `PLACE: message`, in reading order
+    ignored: list[str]  # headers of columns gongfu did not use, each once
+    notes: list[str]
+
+
+class _Layout(NamedTuple):
+    header: int  # the header row (from 0)
+    columns: dict[str, int]  # role → column
+    dates: dict[int, date]  # wide layout: column → its date
+    ignored: list[str]
+
+
+def read_entries(
+    sheets: Sequence[Sheet], default_date: date | None, default_source: str | None
+) -> Intake:
+    """Every figure of every sheet, with every problem found in reading them."""
+    intake = Intake([], [], [], [])
+    for sheet in sheets:
+        if sheet.note:
+            intake.notes.append(f"{shown_path(sheet.file)}: {sheet.note}")
+        layout = _layout(sheet, intake, explicit=len(sheets) == 1)
+        if layout is None:
+            continue
+        for name in layout.ignored:
+            if name not in intake.ignored:
+                intake.ignored.append(name)
+        if "date" not in layout.columns and not layout.dates and default_date is None:
+            intake.problems.append(
+                f"{sheet.place(layout.header)}: no date column (日期 or date); give the date of "
+                "the figures with --date"
+            )
+            continue
+        source = default_source or sheet.label
+        for r in range(layout.header + 1, len(sheet.rows)):
+            _read_row(sheet, r, layout, default_date, source, intake)
+    return intake
+
+
+def _layout(sheet: Sheet, intake: Intake, explicit: bool) -> _Layout | None:
+    for r, row in enumerate(sheet.rows[:HEADER_ROWS]):
+        roles: dict[str, int] = {}
+        seen: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            role = _ROLE_OF.get(header_key(cell)) if isinstance(cell, str) else None
+            if role is None:
+                continue
+            if role in seen:
+                intake.problems.append(
+                    f"{sheet.place(r, c)}: a second {quote(str(cell))} column (the first is "
+                    f"column {column_letter(seen[role])}); keep one"
+                )
+                return None
+            roles[role] = seen[role] = c
+        has_bus = "bus_id" in roles or "bus" in roles
+        has_indicator = "indicator_id" in roles or "indicator" in roles
+        if not (has_bus and has_indicator):
+            continue
+        columns = {
+            "bus": roles.get("bus_id", roles.get("bus")),
+            "indicator": roles.get("indicator_id", roles.get("indicator")),
+        }
+        alternates = {roles[k] for k in ("bus", "indicator") if k in roles} - set(columns.values())
+        columns |= {k: v for k, v in roles.items() if k in ("date", "value", "source", "note")}
+        dates: dict[int, date] = {}
+        if "value" not in columns:
+            dates = _date_columns(row, set(roles.values()))
+            if not dates:
+                intake.problems.append(
+                    f"{sheet.place(r)}: the header has no value column (本期数值, 数值 or "
+                    "value) and no date columns (2024-06-30, 2024年6月, 2024Q2…)"
+                )
+                return None
+            columns.pop("date", None)
+        used = {v for v in columns.values() if v is not None} | set(dates) | alternates
+        ignored = [
+            str(cell).strip()
+            for c, cell in enumerate(row)
+            if c not in used and cell is not None and str(cell).strip()
+        ]
+        return _Layout(r, {k: v for k, v in columns.items() if v is not None}, dates, ignored)
+    if explicit or any(any(_filled(v) for v in row) for row in sheet.rows):
+        where = sheet.place(0) if sheet.name is None else f"{shown_path(sheet.file)}:{sheet.name}"
+        message = (
+            f"{where}: no header row with a bus column (班车, bus_id) and an indicator column "
+            "(指标, indicator_id) in its first rows"
+        )
+        if explicit:
+            intake.problems.append(message)
+        else:
+            intake.notes.append(message + "; sheet skipped")
+    return None
+
+
+def _date_columns(row: tuple[Value, ...], taken: set[int]) -> dict[int, date]:
+    dates = {}
+    for c, cell in enumerate(row):
+        if c in taken or not _filled(cell):
+            continue
+        try:
+            dates[c] = _as_date(cell)
+        except EntryError:
+            continue
+    return dates
+
+
+def _read_row(
+    sheet: Sheet,
+    r: int,
+    layout: _Layout,
+    default_date: date | None,
+    source: str,
+    intake: Intake,
+) -> None:
+    row = sheet.rows[r]
+
+    def cell(role: str) -> Value:
+        c = layout.columns.get(role)
+        return row[c] if c is not None and c < len(row) else None
+
+    if layout.dates:
+        figures = [(c, day) for c, day in layout.dates.items() if c < len(row) and _filled(row[c])]
+    else:
+        c = layout.columns["value"]
+        figures = [(c, None)] if c < len(row) and _filled(row[c]) else []  # type: ignore[list-item]
+    if not figures:
+        return  # an empty row, or an indicator not reported this time
+    bus, indicator = _text(cell("bus")), _text(cell("indicator"))
+    problems = intake.problems
+    if bus is None or indicator is None:
+        missing = "bus" if bus is None else "indicator"
+        problems.append(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
+        return
+    try:
+        row_source = _checked(cell("source"), "source") or source
+        note = _checked(cell("note"), "note")
+    except EntryError as exc:
+        problems.append(f"{sheet.place(r)}: {exc}")
+        return
+    for c, day in figures:
+        if day is None:
+            raw = cell("date")
+            if _filled(raw):
+                try:
+                    day = _as_date(raw)
+                except EntryError as exc:
+                    problems.append(f"{sheet.place(r, layout.columns['date'])}: {exc}")
+                    continue
+            elif default_date is not None:
+                day = default_date
+            else:
+                where = sheet.place(r, layout.columns.get("date"))
+                problems.append(f"{where}: no date; fill it in, or give --date")
+                continue
+        intake.entries.append(
+            Entry(bus, indicator, day, row[c], row_source, note, sheet.place(r, c))
+        )
+
+
+def _filled(value: Value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Value) -> str | None:
+    if not _filled(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # an id typed as 12 and stored as 12.0
+    return unicodedata.normalize("NFC", str(value).strip())
+
+
+def _checked(value: Value, what: str) -> str | None:
+    text = _text(value)
+    return check_text(text, what) if text is not None else None
+
+
+def _as_date(value: Value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise EntryError(f"{quote(str(value))} is not a date")
+    if isinstance(value, int | float):
+        return parse_period(str(int(value)))
+    return parse_period(str(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning against the data
+
+
+class Problems(GongfuError):
+    """Every problem of an import, one `PLACE: message` line each."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        count = len(problems)
+        tail = f"{count} problem{'s' if count != 1 else ''} in the input; nothing was imported"
+        super().__init__("\n".join([*problems, tail]))
+
+
+def planner(entries: Sequence[Entry], replace: bool, today: date) -> Planner:
+    """The planner `changes.apply` calls with the data as it is (under the lock)."""
+
+    def plan(dataset: Dataset) -> list[Change]:
+        return plan_changes(dataset, entries, replace, today)
+
+    return plan
+
+
+def plan_changes(
+    dataset: Dataset, entries: Sequence[Entry], replace: bool, today: date
+) -> list[Change]:
+    """One change per entry (`add`, `replace` or `same`), or `Problems` listing every mistake."""
+    problems: list[str] = []
+    changes: list[Change] = []
+    buses: dict[str, Bus | str] = {}
+    indicators: dict[tuple[str, str], Indicator | str] = {}
+    existing: dict[tuple[str, str], dict[date, Reading]] = {}
+    seen: dict[tuple[str, str, date], str] = {}
+    for entry in entries:
+        bus = buses.get(entry.bus)
+        if bus is None:
+            bus = buses[entry.bus] = _match(dataset.buses, entry.bus, "bus")
+        if isinstance(bus, str):
+            problems.append(f"{entry.place}: {bus}")
+            continue
+        key = (bus.id, entry.indicator)
+        indicator = indicators.get(key)
+        if indicator is None:
+            indicator = indicators[key] = _match(bus.indicators, entry.indicator, "indicator")
+        if isinstance(indicator, str):
+            problems.append(f"{entry.place}: bus {quote(bus.id)}: {indicator}")
+            continue
+        what = f"{quote(bus.id)} · {quote(indicator.id)} on {entry.date}"
+        twin = seen.get((bus.id, indicator.id, entry.date))
+        if twin is not None:
+            problems.append(f"{entry.place}: {what}: given twice in the input (also at {twin})")
+            continue
+        seen[(bus.id, indicator.id, entry.date)] = entry.place
+        try:
+            value = _number(entry.value, indicator.unit)
+        except EntryError as exc:
+            problems.append(f"{entry.place}: {exc}")
+            continue
+        if entry.date > today:
+            problems.append(f"{entry.place}: {what}: the date is in the future (today is {today})")
+            continue
+        if entry.date < indicator.start:
+            problems.append(
+                f"{entry.place}: {what}: the date is before the indicator starts "
+                f"({indicator.start})"
+            )
+            continue
+        by_date = existing.get((bus.id, indicator.id))
+        if by_date is None:
+            by_date = existing[(bus.id, indicator.id)] = {r.date: r for r in indicator.readings}
+        old = by_date.get(entry.date)
+        args = (bus, indicator, entry.date, value, entry.source, entry.note)
+        if old is None:
+            changes.append(Change("add", *args, origin=entry.place))
+        elif old.value == value:
+            changes.append(Change("same", *args, old=old, origin=entry.place))
+        elif replace:
+            changes.append(Change("replace", *args, old=old, origin=entry.place))
+        else:
+            problems.append(
+                f"{entry.place}: {what}: {value} differs from the reading already there "
+                f"({old.value}, at {reading_place(old)}); to replace it, import with --replace"
+            )
+    if problems:
+        raise Problems(problems)
+    return changes
+
+
+def _match(items: Sequence[Any], query: str, kind: str) -> Any:
+    """The bus or indicator a cell names, as `record` finds it; else what is wrong."""
+    from gongfu_cli.resolve import resolve
+
+    try:
+        return resolve(items, query, kind=kind)
+    except GongfuError as exc:
+        first = exc.message.split("\n")[0].rstrip(":; ")
+        if "matches several" in first:
+            names = ", ".join(
+                quote(i.id) for i in items if query.casefold() in (i.id + i.name).casefold()
+            )
+            return f"{first.split(';')[0]}: {names}"
+        hint = did_you_mean(query, [i.id for i in items] + [i.name for i in items])
+        return f"no {kind} matches {quote(query)}{hint}"
+
+
+def _number(value: Value, unit: str) -> Number:
+    if isinstance(value, Percent):
+        if unit.strip() != "%":
+            raise EntryError(
+                f"{float(value):.4g} shown as a percentage, but the indicator's unit is "
+                f"{quote(unit) if unit else 'not %'}; enter the number itself"
+            )
+        scaled = round(float(value) * 100, 9)
+        return int(scaled) if scaled.is_integer() else scaled
+    if isinstance(value, bool):
+        raise EntryError(f"{quote(str(value).upper())} is not a number")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise EntryError(f"{value} is not a finite number")
+        problem = number_problem(value)
+        if problem:
+            raise EntryError(problem)
+        return value
+    if isinstance(value, date | datetime):
+        raise EntryError(f"{value:%Y-%m-%d} is a date, not a number")
+    return parse_number(str(value), unit)
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole import
+
+
+class Imported(NamedTuple):
+    changes: tuple[Change, ...]
+    files: tuple[str, ...]  # the data files that change (or would)
+    written: bool
+    ignored: list[str]
+    notes: list[str]
+
+
+def import_sheets(
+    data: Path,
+    paths: Sequence[Path],
+    sheet: str | None = None,
+    default_date: date | None = None,
+    source: str | None = None,
+    replace: bool = False,
+    dry_run: bool = False,
+    today: date | None = None,
+    on_wait: Callable[[], None] | None = None,
+    on_retry: Callable[[], None] | None = None,
+) -> Imported:
+    """Read every sheet, check every figure against the data, and write them all or none."""
+    from gongfu_cli.changes import apply
+    from gongfu_cli.sheets import read_sheets
+
+    today = today or date.today()
+    if default_date is not None and default_date > today:
+        raise GongfuError(f"--date {default_date} is in the future (today is {today})")
+    if source is not None:
+        source = check_text(source, "--source")
+    sheets = [s for path in paths for s in read_sheets(path, sheet)]
+    intake = read_entries(sheets, default_date, source)
+    if intake.problems:
+        raise Problems(intake.problems)
+    if not intake.entries:
+        raise GongfuError(
+            "no figures found: every value cell is empty"
+            + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
+        )
+    applied = apply(data, planner(intake.entries, replace, today), dry_run, on_wait, on_retry)
+    return Imported(applied.changes, applied.files, applied.written, intake.ignored, intake.notes)
+
+
+SUMMARY_COLUMNS = ("bus_id", "bus", "added", "present", "replaced")
+CHANGE_COLUMNS = (
+    "action",
+    "bus_id",
+    "bus",
+    "indicator_id",
+    "indicator",
+    "date",
+    "value",
+    "old",
+    "unit",
+    "origin",
+)
+
+
+def summary_rows(changes: Sequence[Change]) -> list[dict[str, object]]:
+    """Per bus, in the order the sheets name them: added, already present, replaced."""
+    counts: dict[str, dict[str, object]] = {}
+    for change in changes:
+        row = counts.setdefault(
+            change.bus.id,
+            {
+                "bus_id": change.bus.id,
+                "bus": change.bus.name,
+                "added": 0,
+                "present": 0,
+                "replaced": 0,
+            },
+        )
+        column = {"add": "added", "same": "present", "replace": "replaced"}[change.action]
+        row[column] = int(row[column]) + 1  # type: ignore[call-overload]
+    return list(counts.values())
+
+
+def totals(changes: Sequence[Change]) -> dict[str, int]:
+    return {
+        "added": sum(c.action == "add" for c in changes),
+        "present": sum(c.action == "same" for c in changes),
+        "replaced": sum(c.action == "replace" for c in changes),
+    }
+
+
+def change_rows(changes: Sequence[Change]) -> list[dict[str, object]]:
+    """Each reading that is added or replaced, with where it came from."""
+    return [
+        {
+            "action": c.action,
+            "bus_id": c.bus.id,
+            "bus": c.bus.name,
+            "indicator_id": c.indicator.id,
+            "indicator": c.indicator.name,
+            "date": c.date,
+            "value": c.value,
+            "old": c.old.value if c.old is not None else None,
+            "unit": c.indicator.unit,
+            "origin": c.origin,
+        }
+        for c in changes
+        if c.action in ("add", "replace")
+    ]
