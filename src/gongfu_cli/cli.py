@@ -146,6 +146,25 @@ def _write(output: Path | None, text: str, protect: Sequence[str], what: str) ->
         say(f"wrote {what}{shown_path(output)}", err=True)
 
 
+def _workbook(
+    output: Path | None,
+    sheets: Sequence[tuple[str, Sequence[Row], Sequence[str]]],
+    protect: Sequence[str],
+    what: str,
+) -> None:
+    """Rows as an .xlsx workbook, one sheet each; never raw bytes onto a terminal."""
+    from gongfu_cli.files import is_stdout, write_output
+    from gongfu_cli.workbook import SheetRows, rows_workbook
+
+    if (output is None or is_stdout(output)) and sys.stdout.isatty():
+        raise typer.BadParameter(
+            "a workbook is a binary file: write it with -o FILE.xlsx", param_hint="'--format'"
+        )
+    content = rows_workbook([SheetRows(*s) for s in sheets])
+    if write_output(output or "-", content, protect):
+        say(f"wrote {what}{shown_path(output)}", err=True)
+
+
 def _output(
     rows: list[Row],
     columns: Sequence[str],
@@ -159,6 +178,7 @@ def _output(
     bom: bool = False,
     excel: bool = False,
     what: str = "",
+    sheet: str | None = None,
 ) -> None:
     """Every table command's output, through the format registry: rows formats are text from
     the flat rows; `table` is drawn for the terminal (or as plain text into a file); pictures
@@ -172,6 +192,9 @@ def _output(
                 "--save writes a picture (.svg, .html or .txt) of the table: use it with "
                 "--format table"
             )
+    if spec.kind == "workbook":
+        _workbook(output, [(sheet or title or "gongfu", rows, columns)], protect, what)
+        return
     if spec.kind == "rows":
         text = render_rows(rows, columns, spec.name, excel=excel)
         _write(output, "\ufeff" + text if bom or excel else text, protect, what)
@@ -271,7 +294,10 @@ def export(
     level: Annotated[
         Level,
         typer.Option(
-            "--level", "-l", help="buses, indicators (one row each) or readings (every reading)."
+            "--level",
+            "-l",
+            help="buses, indicators (one row each), readings (every reading), or all (one "
+            "sheet each, .xlsx only).",
         ),
     ] = Level.indicators,
     output: OutputOption = None,
@@ -301,15 +327,27 @@ def export(
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     results = select(assess(dataset, day), lead=lead)
-    columns: tuple[str, ...]
-    if level is Level.readings:
-        ids = {r.bus.id for r in results}
-        rows = [row for row in reading_rows(dataset, day) if row["bus_id"] in ids]
-        columns = READING_COLUMNS
-    elif level is Level.buses:
-        rows, columns = bus_rows(results), BUS_COLUMNS
-    else:
-        rows, columns = indicator_rows(results), INDICATOR_COLUMNS
+    ids = {r.bus.id for r in results}
+    levels = {
+        Level.buses: lambda: (bus_rows(results), BUS_COLUMNS),
+        Level.indicators: lambda: (indicator_rows(results), INDICATOR_COLUMNS),
+        Level.readings: lambda: (
+            [row for row in reading_rows(dataset, day) if row["bus_id"] in ids],
+            READING_COLUMNS,
+        ),
+    }
+    if level is Level.all:
+        spec = _format(fmt, output, "csv", bom, excel)
+        if spec.name != "xlsx":
+            raise typer.BadParameter(
+                "--level all writes one sheet per level: use -o FILE.xlsx (or --format xlsx)",
+                param_hint="'--level'",
+            )
+        sheets = [(lv.value, *make()) for lv, make in levels.items()]
+        counts = ", ".join(f"{len(rows)} {name}" for name, rows, _ in sheets)
+        _workbook(output, sheets, dataset.files, f"{counts} rows to ")
+        return
+    rows, columns = levels[level]()
 
     def draw(width: int) -> Any:
         from gongfu_cli.render import rows_table
@@ -318,7 +356,7 @@ def export(
 
     what = f"{len(rows)} {level.value} rows to "
     _output(rows, columns, fmt, output, draw, "", dataset.files, default="csv", bom=bom,
-            excel=excel, what=what)  # fmt: skip
+            excel=excel, what=what, sheet=level.value)  # fmt: skip
 
 
 @app.command()
@@ -477,6 +515,85 @@ def delete(
     path = data or _bundled()
     done = delete_reading(path, bus, indicator, when, dry_run, _waiting(path), _again(path))
     _tell(done, as_of)
+
+
+@app.command()
+@reports_errors
+def template(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The sheet to send: FILE.xlsx (one sheet per lead agency, protected, with "
+            "input cells) or FILE.csv (UTF-8 with a byte-order mark).",
+        ),
+    ],
+    lead: LeadOption = None,
+    bus: Annotated[
+        str | None, typer.Option("--bus", help="Only this bus: its id, name or a unique part.")
+    ] = None,
+    batch: BatchOption = None,
+    when: Annotated[
+        date | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            parser=parse_date,
+            help="Pre-fill the 日期 column with the date the figures are for.",
+        ),
+    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """The sheet (报送表) a lead agency fills in: one row per indicator, with its last figure.
+
+    Example: gongfu template --lead 市建设局 --date 2024-06-30 -o 报送表.xlsx
+    """
+    from gongfu_cli.files import write_output
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.resolve import resolve
+    from gongfu_cli.rows import template_rows
+    from gongfu_cli.selection import resolve_field, select
+
+    suffix = output.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise typer.BadParameter(
+            f"{shown_path(output)}: the sheet is written as .xlsx or .csv; end the name in one "
+            "of them",
+            param_hint="'--output'",
+        )
+    dataset = load_data(data, not no_cache)
+    assessed = assess(dataset, _as_of(as_of))
+    results = select(assessed, batch, lead=lead)
+    if bus is not None:
+        wanted = resolve([r.bus for r in results], bus)
+        results = [r for r in results if r.bus.id == wanted.id]
+    agency = None  # with --lead, one sheet named as the data names the agency
+    if lead is not None:
+        agency = resolve_field((n for r in assessed for n in r.bus.leads), lead, "lead")
+    groups: dict[str, list[Row]] = {}
+    for result in results:
+        name = agency or result.bus.lead or "未指定牵头单位"
+        groups.setdefault(name, []).extend(template_rows([result], when))
+    rows = [row for group in groups.values() for row in group]
+    if not rows:
+        raise GongfuError("no indicators selected: nothing to fill in")
+    if suffix == ".xlsx":
+        from gongfu_cli.workbook import template_workbook
+
+        content = template_workbook(list(groups.items()))
+    else:
+        from gongfu_cli.formats import delimited
+        from gongfu_cli.workbook import TEMPLATE_COLUMNS
+
+        content = ("\ufeff" + delimited(rows, TEMPLATE_COLUMNS, excel=True)).encode("utf-8")
+    write_output(output, content, dataset.files)
+    sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
+    say(f"wrote {shown_path(output)}: {len(rows)} indicators of {len(results)} buses{sheets}",
+        err=True)  # fmt: skip
 
 
 class ImportFormat(StrEnum):

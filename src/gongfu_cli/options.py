@@ -79,7 +79,7 @@ OutputOption = Annotated[
         "-o",
         metavar="FILE",
         help="Write to FILE (atomically; - is standard output); its suffix chooses the format "
-        "when --format is not given (.csv .tsv .json .jsonl .md .svg .html .txt).",
+        "when --format is not given (.csv .tsv .json .jsonl .md .xlsx .svg .html .txt).",
     ),
 ]
 SaveOption = Annotated[
@@ -148,6 +148,7 @@ class Level(StrEnum):
     buses = "buses"
     indicators = "indicators"
     readings = "readings"
+    all = "all"  # one sheet per level, in a workbook
 
 
 def parse_status(value: str) -> Status:

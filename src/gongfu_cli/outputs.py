@@ -5,7 +5,8 @@ choose from here, so a new format is one entry (and its renderer).
 Kinds:
 - "rows": text from the flat rows (CSV, TSV, JSON, JSON Lines, Markdown, tabulate formats);
 - "table": the rich table for a terminal (`table`), or its plain text in a file;
-- "picture": the drawn table as an SVG picture, an HTML page around it, or plain text.
+- "picture": the drawn table as an SVG picture, an HTML page around it, or plain text;
+- "workbook": the flat rows as a real spreadsheet (.xlsx), cells typed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import NamedTuple
 
 class Format(NamedTuple):
     name: str
-    kind: str  # "rows", "table" or "picture"
+    kind: str  # "rows", "table", "picture" or "workbook"
     suffixes: tuple[str, ...] = ()
     help: str = ""
     spreadsheet: bool = False  # accepts --bom and --excel
@@ -31,6 +32,7 @@ FORMATS: dict[str, Format] = {
         Format("json", "rows", (".json",), "a JSON array of objects"),
         Format("jsonl", "rows", (".jsonl",), "JSON Lines: one object per line"),
         Format("md", "rows", (".md",), "a Markdown table, user text escaped"),
+        Format("xlsx", "workbook", (".xlsx",), "an Excel workbook with typed cells"),
         Format("svg", "picture", (".svg",), "a picture of the table"),
         Format("html", "picture", (".html", ".htm"), "a web page with the picture"),
         Format("txt", "picture", (".txt",), "the table as plain text"),

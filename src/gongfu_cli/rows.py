@@ -73,6 +73,58 @@ READING_COLUMNS = (
     "source",
     "note",
 )
+# Each machine column's Chinese header, for spreadsheets people read (the key stays beside it).
+COLUMN_LABELS = {
+    "achieved": "已完成",
+    "attainment": "完成率",
+    "attainment_after": "完成率(后)",
+    "attainment_before": "完成率(前)",
+    "baseline": "基数",
+    "batch": "批次",
+    "bus": "班车",
+    "bus_id": "班车编号",
+    "buses": "班车数",
+    "change": "变化",
+    "coverage": "报送率",
+    "date": "日期",
+    "due": "截止",
+    "eta": "预计达标",
+    "expected": "应达值",
+    "field": "领域",
+    "gap": "超前序时",
+    "group": "分组",
+    "in_progress": "推进中",
+    "indicator": "指标",
+    "indicator_id": "指标编号",
+    "indicators": "指标数",
+    "lagging": "滞后",
+    "launched": "发车日期",
+    "lead": "牵头单位",
+    "monitored": "监测",
+    "move": "进退",
+    "no_data": "无数据",
+    "note": "备注",
+    "off_track": "严重滞后",
+    "on_track": "正常",
+    "overdue": "逾期",
+    "previous_rank": "上期名次",
+    "projected": "预计完成率",
+    "rank": "名次",
+    "readings": "读数",
+    "schedule": "序时进度",
+    "source": "来源",
+    "stale": "逾期未报",
+    "start": "起始",
+    "status": "状态",
+    "status_after": "状态(后)",
+    "status_before": "状态(前)",
+    "target": "目标",
+    "unit": "单位",
+    "value": "数值",
+    "value_after": "数值(后)",
+    "value_before": "数值(前)",
+    "value_date": "数值日期",
+}
 RATIO_COLUMNS = frozenset({"attainment", "schedule", "projected", "gap", "coverage"})
 RATIO_DIGITS = 4
 
@@ -352,3 +404,27 @@ def rank_rows(results: Sequence[BusResult], by: str = "attainment") -> list[Row]
         same = position > 1 and row[by] == ranked[position - 2][by]
         row["rank"] = ranked[position - 2]["rank"] if same else position
     return ranked + [row for row in rows if row[by] is None]
+
+
+def template_rows(results: Sequence[BusResult], day: date | None) -> list[Row]:
+    """The fill-in sheet's rows: one per indicator, the last figure as of the assessment date,
+    the input cells empty (the date pre-filled with `day`)."""
+    return [
+        {
+            "bus_id": r.bus.id,
+            "班车": r.bus.name,
+            "indicator_id": i.indicator.id,
+            "指标": i.indicator.name,
+            "单位": i.indicator.unit,
+            "目标": i.indicator.target,
+            "截止": i.indicator.due,
+            "上期数值": i.value,
+            "上期日期": i.value_date,
+            "本期数值": None,
+            "日期": day,
+            "来源": None,
+            "备注": None,
+        }
+        for r in results
+        for i in r.indicators
+    ]
