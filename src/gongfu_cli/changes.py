@@ -151,7 +151,7 @@ def _prepare(
         if change.action != "same":
             grouped[change.file].append(change)
     by_name = {v.name: v for v in versions}
-    outputs = {name: _new_bytes(by_name[name], group) for name, group in grouped.items()}
+    outputs = {name: _new_bytes(by_name[name], group) for name, group in sorted(grouped.items())}
     new_docs = []
     for v in versions:
         if v.name in outputs:

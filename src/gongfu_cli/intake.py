@@ -60,11 +60,17 @@ class Entry(NamedTuple):
     source: str | None
     note: str | None
     place: str  # the value's cell: `FILE:ROW` or `FILE:SHEET!J3`
+    order: int = 0  # its place among everything read, so problems are listed in sheet order
+    names: tuple[str, str] = ("", "")  # the places of its bus and indicator cells
 
 
 class Intake(NamedTuple):
     entries: list[Entry]
-    problems: list[str]  # `PLACE: message`, in reading order
+    problems: list[tuple[int, str]]  # (order, `PLACE: message`), in reading order
+
+    def problem(self, text: str) -> None:
+        self.problems.append((len(self.entries) + len(self.problems), text))
+
     ignored: list[str]  # headers of columns gongfu did not use, each once
     notes: list[str]
 
@@ -91,7 +97,7 @@ def read_entries(
             if name not in intake.ignored:
                 intake.ignored.append(name)
         if "date" not in layout.columns and not layout.dates and default_date is None:
-            intake.problems.append(
+            intake.problem(
                 f"{sheet.place(layout.header)}: no date column (日期 or date); give the date of "
                 "the figures with --date"
             )
@@ -111,7 +117,7 @@ def _layout(sheet: Sheet, intake: Intake, explicit: bool) -> _Layout | None:
             if role is None:
                 continue
             if role in seen:
-                intake.problems.append(
+                intake.problem(
                     f"{sheet.place(r, c)}: a second {quote(str(cell))} column (the first is "
                     f"column {column_letter(seen[role])}); keep one"
                 )
@@ -131,7 +137,7 @@ def _layout(sheet: Sheet, intake: Intake, explicit: bool) -> _Layout | None:
         if "value" not in columns:
             dates = _date_columns(row, set(roles.values()))
             if not dates:
-                intake.problems.append(
+                intake.problem(
                     f"{sheet.place(r)}: the header has no value column (本期数值, 数值 or "
                     "value) and no date columns (2024-06-30, 2024年6月, 2024Q2…)"
                 )
@@ -151,7 +157,7 @@ def _layout(sheet: Sheet, intake: Intake, explicit: bool) -> _Layout | None:
             "(指标, indicator_id) in its first rows"
         )
         if explicit:
-            intake.problems.append(message)
+            intake.problem(message)
         else:
             intake.notes.append(message + "; sheet skipped")
     return None
@@ -191,16 +197,15 @@ def _read_row(
     if not figures:
         return  # an empty row, or an indicator not reported this time
     bus, indicator = _text(cell("bus")), _text(cell("indicator"))
-    problems = intake.problems
     if bus is None or indicator is None:
         missing = "bus" if bus is None else "indicator"
-        problems.append(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
+        intake.problem(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
         return
     try:
         row_source = _checked(cell("source"), "source") or source
         note = _checked(cell("note"), "note")
     except EntryError as exc:
-        problems.append(f"{sheet.place(r)}: {exc}")
+        intake.problem(f"{sheet.place(r)}: {exc}")
         return
     for c, day in figures:
         if day is None:
@@ -209,16 +214,29 @@ def _read_row(
                 try:
                     day = _as_date(raw)
                 except EntryError as exc:
-                    problems.append(f"{sheet.place(r, layout.columns['date'])}: {exc}")
+                    intake.problem(f"{sheet.place(r, layout.columns['date'])}: {exc}")
                     continue
             elif default_date is not None:
                 day = default_date
             else:
                 where = sheet.place(r, layout.columns.get("date"))
-                problems.append(f"{where}: no date; fill it in, or give --date")
+                intake.problem(f"{where}: no date; fill it in, or give --date")
                 continue
         intake.entries.append(
-            Entry(bus, indicator, day, row[c], row_source, note, sheet.place(r, c))
+            Entry(
+                bus,
+                indicator,
+                day,
+                row[c],
+                row_source,
+                note,
+                sheet.place(r, c),
+                len(intake.entries) + len(intake.problems),
+                (
+                    sheet.place(r, layout.columns["bus"]),
+                    sheet.place(r, layout.columns["indicator"]),
+                ),
+            )
         )
 
 
@@ -264,78 +282,121 @@ class Problems(GongfuError):
         super().__init__("\n".join([*problems, tail]))
 
 
-def planner(entries: Sequence[Entry], replace: bool, today: date) -> Planner:
+def planner(
+    entries: Sequence[Entry], replace: bool, today: date, earlier: Sequence[tuple[int, str]]
+) -> Planner:
     """The planner `changes.apply` calls with the data as it is (under the lock)."""
 
     def plan(dataset: Dataset) -> list[Change]:
-        return plan_changes(dataset, entries, replace, today)
+        return plan_changes(dataset, entries, replace, today, earlier)
 
     return plan
 
 
 def plan_changes(
-    dataset: Dataset, entries: Sequence[Entry], replace: bool, today: date
+    dataset: Dataset,
+    entries: Sequence[Entry],
+    replace: bool,
+    today: date,
+    earlier: Sequence[tuple[int, str]] = (),
 ) -> list[Change]:
-    """One change per entry (`add`, `replace` or `same`), or `Problems` listing every mistake."""
-    problems: list[str] = []
+    """One change per entry (`add`, `replace` or `same`), or `Problems` listing every mistake
+    (with those found `earlier`, in reading the sheets), in the order of the sheets."""
+    found: list[tuple[int, str]] = list(earlier)
     changes: list[Change] = []
-    buses: dict[str, Bus | str] = {}
-    indicators: dict[tuple[str, str], Indicator | str] = {}
-    existing: dict[tuple[str, str], dict[date, Reading]] = {}
+    matcher = _Matcher(dataset)
     seen: dict[tuple[str, str, date], str] = {}
     for entry in entries:
-        bus = buses.get(entry.bus)
-        if bus is None:
-            bus = buses[entry.bus] = _match(dataset.buses, entry.bus, "bus")
-        if isinstance(bus, str):
-            problems.append(f"{entry.place}: {bus}")
-            continue
-        key = (bus.id, entry.indicator)
-        indicator = indicators.get(key)
-        if indicator is None:
-            indicator = indicators[key] = _match(bus.indicators, entry.indicator, "indicator")
-        if isinstance(indicator, str):
-            problems.append(f"{entry.place}: bus {quote(bus.id)}: {indicator}")
-            continue
-        what = f"{quote(bus.id)} · {quote(indicator.id)} on {entry.date}"
-        twin = seen.get((bus.id, indicator.id, entry.date))
-        if twin is not None:
-            problems.append(f"{entry.place}: {what}: given twice in the input (also at {twin})")
-            continue
-        seen[(bus.id, indicator.id, entry.date)] = entry.place
-        try:
-            value = _number(entry.value, indicator.unit)
-        except EntryError as exc:
-            problems.append(f"{entry.place}: {exc}")
-            continue
-        if entry.date > today:
-            problems.append(f"{entry.place}: {what}: the date is in the future (today is {today})")
-            continue
-        if entry.date < indicator.start:
-            problems.append(
-                f"{entry.place}: {what}: the date is before the indicator starts "
-                f"({indicator.start})"
-            )
-            continue
-        by_date = existing.get((bus.id, indicator.id))
-        if by_date is None:
-            by_date = existing[(bus.id, indicator.id)] = {r.date: r for r in indicator.readings}
-        old = by_date.get(entry.date)
-        args = (bus, indicator, entry.date, value, entry.source, entry.note)
-        if old is None:
-            changes.append(Change("add", *args, origin=entry.place))
-        elif old.value == value:
-            changes.append(Change("same", *args, old=old, origin=entry.place))
-        elif replace:
-            changes.append(Change("replace", *args, old=old, origin=entry.place))
-        else:
-            problems.append(
-                f"{entry.place}: {what}: {value} differs from the reading already there "
-                f"({old.value}, at {reading_place(old)}); to replace it, import with --replace"
-            )
-    if problems:
-        raise Problems(problems)
+        result = _plan_entry(entry, matcher, seen, replace, today)
+        if isinstance(result, Change):
+            changes.append(result)
+        elif isinstance(result, str):
+            found.append((entry.order, f"{entry.place}: {result}"))
+        else:  # a name that matches nothing: its own cell
+            found.append((entry.order, f"{result.place}: {result.message}"))
+    if found:
+        raise Problems([text for _, text in sorted(found, key=lambda p: p[0])])
     return changes
+
+
+class _Matcher:
+    """Buses, indicators and existing readings looked up once per distinct name: a sheet of
+    10,000 rows names a few dozen indicators."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.buses: dict[str, Bus | str] = {}
+        self.indicators: dict[tuple[str, str], Indicator | str] = {}
+        self.readings: dict[tuple[str, str], dict[date, Reading]] = {}
+
+    def bus(self, query: str) -> Bus | str:
+        found = self.buses.get(query)
+        if found is None:
+            found = self.buses[query] = _match(self.dataset.buses, query, "bus")
+        return found
+
+    def indicator(self, bus: Bus, query: str) -> Indicator | str:
+        found = self.indicators.get((bus.id, query))
+        if found is None:
+            found = _match(bus.indicators, query, "indicator")
+            if isinstance(found, str):
+                found = f"bus {quote(bus.id)}: {found}"
+            self.indicators[(bus.id, query)] = found
+        return found
+
+    def reading(self, bus: Bus, indicator: Indicator, day: date) -> Reading | None:
+        by_date = self.readings.get((bus.id, indicator.id))
+        if by_date is None:
+            by_date = {r.date: r for r in indicator.readings}
+            self.readings[(bus.id, indicator.id)] = by_date
+        return by_date.get(day)
+
+
+class _Misnamed(NamedTuple):
+    place: str  # the bus or indicator cell
+    message: str
+
+
+def _plan_entry(
+    entry: Entry,
+    matcher: _Matcher,
+    seen: dict[tuple[str, str, date], str],
+    replace: bool,
+    today: date,
+) -> Change | str | _Misnamed:
+    """The change one figure makes, or what is wrong with it (with the cell at fault, when
+    that is not the value's)."""
+    bus = matcher.bus(entry.bus)
+    if isinstance(bus, str):
+        return _Misnamed(entry.names[0], bus)
+    indicator = matcher.indicator(bus, entry.indicator)
+    if isinstance(indicator, str):
+        return _Misnamed(entry.names[1], indicator)
+    what = f"{quote(bus.id)} · {quote(indicator.id)} on {entry.date}"
+    key = (bus.id, indicator.id, entry.date)
+    if key in seen:
+        return f"{what}: given twice in the input (also at {seen[key]})"
+    seen[key] = entry.place
+    try:
+        value = _number(entry.value, indicator.unit)
+    except EntryError as exc:
+        return str(exc)
+    if entry.date > today:
+        return f"{what}: the date is in the future (today is {today})"
+    if entry.date < indicator.start:
+        return f"{what}: the date is before the indicator starts ({indicator.start})"
+    old = matcher.reading(bus, indicator, entry.date)
+    args = (bus, indicator, entry.date, value, entry.source, entry.note)
+    if old is None:
+        return Change("add", *args, origin=entry.place)
+    if old.value == value:
+        return Change("same", *args, old=old, origin=entry.place)
+    if replace:
+        return Change("replace", *args, old=old, origin=entry.place)
+    return (
+        f"{what}: {value} differs from the reading already there ({old.value}, at "
+        f"{reading_place(old)}); to replace it, import with --replace"
+    )
 
 
 def _match(items: Sequence[Any], query: str, kind: str) -> Any:
@@ -413,14 +474,16 @@ def import_sheets(
         source = check_text(source, "--source")
     sheets = [s for path in paths for s in read_sheets(path, sheet)]
     intake = read_entries(sheets, default_date, source)
-    if intake.problems:
-        raise Problems(intake.problems)
+    if not intake.entries and intake.problems:
+        raise Problems([text for _, text in intake.problems])
     if not intake.entries:
         raise GongfuError(
             "no figures found: every value cell is empty"
             + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
         )
-    applied = apply(data, planner(intake.entries, replace, today), dry_run, on_wait, on_retry)
+    applied = apply(
+        data, planner(intake.entries, replace, today, intake.problems), dry_run, on_wait, on_retry
+    )
     return Imported(applied.changes, applied.files, applied.written, intake.ignored, intake.notes)
 
 
