@@ -149,7 +149,7 @@ def test_progress_unknown_or_ambiguous_bus_lists_candidates() -> None:
 def test_bad_options_exit_2_with_usage() -> None:
     for args in (
         ["list", "--as-of", "2023-13-01"],
-        ["list", "--format", "xlsx"],
+        ["list", "--format", "xls"],
         ["export", "--level", "bus"],
         ["list", "--status", "late"],
     ):

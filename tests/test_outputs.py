@@ -58,9 +58,9 @@ def test_the_output_suffix_chooses_the_format(
 
 
 def test_an_unknown_suffix_is_a_usage_error(tmp_path: Path) -> None:
-    out = usage_error("list", "-o", str(tmp_path / "out.xlsx"))
-    assert "gongfu writes no .xlsx files" in out
-    assert not (tmp_path / "out.xlsx").exists()
+    out = usage_error("list", "-o", str(tmp_path / "out.xls"))
+    assert "gongfu writes no .xls files" in out
+    assert not (tmp_path / "out.xls").exists()
 
 
 def test_a_table_into_a_file_is_its_text(tmp_path: Path) -> None:

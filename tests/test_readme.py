@@ -39,13 +39,14 @@ def run_session(commands: list[str], cwd: Path) -> list[str]:
         ["bash", "-c", script],
         cwd=cwd,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # where a person sees it: between the commands
         text=True,
         encoding="utf-8",
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    parts = re.split(r"@@gongfu-readme-\d+@@\n", done.stdout + done.stderr)
+    parts = re.split(r"@@gongfu-readme-\d+@@\n", done.stdout)
     return parts[1:]
 
 

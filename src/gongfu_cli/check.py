@@ -59,6 +59,18 @@ def reading_warnings(indicator: Indicator, reading: Reading, today: date) -> lis
     return [message for _, message in _reading_checks(indicator, reading, previous, today)]
 
 
+def dated_warnings(
+    indicator: Indicator, dates: set[date], today: date
+) -> Iterator[tuple[date, str]]:
+    """(date, message) for the readings on `dates`, in one pass over the indicator's readings."""
+    previous = None
+    for reading in indicator.readings:
+        if reading.date in dates:
+            for _, message in _reading_checks(indicator, reading, previous, today):
+                yield reading.date, message
+        previous = reading
+
+
 JUMP = 2.0  # an attainment past 200% is more often a wrong unit than a triumph
 
 

@@ -344,8 +344,8 @@ def export(
                 param_hint="'--level'",
             )
         sheets = [(lv.value, *make()) for lv, make in levels.items()]
-        counts = ", ".join(f"{len(rows)} {name}" for name, rows, _ in sheets)
-        _workbook(output, sheets, dataset.files, f"{counts} rows to ")
+        counts = [f"{len(rows)} {name}" for name, rows, _ in sheets]
+        _workbook(output, sheets, dataset.files, f"{', '.join(counts[:-1])} and {counts[-1]} to ")
         return
     rows, columns = levels[level]()
 
@@ -592,8 +592,8 @@ def template(
         content = ("\ufeff" + delimited(rows, TEMPLATE_COLUMNS, excel=True)).encode("utf-8")
     write_output(output, content, dataset.files)
     sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
-    say(f"wrote {shown_path(output)}: {len(rows)} indicators of {len(results)} buses{sheets}",
-        err=True)  # fmt: skip
+    buses = f"{len(results)} bus" + ("es" if len(results) != 1 else "")
+    say(f"wrote {shown_path(output)}: {len(rows)} indicators of {buses}{sheets}", err=True)
 
 
 class ImportFormat(StrEnum):
@@ -679,6 +679,7 @@ def _import_json(done: Any, dry_run: bool) -> str:
         "changes": json_objects(change_rows(done.changes), CHANGE_COLUMNS),
         "ignored_columns": done.ignored,
         "notes": done.notes,
+        "warnings": done.warnings,
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -692,6 +693,7 @@ def _import_text(done: Any) -> None:
         say("ignored columns: " + ", ".join(visible_line(n) for n in done.ignored))
     for note in done.notes:
         say(f"note: {visible_line(note)}")
+
     from gongfu_cli.render import rows_table
 
     if not done.written:
@@ -719,6 +721,8 @@ def _import_text(done: Any) -> None:
             f"nothing written (would write {files})")  # fmt: skip
     else:
         say(f"nothing to write: {line}")
+    for warning in done.warnings:
+        say(f"warning: {visible_line(warning)}", err=True)
 
 
 def _bundled() -> Path:

@@ -449,6 +449,7 @@ class Imported(NamedTuple):
     written: bool
     ignored: list[str]
     notes: list[str]
+    warnings: list[str]  # what `check` says of the new figures, each with its cell
 
 
 def import_sheets(
@@ -481,10 +482,29 @@ def import_sheets(
             "no figures found: every value cell is empty"
             + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
         )
-    applied = apply(
-        data, planner(intake.entries, replace, today, intake.problems), dry_run, on_wait, on_retry
-    )
-    return Imported(applied.changes, applied.files, applied.written, intake.ignored, intake.notes)
+    plan = planner(intake.entries, replace, today, intake.problems)
+    applied = apply(data, plan, dry_run, on_wait, on_retry)
+    warnings = _warnings(applied.dataset, applied.changes, today)
+    return Imported(applied.changes, applied.files, applied.written, intake.ignored,
+                    intake.notes, warnings)  # fmt: skip
+
+
+def _warnings(dataset: Dataset, changes: Sequence[Change], today: date) -> list[str]:
+    """What `check` says of each figure added or replaced, once per indicator's readings."""
+    from gongfu_cli.check import dated_warnings
+
+    wanted: dict[tuple[str, str], dict[date, str]] = {}
+    for change in changes:
+        if change.action in ("add", "replace"):
+            wanted.setdefault((change.bus.id, change.indicator.id), {})[change.date] = change.origin
+    out = []
+    for bus in dataset.buses:
+        for indicator in bus.indicators:
+            origins = wanted.get((bus.id, indicator.id))
+            if origins:
+                for day, message in dated_warnings(indicator, set(origins), today):
+                    out.append(f"{origins[day]}: {message}")
+    return out
 
 
 SUMMARY_COLUMNS = ("bus_id", "bus", "added", "present", "replaced")
