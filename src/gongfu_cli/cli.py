@@ -721,8 +721,12 @@ def _import_text(done: Any) -> None:
             f"nothing written (would write {files})")  # fmt: skip
     else:
         say(f"nothing to write: {line}")
-    for warning in done.warnings:
+    shown = 10  # a sheet of thousands of figures can warn thousands of times
+    for warning in done.warnings[:shown]:
         say(f"warning: {visible_line(warning)}", err=True)
+    if len(done.warnings) > shown:
+        more = len(done.warnings) - shown
+        say(f"warning: … and {more} more (`gongfu check` lists every one)", err=True)
 
 
 def _bundled() -> Path:
