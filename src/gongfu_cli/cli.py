@@ -35,6 +35,8 @@ from gongfu_cli.options import (
     RankBy,
     SaveOption,
     StatusOption,
+    Theme,
+    ThemeOption,
     complete_indicator,
     not_empty,
     parse_date,
@@ -179,6 +181,7 @@ def _output(
     excel: bool = False,
     what: str = "",
     sheet: str | None = None,
+    theme: str = "light",
 ) -> None:
     """Every table command's output, through the format registry: rows formats are text from
     the flat rows; `table` is drawn for the terminal (or as plain text into a file); pictures
@@ -201,16 +204,18 @@ def _output(
         return
     to_terminal = spec.name == "table" and output is None
     console = _console(record=not to_terminal or save is not None, quiet=not to_terminal)
-    console.print(draw(console.width))
+    drawn = draw(console.width)
+    console.print(drawn)
     from gongfu_cli.pictures import saved
 
     if not to_terminal:
         kind = "txt" if spec.name == "table" else spec.name
-        _write(output, saved(console, kind, title), protect, what)
+        _write(output, saved(console, kind, title, drawn, theme), protect, what)
     if save is not None:
         from gongfu_cli.files import write_output
 
-        write_output(save, saved(console, picture.name, title).encode("utf-8"), protect)
+        picture_text = saved(console, picture.name, title, drawn, theme)
+        write_output(save, picture_text.encode("utf-8"), protect)
         say(f"saved {shown_path(save)}", err=True)
 
 
@@ -231,6 +236,7 @@ def list_buses(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    theme: ThemeOption = Theme.light,
 ) -> None:
     """One row per bus: lead, field, attainment, schedule and status.
 
@@ -251,7 +257,7 @@ def list_buses(
 
         return bus_table(view, width)
 
-    _output(view.rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save)
+    _output(view.rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
 
 
 @app.command()
@@ -264,6 +270,7 @@ def progress(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    theme: ThemeOption = Theme.light,
 ) -> None:
     """One bus: its facts, then each indicator with attainment, schedule and status.
 
@@ -285,7 +292,7 @@ def progress(
         return progress_view(bus_view(result), day, width)
 
     title = f"{result.bus.name} · 截至 {day.isoformat()}"
-    _output(rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save)
+    _output(rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
 
 
 @app.command()
@@ -781,6 +788,7 @@ def history(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    theme: ThemeOption = Theme.light,
 ) -> None:
     """Every reading of an indicator, with changes, a sparkline and the trend's forecast.
 
@@ -805,7 +813,7 @@ def history(
         return history(history_view(assess_bus(found, day), chosen, day), width)
 
     title = f"{found.name} · 历史"
-    _output(rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save)
+    _output(rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
 
 
 @app.command()
@@ -837,6 +845,7 @@ def rank(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    theme: ThemeOption = Theme.light,
 ) -> None:
     """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
 
@@ -862,7 +871,7 @@ def rank(
 
         return rank_table(view, width)
 
-    _output(view.rows, columns, fmt, output, draw, title, dataset.files, save)
+    _output(view.rows, columns, fmt, output, draw, title, dataset.files, save, theme=theme)
 
 
 @app.command()
@@ -886,6 +895,7 @@ def changes(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    theme: ThemeOption = Theme.light,
 ) -> None:
     """What changed since a date (晾晒): indicators newly reported or whose status moved,
     worsened first; buses whose status changed; indicators that became stale.
@@ -910,7 +920,7 @@ def changes(
 
         return draw_changes(changes_view(title, now, then, rows), width)
 
-    _output(rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save)
+    _output(rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
 
 
 class GroupBy(StrEnum):
@@ -934,6 +944,7 @@ def summary(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    theme: ThemeOption = Theme.light,
 ) -> None:
     """Group summaries: per lead agency, field or batch, the attainment, the coverage (报送率)
     and how many indicators stand at each status.
@@ -956,7 +967,7 @@ def summary(
 
         return summary_table(view, width)
 
-    _output(view.rows, SUMMARY_COLUMNS, fmt, output, draw, title, dataset.files, save)
+    _output(view.rows, SUMMARY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
 
 
 @app.command()

@@ -90,6 +90,21 @@ SaveOption = Annotated[
         help="Show the table and also write it to FILE: .svg (a picture), .html (a page) or .txt.",
     ),
 ]
+
+
+class Theme(StrEnum):
+    light = "light"
+    terminal = "terminal"
+
+
+ThemeOption = Annotated[
+    Theme,
+    typer.Option(
+        "--theme",
+        help="Pictures (--save, -o .svg/.html/.png): light for documents and slides, or "
+        "terminal for a dark terminal window.",
+    ),
+]
 BomOption = Annotated[
     bool,
     typer.Option(

@@ -1,15 +1,29 @@
 """`--save`: what a command showed, as an SVG picture, an HTML page or plain text.
 
-Rich records the console; we only choose the format and make the picture self-contained (no
-fonts fetched from elsewhere). Each character cell is positioned explicitly in the SVG, so
-Chinese text stays aligned whatever font the viewer has.
+The default picture is for documents and slides: light, borderless, each word placed at its
+terminal column and drawn at its natural width, so Chinese sits without gaps and columns stay
+aligned whatever font the viewer has; numbers are anchored at their right edge. `--theme
+terminal` gives Rich's own picture of a dark terminal window instead. Both are self-contained
+(no fonts fetched from elsewhere).
 """
 
 from __future__ import annotations
 
 import html
+import io
 import re
 from typing import Any
+
+LIGHT_FONTS = (
+    '"DejaVu Sans Mono", Menlo, Consolas, "Microsoft YaHei", "PingFang SC", '
+    '"Noto Sans CJK SC", "Source Han Sans SC", monospace'
+)
+FONT_SIZE = 14  # px
+CELL = 8.4  # px: one terminal cell, 0.6 em (a monospace Latin character)
+LINE = 20  # px
+MARGIN = 16  # px
+_NUMBER = re.compile(r"[-+−]?[\d,.]*\d[\d,.]*%?")
+_RUN = re.compile(r"[^ ]+(?: [^ ]+)*")  # words; two spaces part columns
 
 # Latin text and box/bar characters from a narrow monospace font; Chinese falls through to a
 # CJK font, drawn two cells wide.
@@ -56,11 +70,23 @@ def svg(console: Any, title: str) -> str:
     return _cell_lengths(console.export_svg(title=title, code_format=code_format))
 
 
-def page(console: Any, title: str) -> str:
+def saved(console: Any, kind: str, title: str, drawn: Any = None, theme: str = "light") -> str:
+    """What a recording console drew, as `svg`, `html` or `txt`; the light pictures are drawn
+    anew from `drawn`, the renderable the console printed."""
+    if kind == "txt":
+        return console.export_text()
+    if theme == "terminal" or drawn is None:
+        picture = svg(console, title)
+    else:
+        picture = light_svg(drawn, console.width, title)
+    return wrap_page(picture, title) if kind == "html" else picture
+
+
+def wrap_page(picture: str, title: str) -> str:
     """One HTML file that needs nothing else: the SVG inline, printable."""
-    picture = svg(console, title)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title>"
         "<style>body{margin:1.5em;background:#fff} svg{max-width:100%;height:auto}"
         "@media print{body{margin:0}}</style></head><body>\n"
@@ -68,10 +94,93 @@ def page(console: Any, title: str) -> str:
     )
 
 
-def saved(console: Any, kind: str, title: str) -> str:
-    """What a recording console drew, as `svg`, `html` or `txt`."""
-    if kind == "svg":
-        return svg(console, title)
-    if kind == "html":
-        return page(console, title)
-    return console.export_text()
+def light_svg(drawn: Any, width: int, title: str) -> str:
+    """A light, borderless picture of a renderable laid out `width` cells wide."""
+    from rich.console import Console
+
+    console = Console(
+        width=width,
+        file=io.StringIO(),
+        color_system="truecolor",
+        force_terminal=True,
+        legacy_windows=False,
+        highlight=False,
+        emoji=False,
+    )
+    lines = console.render_lines(drawn, console.options, pad=False)
+    while lines and not "".join(s.text for s in lines[-1]).strip():
+        lines.pop()
+    used = max((sum(_cells(s.text) for s in line) for line in lines), default=0)
+    body = [_line(line, MARGIN + (n + 1) * LINE - 5) for n, line in enumerate(lines)]
+    w = round(2 * MARGIN + used * CELL)
+    h = 2 * MARGIN + len(lines) * LINE
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" role="img" aria-labelledby="t">\n'
+        f'<title id="t">{_escape(title)}</title>\n'
+        f'<rect width="100%" height="100%" fill="#ffffff"/>\n'
+        f'<g font-family=\'{LIGHT_FONTS}\' font-size="{FONT_SIZE}" fill="#1f2328" '
+        'xml:space="preserve">\n' + "".join(body) + "</g>\n</svg>\n"
+    )
+
+
+def _line(segments: list[Any], y: float) -> str:
+    out = []
+    column = 0
+    for segment in segments:
+        text, style = segment.text, segment.style
+        if segment.control:
+            continue
+        attributes = _attributes(style)
+        for run in _RUN.finditer(text):
+            start = column + _cells(text[: run.start()])
+            word = run.group()
+            if _NUMBER.fullmatch(word) or (word[0] in "+-−0123456789" and word.count(" ") <= 1):
+                # a number (with its unit): right edges line up in any font
+                x = MARGIN + (start + _cells(word)) * CELL
+                anchor = ' text-anchor="end"'
+            else:
+                x = MARGIN + start * CELL
+                anchor = ""
+            out.append(f'<text x="{x:.1f}" y="{y}"{anchor}{attributes}>{_escape(word)}</text>\n')
+        column += _cells(text)
+    return "".join(out)
+
+
+def _attributes(style: Any) -> str:
+    if style is None:
+        return ""
+    from rich.terminal_theme import DEFAULT_TERMINAL_THEME
+
+    parts = []
+    if style.color is not None and not style.color.is_default:
+        r, g, b = style.color.get_truecolor(DEFAULT_TERMINAL_THEME)
+        parts.append(f' fill="{_readable(r, g, b)}"')
+    if style.bold:
+        parts.append(' font-weight="bold"')
+    if style.italic:
+        parts.append(' font-style="italic"')
+    if style.dim:
+        parts.append(' fill-opacity="0.6"')
+    return "".join(parts)
+
+
+def _readable(r: int, g: int, b: int) -> str:
+    """A terminal colour darkened until it reads on white (yellow becomes amber)."""
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    if luminance > 150:
+        factor = 150 / luminance
+        r, g, b = (round(c * factor) for c in (r, g, b))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _escape(text: str) -> str:
+    from gongfu_cli.display import visible_line
+
+    return html.escape(visible_line(text), quote=True)
