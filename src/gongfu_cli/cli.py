@@ -23,6 +23,7 @@ from gongfu_cli.options import (
     BatchOption,
     BomOption,
     BusArgument,
+    ChartOption,
     DataOption,
     ExcelOption,
     FieldOption,
@@ -148,6 +149,37 @@ def _write(output: Path | None, text: str, protect: Sequence[str], what: str) ->
         say(f"wrote {what}{shown_path(output)}", err=True)
 
 
+CHART_SUFFIXES = (".svg", ".html", ".htm", ".png")
+
+
+def _check_chart(chart: Path | None) -> None:
+    """Refuse a chart file gongfu cannot write before anything is drawn (exit 2)."""
+    if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
+        raise typer.BadParameter(
+            f"{shown_path(chart)}: a chart is written as .svg, .html or .png",
+            param_hint="'--chart'",
+        )
+
+
+def _chart(path: Path, svg: str, title: str, protect: Sequence[str]) -> None:
+    """A chart as SVG, as a page around it, or as a PNG rendered by the browser."""
+    from gongfu_cli.files import write_output
+
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        from gongfu_cli.browser import svg_png
+
+        content = svg_png(svg)
+    elif suffix in (".html", ".htm"):
+        from gongfu_cli.charts import page
+
+        content = page(svg, title).encode("utf-8")
+    else:
+        content = svg.encode("utf-8")
+    if write_output(path, content, protect):
+        say(f"drew {shown_path(path)}", err=True)
+
+
 def _workbook(
     output: Path | None,
     sheets: Sequence[tuple[str, Sequence[Row], Sequence[str]]],
@@ -271,6 +303,7 @@ def progress(
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
     theme: ThemeOption = Theme.light,
+    chart: ChartOption = None,
 ) -> None:
     """One bus: its facts, then each indicator with attainment, schedule and status.
 
@@ -292,7 +325,12 @@ def progress(
         return progress_view(bus_view(result), day, width)
 
     title = f"{result.bus.name} · 截至 {day.isoformat()}"
+    _check_chart(chart)
     _output(rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    if chart is not None:
+        from gongfu_cli.charts import bus_svg
+
+        _chart(chart, bus_svg(result, day), title, dataset.files)
 
 
 @app.command()
@@ -789,6 +827,7 @@ def history(
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
     theme: ThemeOption = Theme.light,
+    chart: ChartOption = None,
 ) -> None:
     """Every reading of an indicator, with changes, a sparkline and the trend's forecast.
 
@@ -813,7 +852,20 @@ def history(
         return history(history_view(assess_bus(found, day), chosen, day), width)
 
     title = f"{found.name} · 历史"
+    _check_chart(chart)
+    if chart is not None and indicator is None:
+        raise typer.BadParameter(
+            "--chart draws one indicator: name it (gongfu history BUS INDICATOR --chart FILE), "
+            "or use gongfu progress BUS --chart FILE for all of them",
+            param_hint="'--chart'",
+        )
     _output(rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    if chart is not None:
+        from gongfu_cli.charts import burnup_svg
+        from gongfu_cli.metrics import assess_indicator
+
+        result = assess_indicator(chosen[0], day, dataset.program.lag)
+        _chart(chart, burnup_svg(found, result, day), title, dataset.files)
 
 
 @app.command()
@@ -846,6 +898,7 @@ def rank(
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
     theme: ThemeOption = Theme.light,
+    chart: ChartOption = None,
 ) -> None:
     """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
 
@@ -871,7 +924,12 @@ def rank(
 
         return rank_table(view, width)
 
+    _check_chart(chart)
     _output(view.rows, columns, fmt, output, draw, title, dataset.files, save, theme=theme)
+    if chart is not None:
+        from gongfu_cli.charts import race_svg
+
+        _chart(chart, race_svg(title, view.rows, view.caption), title, dataset.files)
 
 
 @app.command()

@@ -92,6 +92,17 @@ SaveOption = Annotated[
 ]
 
 
+ChartOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--chart",
+        metavar="FILE",
+        help="Also draw the chart: FILE.svg, FILE.html (a page around it) or FILE.png "
+        "(rendered by Chromium, where installed).",
+    ),
+]
+
+
 class Theme(StrEnum):
     light = "light"
     terminal = "terminal"
