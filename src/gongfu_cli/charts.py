@@ -334,7 +334,9 @@ def bus_svg(result: BusResult, as_of: date) -> str:
     width = columns * cell_w + 20
     rows = math.ceil(len(with_target) / columns)
     head = 64
-    height = head + rows * cell_h + (40 if others else 10)
+    monitored = _wrap("只监测、不设目标：" + "、".join(others), width - 28, 12) if others else []
+    body_h = rows * cell_h if with_target else 40
+    height = head + body_h + 18 * len(monitored) + 16
     bus = result.bus
     facts = [f"第{bus.batch}批", bus.field]
     if bus.lead:
@@ -352,10 +354,9 @@ def bus_svg(result: BusResult, as_of: date) -> str:
         cy = head + (k // columns) * cell_h
         body += _burnup(bus, item, as_of, cx, cy, cell_w - 10, cell_h - 10, compact=True)
     if not with_target:
-        body.append(_text(14, head + 30, "没有设目标的指标，无燃尽图。", 13, MUTED, cls="empty"))
-    if others:
-        body.append(_text(14, height - 16, "只监测、不设目标：" + "、".join(others), 12, MUTED,
-                          cls="monitored"))  # fmt: skip
+        body.append(_text(14, head + 24, "没有设目标的指标，无燃尽图。", 13, MUTED, cls="empty"))
+    for n, line in enumerate(monitored):
+        body.append(_text(14, head + body_h + 14 + 18 * n, line, 12, MUTED, cls="monitored"))
     desc = (
         f"{bus.name}：{len(with_target)} 个设目标指标的进展小图"
         + (f"，另有 {len(others)} 个只监测的指标" if others else "")

@@ -1135,7 +1135,18 @@ def report(
         return when, [r for r in assess(dataset, when) if r.bus.id in ids]
 
     built = report_view(dataset, results, day, at(compare), at(since))
-    text = html_report(built) if spec.name == "html" else markdown_report(built)
+    if spec.name == "html":
+        from gongfu_cli.charts import bus_svg, race_svg
+
+        charts = {
+            r.bus.id: bus_svg(r, day)
+            for r in results
+            if any(i.indicator.target is not None for i in r.indicators)
+        }
+        charts["race"] = race_svg(built.race.title, built.race.rows, built.race.caption)
+        text = html_report(built, charts)
+    else:
+        text = markdown_report(built)
     _write(output, text, dataset.files, "")
 
 

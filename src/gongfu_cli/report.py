@@ -8,7 +8,7 @@ Pure functions returning `str`.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from gongfu_cli.display import (
     date_text,
@@ -112,7 +112,7 @@ def markdown_report(report: ReportView) -> str:
         out += ["## 按牵头单位", "", table(SUMMARY_TABLE, report.summary.rows), ""]
     for section in report.buses:
         bus = section.facts
-        out += [f"## {md(bus['bus'])}（{md(bus['bus_id'])}）", ""]
+        out += [f"## {md(bus['bus'])}", ""]
         out += [" · ".join(_facts(bus, md, status_label)), ""]
         if section.summary:
             out += [md(section.summary), ""]
@@ -174,9 +174,31 @@ td:first-child, td:last-child { white-space: normal; } td.num { text-align: righ
 .bar .achieved, .bar .on_track, .bar .in_progress { background: #2da44e; }
 .bar .lagging { background: #d4a72c; } .bar .off_track, .bar .overdue { background: #cf222e; }
 .bar .monitored, .bar .no_data { background: #8c959f; }
-@media print { body { margin: 0; max-width: none; font-size: 10pt; }
-  h2 { break-after: avoid; } tr { break-inside: avoid; } }
+figure { margin: 0.8em 0; } figure svg { display: block; max-width: 100%; height: auto; }
+.legend span { margin-right: 1.2em; white-space: nowrap; }
+.legend b { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em;
+            vertical-align: -0.05em; }
+.legend b.achieved, .legend b.on_track { background: #2da44e; }
+.legend b.lagging { background: #d4a72c; } .legend b.off_track { background: #cf222e; }
+.legend b.overdue { background: #82071e; }
+.legend b.no_data, .legend b.monitored { background: #8c959f; }
+td, th { overflow-wrap: anywhere; }
+@page { size: A4; margin: 12mm; }
+@media (max-width: 60em) { td { white-space: normal; } }
+@media print { body { margin: 0; max-width: none; font-size: 9.5pt; }
+  td { white-space: normal; } table { font-size: 8.5pt; }
+  h2 { break-after: avoid; } tr, figure { break-inside: avoid; } }
 """
+
+LEGEND = (
+    ("achieved", "已完成", "达到目标"),
+    ("on_track", "正常", "完成率不低于序时进度"),
+    ("lagging", "滞后", "落后序时进度，差距在容差之内"),
+    ("off_track", "严重滞后", "落后序时进度超过容差"),
+    ("overdue", "逾期", "过了截止日期仍未完成"),
+    ("no_data", "无数据", "有目标但没有读数"),
+    ("monitored", "监测", "只监测、不设目标"),
+)
 
 
 def h(text: str | None) -> str:
@@ -217,16 +239,35 @@ def _status_html(status: str) -> str:
     return f'<span class="{status}">{status_label(status)}</span>'
 
 
-def html_report(report: ReportView) -> str:
+def _legend(report: ReportView) -> str:
+    tolerance = f"（容差 {report.lag_tolerance * 100:g} 个百分点）"
+    items = "".join(
+        f'<span><b class="{key}"></b><strong class="{key}">{label}</strong> '
+        f"{meaning}{tolerance if key == 'lagging' else ''}</span> "
+        for key, label, meaning in LEGEND
+    )
+    return f'<p class="legend">状态：{items}</p>'
+
+
+def _figure(svg: str | None) -> list[str]:
+    return [f'<figure class="chart">{svg}</figure>'] if svg else []
+
+
+def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> str:
+    """The report as one page; `charts` (SVG by bus id, and `race`) are set inline."""
+    charts = charts or {}
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{h(report.title)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{h(report.title)}</h1>",
         f'<p class="meta">截至 {report.as_of.isoformat()}</p>',
         "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in _headline(report)) + "</ul>",
+        _legend(report),
         "<h2>赛马</h2>",
+        *_figure(charts.get("race")),
     ]
     parts.append(_html_table(report.race.columns, report.race.rows))
     if report.race.compared is not None:
@@ -242,10 +283,11 @@ def html_report(report: ReportView) -> str:
         parts += ["<h2>按牵头单位</h2>", _html_table(SUMMARY_TABLE, report.summary.rows)]
     for section in report.buses:
         bus = section.facts
-        parts.append(f"<h2>{h(bus['bus'])}（{h(bus['bus_id'])}）</h2>")
+        parts.append(f'<h2 id="bus-{h(bus["bus_id"])}">{h(bus["bus"])}</h2>')
         parts.append(f'<p class="facts">{" · ".join(_facts(bus, h, _status_html))}</p>')
         if section.summary:
             parts.append(f'<p class="summary">{h(section.summary)}</p>')
+        parts += _figure(charts.get(str(bus["bus_id"])))
         parts.append(_html_table(INDICATOR_TABLE, section.indicators))
     parts.append("<h2>超过报送周期未报数的指标</h2>")
     parts.append(_html_table(STALE_TABLE, report.stale) if report.stale else "<p>（无）</p>")
