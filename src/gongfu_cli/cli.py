@@ -138,14 +138,20 @@ def _format(
     return spec
 
 
-def _write(output: Path | None, text: str, protect: Sequence[str], what: str) -> None:
+def _write(output: Path | None, text: str | bytes, protect: Sequence[str], what: str) -> None:
     """Text to standard output, or to `output` through the one safe write path."""
     if output is None:
-        _emit(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            _emit(text)
         return
     from gongfu_cli.files import write_output
 
-    if write_output(output, text.encode("utf-8"), protect):
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    if write_output(output, data, protect):
         say(f"wrote {what}{shown_path(output)}", err=True)
 
 
@@ -224,7 +230,7 @@ def _output(
         picture = _format(None, save, "svg")
         if spec.name != "table" or picture.kind != "picture":
             raise typer.BadParameter(
-                "--save writes a picture (.svg, .html or .txt) of the table: use it with "
+                "--save writes a picture (.svg, .html, .png or .txt) of the table: use it with "
                 "--format table"
             )
     if spec.kind == "workbook":
@@ -238,16 +244,15 @@ def _output(
     console = _console(record=not to_terminal or save is not None, quiet=not to_terminal)
     drawn = draw(console.width)
     console.print(drawn)
-    from gongfu_cli.pictures import saved
+    from gongfu_cli.pictures import saved_bytes
 
     if not to_terminal:
         kind = "txt" if spec.name == "table" else spec.name
-        _write(output, saved(console, kind, title, drawn, theme), protect, what)
+        _write(output, saved_bytes(console, kind, title, drawn, theme), protect, what)
     if save is not None:
         from gongfu_cli.files import write_output
 
-        picture_text = saved(console, picture.name, title, drawn, theme)
-        write_output(save, picture_text.encode("utf-8"), protect)
+        write_output(save, saved_bytes(console, picture.name, title, drawn, theme), protect)
         say(f"saved {shown_path(save)}", err=True)
 
 

@@ -79,7 +79,7 @@ OutputOption = Annotated[
         "-o",
         metavar="FILE",
         help="Write to FILE (atomically; - is standard output); its suffix chooses the format "
-        "when --format is not given (.csv .tsv .json .jsonl .md .xlsx .svg .html .txt).",
+        "when --format is not given (.csv .tsv .json .jsonl .md .xlsx .svg .html .png .txt).",
     ),
 ]
 SaveOption = Annotated[
@@ -87,7 +87,8 @@ SaveOption = Annotated[
     typer.Option(
         "--save",
         metavar="FILE",
-        help="Show the table and also write it to FILE: .svg (a picture), .html (a page) or .txt.",
+        help="Show the table and also write it to FILE: .svg (a picture), .html (a page), "
+        ".png (drawn by Chromium, where installed) or .txt.",
     ),
 ]
 

@@ -82,6 +82,17 @@ def saved(console: Any, kind: str, title: str, drawn: Any = None, theme: str = "
     return wrap_page(picture, title) if kind == "html" else picture
 
 
+def saved_bytes(
+    console: Any, kind: str, title: str, drawn: Any = None, theme: str = "light"
+) -> bytes:
+    """`saved` as bytes, and `png`: the SVG picture rendered by a headless browser."""
+    if kind == "png":
+        from gongfu_cli.browser import svg_png
+
+        return svg_png(saved(console, "svg", title, drawn, theme))
+    return saved(console, kind, title, drawn, theme).encode("utf-8")
+
+
 def wrap_page(picture: str, title: str) -> str:
     """One HTML file that needs nothing else: the SVG inline, printable."""
     return (
