@@ -1,0 +1,125 @@
+"""The report page and the charts in a real browser (headless Chromium): drawn, not blank, no
+element wider than the page on a screen or on A4, and the Chinese names in the rendered text.
+
+CI installs Debian's `chromium` and sets CI=true, where these tests must run, not skip.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from gongfu_cli.browser import find_browser, screenshot, svg_png
+from tests.conftest import gongfu
+from tests.test_charts import AS_OF, DATA
+
+BROWSER = find_browser()
+pytestmark = pytest.mark.skipif(
+    BROWSER is None and os.environ.get("CI") != "true",
+    reason="no Chromium-family browser here (CI installs one)",
+)
+A4_WIDTH = 703  # CSS px: 210 mm less 12 mm margins each side, at 96 px per inch
+NAMES = ("送气下乡", "乡村畅行", "通气行政村覆盖率", "服务乘客", "市建设局")
+
+PROBE = """<script>
+const width = document.documentElement.clientWidth;
+const wide = [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 1)
+  .map(e => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined
+       ? '.' + e.className : ''));
+document.body.setAttribute('data-probe', JSON.stringify({
+  width, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 10),
+  text: document.body.innerText}));
+</script>"""
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    path = tmp_path / "d.toml"
+    path.write_text(DATA, encoding="utf-8")
+    return path
+
+
+def probe(page: Path, width: int) -> dict[str, object]:
+    """Load the page at `width` CSS px and read what the probe script measured."""
+    assert BROWSER is not None, "CI=true but no Chromium: .ci/run installs it"
+    probed = page.with_name(page.stem + "-probe.html")
+    probed.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
+                      encoding="utf-8")  # fmt: skip
+    command = [BROWSER, "--headless", "--disable-gpu", "--no-first-run",
+               f"--user-data-dir={page.parent / 'profile'}", f"--window-size={width},1200",
+               "--dump-dom", probed.as_uri()]  # fmt: skip
+    if os.geteuid() == 0:
+        command.insert(1, "--no-sandbox")
+    done = subprocess.run(command, capture_output=True, timeout=120, check=False)
+    match = re.search(r'data-probe="([^"]*)"', done.stdout.decode("utf-8"))
+    assert match, done.stderr.decode("utf-8", "replace")[-2000:]
+    return json.loads(html.unescape(match.group(1)))
+
+
+def not_blank(png: bytes, expected_width: int | None = None) -> Image.Image:
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    if expected_width is not None:
+        assert image.width == 2 * expected_width  # drawn at twice the pixels
+    grey = image.convert("L")
+    histogram = grey.histogram()  # pixels per grey level, 0 (black) to 255 (white)
+    inked = sum(histogram[:240])
+    assert inked / (image.width * image.height) > 0.01, "the picture is (nearly) blank"
+    return image
+
+
+def test_the_report_page_fits_a_screen_and_a4_and_shows_the_names(
+    data: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "report.html"
+    run = gongfu("report", "--as-of", AS_OF, "-o", str(page), "-d", str(data))
+    assert run.returncode == 0, run.stderr
+    for width in (1280, A4_WIDTH):
+        seen = probe(page, width)
+        assert seen["wide"] == [], (width, seen["wide"])
+        assert seen["scroll"] <= seen["width"], width
+        for name in NAMES:
+            assert name in seen["text"], (width, name)
+    shot = screenshot(page.read_text(encoding="utf-8"), 1280, 1600)
+    not_blank(shot)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["history", "送气下乡", "通气"], ["rank"], ["progress", "送气下乡"]],
+    ids=["burnup", "race", "bus"],
+)
+def test_each_chart_renders_with_its_names(data: Path, tmp_path: Path, args: list[str]) -> None:
+    svg_file, page = tmp_path / "c.svg", tmp_path / "c.html"
+    for out in (svg_file, page):
+        run = gongfu(*args, "--as-of", AS_OF, "--chart", str(out), "-d", str(data))
+        assert run.returncode == 0, run.stderr
+    svg = svg_file.read_text(encoding="utf-8")
+    width = round(float(re.search(r'width="([\d.]+)"', svg).group(1)))
+    image = not_blank(svg_png(svg), width)
+    colours = {image.getpixel((x, y)) for x in range(0, image.width, 7)
+               for y in range(0, image.height, 7)}  # fmt: skip
+    assert len(colours) > 5  # lines, bars and text in several colours, not one flat fill
+    seen = probe(page, 1280)
+    assert seen["wide"] == []
+    assert "送气下乡" in seen["text"]
+
+
+def test_png_outputs_through_the_browser(data: Path, tmp_path: Path) -> None:
+    chart, picture = tmp_path / "race.png", tmp_path / "list.png"
+    run = gongfu("rank", "--as-of", AS_OF, "--chart", str(chart), "-d", str(data))
+    assert run.returncode == 0, run.stderr
+    run = gongfu("list", "--as-of", AS_OF, "--save", str(picture), "-d", str(data),
+                 env={"COLUMNS": "100"})  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    for png in (chart, picture):
+        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        not_blank(png.read_bytes())
