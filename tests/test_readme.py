@@ -58,13 +58,20 @@ def test_readme_examples_print_what_the_readme_shows(tmp_path: Path) -> None:
     text = README.read_text(encoding="utf-8")
     pairs = examples(text)
     assert len(pairs) >= 10
+    (tmp_path / "docs").mkdir()  # where the README's charts are drawn
     outputs = run_session([command for command, _ in pairs], tmp_path)
     assert len(outputs) == len(pairs)
+    drawn = sorted(p.name for p in (tmp_path / "docs").iterdir())
+    assert drawn == sorted(re.findall(r"--chart docs/(\S+)", text))
     if os.environ.get("GONGFU_UPDATE_README") == "1":
         _rewrite(text, [tidy(o) for o in outputs])
+        for name in drawn:
+            (REPO / "docs" / name).write_bytes((tmp_path / "docs" / name).read_bytes())
         return
     for (command, expected), actual in zip(pairs, outputs, strict=True):
         assert tidy(actual) == tidy(expected), command
+    for name in drawn:  # the pictures in the README are what its commands draw
+        assert (tmp_path / "docs" / name).read_bytes() == (REPO / "docs" / name).read_bytes()
 
 
 def _rewrite(text: str, outputs: list[str]) -> None:

@@ -50,8 +50,8 @@ def test_save_writes_svg_html_and_text(tmp_path: Path, command: list[str]) -> No
     assert "<script" not in page and "src=" not in page and "<link" not in page
 
 
-def test_svg_spans_are_as_wide_as_their_cells(tmp_path: Path) -> None:
-    ok("list", *SAMPLE_ARGS, "--save", str(tmp_path / "list.svg"))
+def test_terminal_theme_spans_are_as_wide_as_their_cells(tmp_path: Path) -> None:
+    ok("list", *SAMPLE_ARGS, "--theme", "terminal", "--save", str(tmp_path / "list.svg"))
     spans = re.findall(
         r'textLength="([0-9.]+)"[^>]*>([^<]+)</text>',
         (tmp_path / "list.svg").read_text(encoding="utf-8"),
@@ -69,9 +69,34 @@ def test_svg_spans_are_as_wide_as_their_cells(tmp_path: Path) -> None:
     assert any(re.search(r"[\u4e00-\u9fff]", t) for t in widths)
 
 
+def test_the_light_picture_sets_words_at_their_columns(tmp_path: Path) -> None:
+    """Light and borderless, for documents: no window, words (not single characters) placed
+    at their terminal columns, numbers anchored at their right edge."""
+    import xml.etree.ElementTree as ET
+
+    from gongfu_cli.pictures import CELL, MARGIN
+
+    ok("list", *SAMPLE_ARGS, "--save", str(tmp_path / "list.svg"))
+    root = ET.fromstring((tmp_path / "list.svg").read_text(encoding="utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}rect").get("fill") == "#ffffff"
+    assert root.findall(f".//{ns}circle") == []  # no fake window buttons
+    texts = root.findall(f".//{ns}text")
+    words = [t.text for t in texts]
+    assert "阿尔法" in words and "甲局、乙局" in words  # Chinese set as words, not cells
+    for t in texts:
+        column = (float(t.get("x")) - MARGIN) / CELL
+        assert abs(column - round(column)) < 0.02, (t.text, t.get("x"))
+    numbers = [t for t in texts if t.text and t.text.endswith("%")]
+    assert numbers and all(t.get("text-anchor") == "end" for t in numbers)
+    terminal = tmp_path / "dark.svg"
+    ok("list", *SAMPLE_ARGS, "--theme", "terminal", "--save", str(terminal))
+    assert "textLength" in terminal.read_text(encoding="utf-8")
+
+
 def test_save_needs_a_known_extension_and_the_table(tmp_path: Path) -> None:
     for args in (
-        ["list", "--save", str(tmp_path / "x.png")],
+        ["list", "--save", str(tmp_path / "x.gif")],
         ["list", "-f", "csv", "--save", str(tmp_path / "x.svg")],
     ):
         result = runner.invoke(app, args)
@@ -91,10 +116,10 @@ def test_markdown_report_of_the_sample() -> None:
     assert "- 班车：第1批 1 趟 · 第2批 3 趟" in out
     assert "| 1      | 贝塔" in out  # the race, best first
     for heading in (
-        "## 阿尔法（alpha）",
-        "## 贝塔（beta）",
-        "## 伽马（gamma）",
-        "## 德尔塔（delta）",
+        "## 阿尔法\n",
+        "## 贝塔\n",
+        "## 伽马\n",
+        "## 德尔塔\n",
     ):
         assert heading in out
     assert "██████░░░░ 60.0%" in out and "第二次报告" in out
@@ -326,4 +351,4 @@ def test_report_adds_movement_changes_summary_and_a_method_note(tmp_path: Path) 
     plain = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-01")
     assert "进退" not in plain and "以来的变化" not in plain and "## 方法说明" in plain
     only = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-01", "--lead", "丙局")
-    assert "## 贝塔（beta）" in only and "## 阿尔法" not in only
+    assert "## 贝塔\n" in only and "## 阿尔法" not in only

@@ -175,8 +175,9 @@ def _burnup(bus: Bus, result: IndicatorResult, as_of: date, x: float, y: float, 
     lo, hi = min(0.0, *values), max(values)
     ticks = nice_ticks(lo, hi + 0.08 * (hi - lo))  # headroom for the target's label
     title_size, size = (13, 10) if compact else (17, 12)
+    pad = 4 if compact else 14
     top = y + (60 if compact else 84)
-    left = x + max(text_width(number(t, "") or "0", size) for t in ticks) + 14
+    left = x + pad + max(text_width(number(t, "") or "0", size) for t in ticks) + 10
     right = x + w - (12 if compact else 24)
     bottom = y + h - (34 if compact else 58)
     xs = Scale(start_day.toordinal(), end_day.toordinal(), left, right)
@@ -187,7 +188,7 @@ def _burnup(bus: Bus, result: IndicatorResult, as_of: date, x: float, y: float, 
 
     out = [f'<g class="burnup" data-indicator="{esc(ind.id)}" data-bus="{esc(bus.id)}">']
     heading = ind.name if compact else f"{bus.name} · {ind.name}"  # small multiples: one bus
-    out.append(_text(x + 4, y + title_size + 4, heading, title_size, weight="bold", cls="title"))
+    out.append(_text(x + pad, y + title_size + 6, heading, title_size, weight="bold", cls="title"))
     facts = [f"状态 {STATUS_LABELS[result.status]}"]
     if ind.target is not None:
         facts.insert(0, f"目标 {number(ind.target, unit)}" + (f"（{due}）" if due else ""))
@@ -197,7 +198,7 @@ def _burnup(bus: Bus, result: IndicatorResult, as_of: date, x: float, y: float, 
         facts.append(f"序时进度 {percent(result.schedule)}")
     if not compact:
         facts.append(f"截至 {as_of}")
-    out.append(_text(x + 4, y + title_size + (20 if compact else 28), " · ".join(facts),
+    out.append(_text(x + pad, y + title_size + (20 if compact else 30), " · ".join(facts),
                      size, MUTED, cls="subtitle"))  # fmt: skip
     out.append(
         f'<g class="plot" data-x0="{start_day}" data-x1="{end_day}" data-px0="{_num(left)}" '
@@ -210,7 +211,7 @@ def _burnup(bus: Bus, result: IndicatorResult, as_of: date, x: float, y: float, 
                    f'y2="{_num(py)}" stroke="{GRID}" stroke-width="1"/>')  # fmt: skip
         out.append(_text(left - 6, py + size * 0.35, number(t, "") or "0", size, MUTED, "end"))
     if unit:
-        out.append(_text(x + 4, top - 12, f"单位：{unit}", size, MUTED, cls="unit"))
+        out.append(_text(x + pad, top - 12, f"单位：{unit}", size, MUTED, cls="unit"))
     for day, label in date_ticks(start_day, end_day):
         px = xs(day.toordinal())
         out.append(f'<line x1="{_num(px)}" x2="{_num(px)}" y1="{_num(bottom)}" '

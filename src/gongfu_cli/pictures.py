@@ -112,8 +112,7 @@ def light_svg(drawn: Any, width: int, title: str) -> str:
     console = Console(
         width=width,
         file=io.StringIO(),
-        color_system="truecolor",
-        force_terminal=True,
+        color_system="truecolor",  # a file, not a terminal: TERM=dumb cannot narrow it
         legacy_windows=False,
         highlight=False,
         emoji=False,
