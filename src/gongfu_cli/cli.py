@@ -757,7 +757,12 @@ def _import_text(done: Any) -> None:
                 value = f"{number(c.old.value, c.indicator.unit)} → {value}"
             say(f"  {'would ' + c.action:<13} {visible_line(c.bus.name)} · "
                 f"{visible_line(c.indicator.name)} · {c.date} · {value}  ({c.origin})")  # fmt: skip
-    console.print(rows_table(summary_rows(done.changes), SUMMARY_COLUMNS, console.width))
+    from gongfu_cli.render import fitted
+    from gongfu_cli.views import IMPORT_TABLE
+
+    rows = summary_rows(done.changes)
+    table = fitted(IMPORT_TABLE, rows, console.width)
+    console.print(table if table is not None else rows_table(rows, SUMMARY_COLUMNS, console.width))
     counts = totals(done.changes)
     line = (
         f"{counts['added']} added, {counts['present']} already present, "

@@ -107,6 +107,12 @@ STALE_TABLE = (
     Column("cadence", "报送周期", "text"),
     Column("value_date", "最近读数", "date", empty="无"),
 )
+IMPORT_TABLE = (  # `gongfu import`: what each bus's figures did
+    Column("bus", "班车", "text"),
+    Column("added", "新增", "count"),
+    Column("present", "已有", "count"),
+    Column("replaced", "替换", "count"),
+)
 CADENCE_LABELS = {"monthly": "月报", "quarterly": "季报", "half-yearly": "半年报", "yearly": "年报"}
 
 
