@@ -123,3 +123,23 @@ def test_png_outputs_through_the_browser(data: Path, tmp_path: Path) -> None:
     for png in (chart, picture):
         assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         not_blank(png.read_bytes())
+
+
+def test_the_report_prints_on_a4_pages(data: Path, tmp_path: Path) -> None:
+    """Printed by the browser, the page is A4 (595 × 842 points), several pages long."""
+    page = tmp_path / "report.html"
+    assert gongfu("report", "--as-of", AS_OF, "-o", str(page), "-d", str(data)).returncode == 0
+    assert BROWSER is not None, "CI=true but no Chromium: .ci/run installs it"
+    pdf = tmp_path / "report.pdf"
+    command = [BROWSER, "--headless", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
+               f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
+               page.as_uri()]  # fmt: skip
+    if os.geteuid() == 0:
+        command.insert(1, "--no-sandbox")
+    subprocess.run(command, capture_output=True, timeout=120, check=False)
+    raw = pdf.read_bytes()
+    assert raw.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", raw)
+    assert boxes, "no page sizes in the PDF"
+    assert all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)
+    assert len(boxes) >= 2
