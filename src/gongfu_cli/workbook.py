@@ -58,6 +58,7 @@ def rows_workbook(sheets: Sequence[SheetRows]) -> bytes:
             for c, key in enumerate(sheet.columns, start=1):
                 _typed(ws.cell(row=r, column=c), row.get(key), ratio=key in RATIO_COLUMNS)
         ws.freeze_panes = "A2"
+        _printable(ws, "$1:$1")
         if sheet.columns:
             ws.auto_filter.ref = f"A1:{_letter(len(sheet.columns))}{max(len(sheet.rows) + 1, 1)}"
         header = [COLUMN_LABELS.get(k, k) for k in sheet.columns]
@@ -152,6 +153,7 @@ def template_workbook(groups: Sequence[tuple[str, Sequence[Row]]]) -> bytes:
             ws.add_data_validation(number)
             ws.add_data_validation(day)
         ws.freeze_panes = "A3"
+        _printable(ws, "$1:$2")
         protection = ws.protection
         protection.sheet = True
         protection.formatColumns = False  # people may still widen a column
@@ -159,6 +161,16 @@ def template_workbook(groups: Sequence[tuple[str, Sequence[Row]]]) -> bytes:
         _fit_widths(ws, list(TEMPLATE_COLUMNS), [[row.get(k) for k in TEMPLATE_COLUMNS]
                                                  for row in rows], minimum=10)  # fmt: skip
     return _saved(book)
+
+
+def _printable(ws: Any, title_rows: str) -> None:
+    """Printed, a sheet is landscape A4, one page wide, its header on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
 
 
 def sheet_names(wanted: Sequence[str]) -> list[str]:
