@@ -536,3 +536,31 @@ def test_every_table_command_writes_xlsx(data: Path, tmp_path: Path) -> None:
 def test_export_level_all_needs_a_workbook(data: Path) -> None:
     code, _, err = run("export", "--level", "all", data=data)
     assert code == 2 and "one sheet per level" in err
+
+
+def test_a_notes_sheet_is_skipped_with_a_note_and_source_names_the_rows(
+    data: Path, tmp_path: Path
+) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "报送.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("说明").write(0, 0, "本表由市建设局填报，联系人：张三")
+    ws = book.add_worksheet("数据")
+    ws.write_row(0, 0, ["bus", "indicator", "date", "value", "source"])
+    ws.write_row(1, 0, ["gas", "coverage", "2024-03-31", 44, "季报"])
+    ws.write_row(2, 0, ["gas", "households", "2024-03-31", 3])
+    book.close()
+    code, out, err = run("import", str(path), "--source", "一季度报送", "-f", "json", data=data)
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["notes"] == [f"{path}:说明: no header row with a bus column (班车, bus_id) "
+                               "and an indicator column (指标, indicator_id) in its first rows; "
+                               "sheet skipped"]  # fmt: skip
+    sources = {
+        r.date.isoformat() + i.id: r.source
+        for i in load_dataset(data).buses[0].indicators
+        for r in i.readings
+    }
+    assert sources["2024-03-31coverage"] == "季报"  # the row's own source wins
+    assert sources["2024-03-31households"] == "一季度报送"  # --source for rows without one
