@@ -291,3 +291,14 @@ def test_png_without_a_browser_says_what_to_do(data: Path, tmp_path: Path) -> No
     assert run.returncode == 1
     assert "none was found" in run.stderr.decode() and "Traceback" not in run.stderr.decode()
     assert not out.exists()
+
+
+def test_the_report_sets_each_chart_inline_with_unique_ids(data: Path, tmp_path: Path) -> None:
+    page = tmp_path / "r.html"
+    run = gongfu("report", "--as-of", AS_OF, "-o", str(page), "-d", str(data))
+    assert run.returncode == 0, run.stderr
+    text = page.read_text(encoding="utf-8")
+    assert text.count('<figure class="chart"><svg') == 4  # the race, three buses with targets
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) == len(set(ids))
+    assert '<h2 id="bus-gas">送气下乡</h2>' in text and 'class="legend"' in text

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import math
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -74,12 +75,13 @@ def _text(x: float, y: float, content: str, size: float = 12, fill: str = INK,
 
 def _document(width: float, height: float, title: str, desc: str, body: list[str]) -> str:
     w, h = math.ceil(width), math.ceil(height)
+    key = f"chart-{zlib.crc32((title + desc).encode('utf-8')):08x}"  # unique within a report
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-        f'viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title chart-desc" '
+        f'viewBox="0 0 {w} {h}" role="img" aria-labelledby="{key}-title {key}-desc" '
         f"font-family='{FONT}'>\n"
-        f'<title id="chart-title">{esc(title)}</title>\n'
-        f'<desc id="chart-desc">{esc(desc)}</desc>\n'
+        f'<title id="{key}-title">{esc(title)}</title>\n'
+        f'<desc id="{key}-desc">{esc(desc)}</desc>\n'
         f'<rect width="100%" height="100%" fill="#ffffff"/>\n' + "\n".join(body) + "\n</svg>\n"
     )
 
