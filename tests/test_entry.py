@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gongfu_cli.cli import app
-from gongfu_cli.entry import EntryError, parse_day, parse_number
+from gongfu_cli.entry import EntryError, parse_day, parse_number, parse_period
 from gongfu_cli.load import load_dataset
 from tests.builders import COMMENTED
 from tests.conftest import SAMPLE
@@ -65,6 +65,41 @@ def test_dates_as_people_type_them(typed: str) -> None:
 def test_what_is_not_a_date(typed: str) -> None:
     with pytest.raises(EntryError):
         parse_day(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2024-06-30", date(2024, 6, 30)),
+        ("2024/6/30", date(2024, 6, 30)),
+        ("2024年6月30日", date(2024, 6, 30)),
+        ("2024年6月", date(2024, 6, 30)),
+        ("2024年2月", date(2024, 2, 29)),  # a leap year's February
+        ("2023-02", date(2023, 2, 28)),
+        ("２０２４年６月", date(2024, 6, 30)),
+        ("2024年二季度", date(2024, 6, 30)),
+        ("2024年第四季度", date(2024, 12, 31)),
+        ("2024年1季度", date(2024, 3, 31)),
+        ("2024Q3", date(2024, 9, 30)),
+        ("2024-q1", date(2024, 3, 31)),
+        ("2024年上半年", date(2024, 6, 30)),
+        ("2024年下半年", date(2024, 12, 31)),
+        ("2024H1", date(2024, 6, 30)),
+        ("2024年", date(2024, 12, 31)),
+        ("2024年度", date(2024, 12, 31)),
+        ("2024", date(2024, 12, 31)),
+    ],
+)
+def test_periods_mean_their_last_day(typed: str, day: date) -> None:
+    assert parse_period(typed) == day
+
+
+@pytest.mark.parametrize(
+    "typed", ["2024年13月", "2024Q5", "20242", "明年", "二〇二四年", "2024年五季度"]
+)
+def test_what_is_not_a_period(typed: str) -> None:
+    with pytest.raises(EntryError, match="is not a date"):
+        parse_period(typed)
 
 
 @pytest.fixture

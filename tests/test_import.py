@@ -181,6 +181,10 @@ def test_the_round_trip_from_template_to_correction(data: Path, tmp_path: Path) 
     assert code == 1
     assert "3300 differs from the reading already there (3200, at " in err
     assert data.read_bytes() == after_first
+    code, out, err = run("import", files[1], "--replace", "--dry-run", data=data)
+    assert code == 0, err
+    assert "would replace 乡村畅行 · 服务乘客 · 2024-06-30 · 3,200 人次 → 3,300 人次" in out
+    assert data.read_bytes() == after_first
     code, out, err = run("import", files[1], "--replace", "-f", "json", data=data)
     assert code == 0, err
     report = json.loads(out)

@@ -744,19 +744,19 @@ def _import_text(done: Any) -> None:
     for note in done.notes:
         say(f"note: {visible_line(note)}")
 
+    from gongfu_cli.display import number
     from gongfu_cli.render import rows_table
 
-    if not done.written:
-        from gongfu_cli.display import number
-
-        for c in done.changes:
-            if c.action not in ("add", "replace"):
-                continue
-            value = number(c.value, c.indicator.unit)
-            if c.old is not None:
-                value = f"{number(c.old.value, c.indicator.unit)} → {value}"
-            say(f"  {'would ' + c.action:<13} {visible_line(c.bus.name)} · "
-                f"{visible_line(c.indicator.name)} · {c.date} · {value}  ({c.origin})")  # fmt: skip
+    for c in done.changes:  # a dry run lists every change; a real one, each replaced value
+        if c.action == "same" or (done.written and c.action != "replace"):
+            continue
+        value = number(c.value, c.indicator.unit)
+        if c.old is not None:
+            value = f"{number(c.old.value, c.indicator.unit)} → {value}"
+        verb = {"add": "added", "replace": "replaced"}[c.action]
+        verb = verb if done.written else f"would {c.action}"
+        say(f"  {verb:<13} {visible_line(c.bus.name)} · {visible_line(c.indicator.name)} · "
+            f"{c.date} · {value}  ({c.origin})")  # fmt: skip
     from gongfu_cli.render import fitted
     from gongfu_cli.views import IMPORT_TABLE
 
