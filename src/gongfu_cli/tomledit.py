@@ -113,7 +113,8 @@ def edited(
             _replace(lines, start, ends[k], replace[k], name)
     result = "\n".join(lines)
     if not result.strip():  # an empty file would not load: say what happened instead
-        result = "# every reading of this file has been deleted\n"
+        newline = "\r\n" if "\r\n" in text else "\n"
+        result = "# every reading of this file has been deleted" + newline
     _prove(result, doc, replace, delete, name)
     return (bom + result).encode("utf-8")
 
