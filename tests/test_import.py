@@ -568,3 +568,17 @@ def test_a_notes_sheet_is_skipped_with_a_note_and_source_names_the_rows(
     }
     assert sources["2024-03-31coverage"] == "季报"  # the row's own source wins
     assert sources["2024-03-31households"] == "一季度报送"  # --source for rows without one
+
+
+def test_check_writes_its_problems_as_a_workbook(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    reading = 'bus = "gas"\nindicator = "coverage"'
+    bad.write_text(DATA.replace(reading, reading.replace("gas", "gaz")), encoding="utf-8")
+    out = tmp_path / "problems.xlsx"
+    run = gongfu("check", "-d", str(bad), "-o", str(out))
+    assert run.returncode == 1  # the data has a problem; the workbook is still written
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("check").to_python()
+    assert rows[0] == ["文件", "行", "级别", "问题"]
+    assert rows[1][2] == "error" and 'unknown bus "gaz"' in rows[1][3]
+    line = bad.read_text(encoding="utf-8").split("\n").index('bus = "gaz"') + 1
+    assert rows[1][1] == line  # the line, as a number

@@ -1049,8 +1049,8 @@ def check(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text (FILE:LINE: message, the default), json, or any rows format (csv, tsv, "
-            "jsonl, md, …).",
+            help="text (FILE:LINE: message, the default), json, any rows format (csv, tsv, "
+            "jsonl, md, …) or xlsx.",
         ),
     ] = None,
     output: OutputOption = None,
@@ -1068,13 +1068,15 @@ def check(
     spec = (
         None if fmt == "text" or (fmt is None and output is None) else _format(fmt, output, "csv")
     )
-    if spec is not None and spec.kind != "rows":
+    if spec is not None and spec.kind not in ("rows", "workbook"):
         raise typer.BadParameter(f"check prints problems: text or a rows format, not {spec.name}")
     try:
         result = run_check(data or bundled_data(), _as_of(as_of), date.today(), not no_cache)
         protect = result.dataset.files if result.dataset else ()
         if spec is None:
             _write(output, "".join(line + "\n" for line in result.lines()), protect, "")
+        elif spec.kind == "workbook":
+            _workbook(output, [("check", result.rows(), CHECK_COLUMNS)], protect, "")
         else:
             _write(output, render_rows(result.rows(), CHECK_COLUMNS, spec.name), protect, "")
     except GongfuError as error:  # the output could not be written
