@@ -135,25 +135,34 @@ def light_svg(drawn: Any, width: int, title: str) -> str:
 
 
 def _line(segments: list[Any], y: float) -> str:
+    """One terminal line as words: each starts at its column (or, for a number, ends at its
+    column) and flows at its natural width, its differently styled parts as `<tspan>`s."""
+    pieces = [(s.text, s.style) for s in segments if not s.control and s.text]
+    text = "".join(t for t, _ in pieces)
+    owner = [k for k, (t, _) in enumerate(pieces) for _ in t]  # the piece of each character
     out = []
-    column = 0
-    for segment in segments:
-        text, style = segment.text, segment.style
-        if segment.control:
-            continue
-        attributes = _attributes(style)
-        for run in _RUN.finditer(text):
-            start = column + _cells(text[: run.start()])
-            word = run.group()
-            if _NUMBER.fullmatch(word) or (word[0] in "+-−0123456789" and word.count(" ") <= 1):
-                # a number (with its unit): right edges line up in any font
-                x = MARGIN + (start + _cells(word)) * CELL
-                anchor = ' text-anchor="end"'
+    for run in _RUN.finditer(text):
+        word = run.group()
+        start = _cells(text[: run.start()])
+        if _NUMBER.fullmatch(word) or (word[0] in "+-−0123456789" and word.count(" ") <= 1):
+            # a number (with its unit): right edges line up in any font
+            x, anchor = MARGIN + (start + _cells(word)) * CELL, ' text-anchor="end"'
+        else:
+            x, anchor = MARGIN + start * CELL, ""
+        parts: list[tuple[str, Any]] = []
+        for offset, char in enumerate(word):
+            style = pieces[owner[run.start() + offset]][1]
+            if parts and parts[-1][1] == style:
+                parts[-1] = (parts[-1][0] + char, style)
             else:
-                x = MARGIN + start * CELL
-                anchor = ""
-            out.append(f'<text x="{x:.1f}" y="{y}"{anchor}{attributes}>{_escape(word)}</text>\n')
-        column += _cells(text)
+                parts.append((char, style))
+        if len(parts) == 1:
+            body = f"{_attributes(parts[0][1])}>{_escape(parts[0][0])}"
+        else:
+            body = ">" + "".join(
+                f"<tspan{_attributes(style)}>{_escape(part)}</tspan>" for part, style in parts
+            )
+        out.append(f'<text x="{x:.1f}" y="{y}"{anchor}{body}</text>\n')
     return "".join(out)
 
 
