@@ -582,3 +582,13 @@ def test_check_writes_its_problems_as_a_workbook(tmp_path: Path) -> None:
     assert rows[1][2] == "error" and 'unknown bus "gaz"' in rows[1][3]
     line = bad.read_text(encoding="utf-8").split("\n").index('bus = "gaz"') + 1
     assert rows[1][1] == line  # the line, as a number
+
+
+def test_a_csv_without_a_header_is_an_error_among_several_files(data: Path, tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("班车,指标,日期,数值\ngas,coverage,2024-06-30,50\n", encoding="utf-8")
+    bad.write_text("gas,coverage,2024-06-30,50\n", encoding="utf-8")
+    before = data.read_bytes()
+    code, _, err = run("import", str(good), str(bad), data=data)
+    assert code == 1 and f"{bad}:1: no header row" in err
+    assert data.read_bytes() == before

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -87,10 +88,14 @@ def read_entries(
 ) -> Intake:
     """Every figure of every sheet, with every problem found in reading them."""
     intake = Intake([], [], [], [])
+    per_file = Counter(sheet.file for sheet in sheets)
     for sheet in sheets:
         if sheet.note:
             intake.notes.append(f"{shown_path(sheet.file)}: {sheet.note}")
-        layout = _layout(sheet, intake, explicit=len(sheets) == 1)
+        # a CSV, or the one sheet of a workbook (or the one --sheet names), must have figures;
+        # among several sheets, one without a header (a 说明 sheet) is skipped with a note
+        explicit = sheet.name is None or per_file[sheet.file] == 1
+        layout = _layout(sheet, intake, explicit)
         if layout is None:
             continue
         for name in layout.ignored:
@@ -109,6 +114,7 @@ def read_entries(
 
 
 def _layout(sheet: Sheet, intake: Intake, explicit: bool) -> _Layout | None:
+    """The first row naming a bus and an indicator column, read as a long or wide header."""
     for r, row in enumerate(sheet.rows[:HEADER_ROWS]):
         roles: dict[str, int] = {}
         seen: dict[str, int] = {}
