@@ -23,6 +23,7 @@ from gongfu_cli.options import (
     BatchOption,
     BomOption,
     BusArgument,
+    BusOption,
     ChartOption,
     DataOption,
     ExcelOption,
@@ -581,9 +582,7 @@ def template(
         ),
     ],
     lead: LeadOption = None,
-    bus: Annotated[
-        str | None, typer.Option("--bus", help="Only this bus: its id, name or a unique part.")
-    ] = None,
+    bus: BusOption = None,
     batch: BatchOption = None,
     when: Annotated[
         date | None,

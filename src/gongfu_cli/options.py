@@ -171,6 +171,17 @@ BusArgument = Annotated[
 ]
 
 
+BusOption = Annotated[
+    str | None,
+    typer.Option(
+        "--bus",
+        callback=not_empty,
+        autocompletion=_complete_bus,
+        help="Only this bus: its id, name or a unique part.",
+    ),
+]
+
+
 class Level(StrEnum):
     buses = "buses"
     indicators = "indicators"
