@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gongfu_cli.browser import find_browser, screenshot, svg_png
+from gongfu_cli.browser import find_browser, headless, screenshot, svg_png
 from tests.conftest import gongfu
 from tests.test_charts import AS_OF, DATA
 
@@ -54,11 +54,8 @@ def probe(page: Path, width: int) -> dict[str, object]:
     probed = page.with_name(page.stem + "-probe.html")
     probed.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
                       encoding="utf-8")  # fmt: skip
-    command = [BROWSER, "--headless", "--disable-gpu", "--no-first-run",
-               f"--user-data-dir={page.parent / 'profile'}", f"--window-size={width},1200",
-               "--dump-dom", probed.as_uri()]  # fmt: skip
-    if os.geteuid() == 0:
-        command.insert(1, "--no-sandbox")
+    command = headless(BROWSER, page.parent / "profile", f"--window-size={width},1200",
+                       "--dump-dom", probed.as_uri())  # fmt: skip
     done = subprocess.run(command, capture_output=True, timeout=120, check=False)
     match = re.search(r'data-probe="([^"]*)"', done.stdout.decode("utf-8"))
     assert match, done.stderr.decode("utf-8", "replace")[-2000:]
@@ -131,11 +128,8 @@ def test_the_report_prints_on_a4_pages(data: Path, tmp_path: Path) -> None:
     assert gongfu("report", "--as-of", AS_OF, "-o", str(page), "-d", str(data)).returncode == 0
     assert BROWSER is not None, "CI=true but no Chromium: .ci/run installs it"
     pdf = tmp_path / "report.pdf"
-    command = [BROWSER, "--headless", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
-               f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}",
-               page.as_uri()]  # fmt: skip
-    if os.geteuid() == 0:
-        command.insert(1, "--no-sandbox")
+    command = headless(BROWSER, tmp_path / "profile", "--no-pdf-header-footer",
+                       f"--print-to-pdf={pdf}", page.as_uri())  # fmt: skip
     subprocess.run(command, capture_output=True, timeout=120, check=False)
     raw = pdf.read_bytes()
     assert raw.startswith(b"%PDF")

@@ -43,6 +43,15 @@ def find_browser() -> str | None:
     return None
 
 
+def headless(exe: str, profile: Path, *arguments: str) -> list[str]:
+    """The command line that runs the browser headless, with a throwaway profile."""
+    command = [exe, "--headless", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+               "--disable-extensions", f"--user-data-dir={profile}", *arguments]  # fmt: skip
+    if getattr(os, "geteuid", lambda: 1)() == 0:
+        command.insert(1, "--no-sandbox")  # Chromium refuses to run as root otherwise
+    return command
+
+
 def screenshot(html: str, width: int, height: int) -> bytes:
     """The page drawn at `width` × `height` CSS pixels, as PNG bytes."""
     exe = find_browser()
@@ -56,21 +65,14 @@ def screenshot(html: str, width: int, height: int) -> bytes:
         page = Path(work, "page.html")
         shot = Path(work, "shot.png")
         page.write_text(html, encoding="utf-8")
-        command = [
+        command = headless(
             exe,
-            "--headless",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--disable-extensions",
-            f"--user-data-dir={Path(work, 'profile')}",
+            Path(work, "profile"),
             f"--window-size={width},{height}",
             f"--force-device-scale-factor={SCALE}",
             f"--screenshot={shot}",
             page.as_uri(),
-        ]
-        if getattr(os, "geteuid", lambda: 1)() == 0:
-            command.insert(1, "--no-sandbox")  # Chromium refuses to run as root otherwise
+        )
         try:
             done = subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:

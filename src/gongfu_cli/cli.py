@@ -141,18 +141,13 @@ def _format(
 
 def _write(output: Path | None, text: str | bytes, protect: Sequence[str], what: str) -> None:
     """Text to standard output, or to `output` through the one safe write path."""
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text)
-            sys.stdout.buffer.flush()
-        else:
-            _emit(text)
+    if output is None and isinstance(text, str):
+        _emit(text)  # through the text stream, in the console's encoding
         return
     from gongfu_cli.files import write_output
 
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    if write_output(output, data, protect):
+    if write_output(output or "-", data, protect):
         say(f"wrote {what}{shown_path(output)}", err=True)
 
 

@@ -14,6 +14,11 @@ import io
 import re
 from typing import Any
 
+from rich.cells import cell_len
+from rich.terminal_theme import DEFAULT_TERMINAL_THEME
+
+from gongfu_cli.display import visible_line
+
 LIGHT_FONTS = (
     '"DejaVu Sans Mono", Menlo, Consolas, "Microsoft YaHei", "PingFang SC", '
     '"Noto Sans CJK SC", "Source Han Sans SC", monospace'
@@ -50,7 +55,6 @@ def _cell_lengths(picture: str) -> str:
     Rich sizes a span by its number of characters, which squeezes Chinese (two cells a
     character) into half its room in viewers that honour `textLength`.
     """
-    from rich.cells import cell_len
 
     def fix(match: re.Match[str]) -> str:
         content = html.unescape(match.group(4))
@@ -169,8 +173,6 @@ def _line(segments: list[Any], y: float) -> str:
 def _attributes(style: Any) -> str:
     if style is None:
         return ""
-    from rich.terminal_theme import DEFAULT_TERMINAL_THEME
-
     parts = []
     if style.color is not None and not style.color.is_default:
         r, g, b = style.color.get_truecolor(DEFAULT_TERMINAL_THEME)
@@ -194,12 +196,8 @@ def _readable(r: int, g: int, b: int) -> str:
 
 
 def _cells(text: str) -> int:
-    from rich.cells import cell_len
-
     return cell_len(text)
 
 
 def _escape(text: str) -> str:
-    from gongfu_cli.display import visible_line
-
     return html.escape(visible_line(text), quote=True)
