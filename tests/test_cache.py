@@ -210,3 +210,56 @@ def test_a_relative_xdg_cache_home_is_ignored(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert not (tmp_path / "~").exists()
     assert list((home / ".cache" / "gongfu").glob("*.entry"))
+
+
+def _retyped(entry: Path, change) -> None:
+    """Rewrite a real entry with its header intact and one field of its data replaced."""
+    raw = entry.read_bytes()
+    header = len(cache.MAGIC) + 64
+    data = marshal.loads(raw[header:])
+    entry.write_bytes(raw[:header] + marshal.dumps(change(data)))
+
+
+def _reading_value(data: tuple, value: object) -> tuple:
+    program, files, buses = data
+    bus = list(buses[0])
+    indicator = list(bus[9][0])
+    reading = list(indicator[8][0])
+    reading[1] = value
+    indicator[8] = (tuple(reading), *indicator[8][1:])
+    bus[9] = (tuple(indicator), *bus[9][1:])
+    return (program, files, (tuple(bus), *buses[1:]))
+
+
+def _bus_field(data: tuple, index: int, value: object) -> tuple:
+    program, files, buses = data
+    bus = list(buses[0])
+    bus[index] = value
+    return (program, files, (tuple(bus), *buses[1:]))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: _reading_value(d, "60"),  # a figure as text
+        lambda d: _reading_value(d, None),
+        lambda d: _bus_field(d, 1, 42),  # a bus name as a number
+        lambda d: _bus_field(d, 5, "市建设局"),  # the leads as one string, not a tuple
+        lambda d: _bus_field(d, 9, [1, 2]),  # indicators as a list of numbers
+        lambda d: (d[0], d[1], (("x",),)),  # a bus of the wrong length
+        lambda d: (("a", None, None, None, "0.3"), d[1], d[2]),  # lag tolerance as text
+    ],
+    ids=["value-text", "value-none", "name-int", "leads-str", "indicators", "short", "lag"],
+)
+def test_a_wrongly_typed_entry_is_ignored_and_rebuilt(data: Path, change) -> None:
+    data.write_bytes(data.read_bytes() + b"#" * cache.MIN_SIZE)  # cached by a real run too
+    expected = runner.invoke(app, ["list", "-d", str(data), "-f", "csv"])
+    assert expected.exit_code == 0, expected.output
+    (entry,) = entries()
+    _retyped(entry, change)
+    done = gongfu("list", "-d", str(data), "-f", "csv",
+                  env={"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]})  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Traceback" not in done.stderr
+    assert done.stdout.decode() == expected.stdout
+    assert cache.load(data) == load_dataset(data)  # the entry was written anew, and is right

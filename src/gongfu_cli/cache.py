@@ -4,7 +4,8 @@ The cache is an optimisation and never a source of truth: an entry is used only 
 version, the Python version and every data file's path, size, inode, and modification and
 change times (in nanoseconds) match what it was made from, and when the cache directory is the
 user's own and private (0700) and the entry a regular file of theirs that nobody else may
-write. Anything off, and the files are read again. Entries are written atomically; failing to
+write, and every field of it of the type the model promises. Anything off, and the files are
+read again (and the entry written anew). Entries are written atomically; failing to
 write one is harmless. Entries unused for 30 days, and the oldest beyond MAX_TOTAL bytes, are
 removed whenever a new entry is written.
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from gongfu_cli import __version__, system
 from gongfu_cli.load import data_files, load_dataset
-from gongfu_cli.model import Bus, Dataset, Indicator, Milestone, Program, Reading
+from gongfu_cli.model import CADENCES, Bus, Dataset, Indicator, Milestone, Program, Reading
 
 MIN_SIZE = 512 * 1024  # smaller data parses faster than a cache entry is checked and written
 MAGIC = b"gongfu-cache-5\n"
@@ -130,21 +131,64 @@ def _encode_indicator(i: Indicator) -> tuple:
             readings, milestones, i.cadence)  # fmt: skip
 
 
+class BadEntry(ValueError):
+    """A cache entry whose shape or types are not what `pack` writes."""
+
+
+def _check(ok: bool) -> None:
+    if not ok:
+        raise BadEntry
+
+
+_NUMBER = (int, float)  # exact types: marshal keeps them, and True is no figure
+_TEXT_OR_NONE = (str, type(None))
+
+
+def _texts(values: object) -> bool:
+    return type(values) is tuple and all(type(v) is str for v in values)
+
+
 def unpack(data: tuple) -> Dataset:
+    """The dataset an entry holds, every field checked for the type the model promises, so
+    that an entry made by another version, damaged on disk, or planted is rejected here (and
+    the data read again) instead of failing later in a calculation."""
+    _check(type(data) is tuple and len(data) == 3)
     program, files, buses = data
+    _check(type(program) is tuple and len(program) == 5 and _texts(files) and type(buses) is tuple)
+    _check(all(type(v) in _TEXT_OR_NONE for v in program[:4]))
+    _check(program[4] is None or type(program[4]) in _NUMBER)
     return Dataset(Program(*program), tuple(map(_decode_bus, buses)), files)
 
 
 def _decode_bus(b: tuple) -> Bus:
+    _check(type(b) is tuple and len(b) == 13)
     bid, name, batch, launched, due, leads, field, summary, source, indicators, file, place, \
         cadence = b  # fmt: skip
+    _check(type(bid) is str and type(name) is str and type(batch) is int
+           and type(launched) is int and (due is None or type(due) is int) and _texts(leads)
+           and type(field) is str and type(summary) in _TEXT_OR_NONE
+           and type(source) in _TEXT_OR_NONE and type(indicators) is tuple
+           and type(file) is str and type(place) is int
+           and (cadence is None or cadence in CADENCES))  # fmt: skip
     return Bus(bid, name, batch, date.fromordinal(launched), _date(due), leads, field, summary,
                source, tuple(map(_decode_indicator, indicators)), file, place, cadence)  # fmt: skip
 
 
 def _decode_indicator(i: tuple) -> Indicator:
+    _check(type(i) is tuple and len(i) == 11)
     iid, name, unit, target, baseline, start, due, weight, readings, milestones, cadence = i
+    _check(type(iid) is str and type(name) is str and type(unit) is str
+           and (target is None or type(target) in _NUMBER) and type(baseline) in _NUMBER
+           and type(start) is int and (due is None or type(due) is int)
+           and type(weight) in _NUMBER and type(readings) is tuple
+           and type(milestones) is tuple and cadence in CADENCES)  # fmt: skip
     fromordinal = date.fromordinal
+    for r in readings:
+        _check(type(r) is tuple and len(r) == 6 and type(r[0]) is int and type(r[1]) in _NUMBER
+               and type(r[2]) in _TEXT_OR_NONE and type(r[3]) in _TEXT_OR_NONE
+               and type(r[4]) is str and type(r[5]) is int)  # fmt: skip
+    for m in milestones:
+        _check(type(m) is tuple and len(m) == 2 and type(m[0]) is int and type(m[1]) in _NUMBER)
     return Indicator(iid, name, unit, target, baseline, fromordinal(start), _date(due), weight,
                      tuple(Reading(fromordinal(r[0]), *r[1:]) for r in readings),
                      tuple(Milestone(fromordinal(d), v) for d, v in milestones),
