@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from typer.testing import CliRunner
 from gongfu_cli.cli import app
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.load import load_dataset
+from tests.conftest import as_nobody, gongfu
 
 runner = CliRunner()
 
@@ -135,3 +138,68 @@ def test_record_appends_to_the_file_that_defines_the_bus(huzhou: Path) -> None:
     changed = [name for name in before if before[name] != after[name]]
     assert changed == ["jiaotong.toml"]
     assert after["jiaotong.toml"].startswith(before["jiaotong.toml"])
+
+
+# A *.toml entry that is not a readable data file ----------------------------------------------
+
+
+def _dangling(folder: Path) -> Path:
+    link = folder / "moved.toml"
+    link.symlink_to(folder / "gone" / "moved.toml")
+    return link
+
+
+def _fifo(folder: Path) -> Path:
+    fifo = folder / "pipe.toml"
+    os.mkfifo(fifo)
+    return fifo
+
+
+def _device(folder: Path) -> Path:
+    link = folder / "null.toml"
+    link.symlink_to("/dev/null")
+    return link
+
+
+def _folder(folder: Path) -> Path:
+    inner = folder / "archive.toml"
+    inner.mkdir()
+    (inner / "old.toml").write_text(JIAOTONG, encoding="utf-8")
+    return inner
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (_dangling, "a symbolic link to"),
+        (_fifo, "a named pipe (FIFO), not a regular file"),
+        (_device, "a device, not a regular file"),
+        (_folder, "a directory named like a data file"),
+    ],
+    ids=["dangling-symlink", "fifo", "device", "directory"],
+)
+def test_an_entry_that_is_no_data_file_is_an_error_naming_it(
+    huzhou: Path, make: Callable[[Path], Path], says: str
+) -> None:
+    entry = make(huzhou)
+    for args in (["list"], ["check"], ["record", "乡村畅行", "乡村A级以上景点公交通达率", "90",
+                                       "--date", "2023-12-31"]):  # fmt: skip
+        done = gongfu(*args, "-d", str(huzhou), timeout=30)
+        err = done.stderr.decode()
+        said = (done.stdout if args == ["check"] else done.stderr).decode()  # check: stdout
+        assert done.returncode == 1, (args, err)
+        assert f"{entry}: {says}" in said, (args, said)
+        assert "Traceback" not in err
+    assert "value = 90" not in (huzhou / "jiaotong.toml").read_text(encoding="utf-8")
+
+
+def test_an_unreadable_entry_is_an_error_naming_it(shared_dir: Path) -> None:
+    for name, text in (("jiaotong.toml", JIAOTONG), ("jianshe.toml", JIANSHE)):
+        (shared_dir / name).write_text(text, encoding="utf-8")
+        (shared_dir / name).chmod(0o644)
+    secret = shared_dir / "jianshe.toml"
+    secret.chmod(0o600)  # root's; nobody may not read it
+    code, out, err = as_nobody("list", "-d", str(shared_dir), "-f", "csv")
+    assert code == 1, out
+    assert f"{secret}: cannot read: permission denied" in err, err
+    assert out == ""  # not a list with that agency's buses silently missing

@@ -165,13 +165,48 @@ def data_files(path: Path) -> list[Path]:
         raise _file_error(path, f"cannot read: {_reason(exc)}") from None
     if is_dir:
         try:
-            files = sorted(p for p in path.glob("*.toml") if p.is_file())
+            files = sorted(path.glob("*.toml"))
         except OSError as exc:
             raise _file_error(path, f"cannot read: {_reason(exc)}") from None
         if not files:
             raise _file_error(path, "directory holds no *.toml data file")
+        problems = [Problem(str(f), why) for f in files if (why := _not_data(f)) is not None]
+        if problems:
+            raise GongfuError("", problems)
         return files
     return [path]
+
+
+def _not_data(path: Path) -> str | None:
+    """Why a `*.toml` entry of a data directory cannot be read as a data file, or None.
+
+    Skipping it would silently drop that agency's buses from every figure, so a dangling
+    link, a FIFO, a device, a folder or a file nobody lets us read is an error naming it.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        target = _link_target(path)
+        return f"a symbolic link to {target}, which does not exist" if target else "no such file"
+    except OSError as exc:
+        return f"cannot read: {_reason(exc)}"
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        return "a directory named like a data file; rename it or move it out of the data folder"
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket"
+                if stat.S_ISSOCK(mode) else "a device")  # fmt: skip
+        return f"{kind}, not a regular file; a data folder holds only data files"
+    if not os.access(path, os.R_OK):
+        return "cannot read: permission denied"
+    return None
+
+
+def _link_target(path: Path) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
 
 
 Document = tuple[str, str, dict[str, Any]]  # file name, text, parsed TOML
