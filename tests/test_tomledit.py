@@ -13,6 +13,10 @@ from hypothesis import strategies as st
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.tomledit import Replacement, edited
 
+# every spelling TOML allows for the same header
+HEADERS = st.sampled_from(
+    ["[[readings]]", '[["readings"]]', "[[ readings ]]", "[[ 'readings' ]]", '[[\t"readings" ]]']
+)
 COMMENTS = st.sampled_from(["", "# 说明\n", "\n", "  # indented comment\n", "\n\n"])
 
 
@@ -32,7 +36,7 @@ def files(draw: st.DrawFn) -> tuple[str, int]:
             keys.append('source = "年报 # 不是注释"')
         keys = draw(st.permutations(keys))
         indent = draw(st.sampled_from(["", "  "]))
-        parts.append("[[readings]]" + draw(st.sampled_from(["", "  # 第几次"])) + "\n")
+        parts.append(draw(HEADERS) + draw(st.sampled_from(["", "  # 第几次"])) + "\n")
         parts += [indent + key + "\n" for key in keys]
         parts.append(draw(COMMENTS))
     text = "".join(parts)

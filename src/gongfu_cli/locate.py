@@ -7,11 +7,16 @@ for table headers and keys. This runs only when there is something to report.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 
 from gongfu_cli.errors import Place
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]\s]+)\s*\]\]?\s*(?:#.*)?$")
+# A key of a table header as TOML allows it: bare, "basic" (with escapes) or 'literal', dotted
+# with spaces around the dots: [[readings]], [["readings"]], [ program ], [[ "buses" . indicators ]]
+_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_HEADER = re.compile(rf"^\s*(\[\[|\[)\s*({_PART}(?:\s*\.\s*{_PART})*)\s*(\]\]|\])\s*(?:#.*)?$")
+_PARTS = re.compile(_PART)
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
 _TOP_KEYS = {"program": "program", "bus": "buses", "indicator": "buses", "reading": "readings"}
 _SECTION_KINDS = {
@@ -58,11 +63,11 @@ def index_lines(text: str) -> LineIndex:
                 in_multiline = None
             continue
         header = _HEADER.match(line)
-        if header:
+        if header and len(header.group(1)) == len(header.group(3)):
             index.headers.append(number)
-            top_key = header.group(2).split(".")[0].strip("\"'")
-            index.keys.setdefault(("top", (), top_key), number)
-            kind = _SECTION_KINDS.get(header.group(2))
+            path = header_path(header.group(2))
+            index.keys.setdefault(("top", (), path.split(".")[0]), number)
+            kind = _SECTION_KINDS.get(path)
             if kind == "bus":
                 counts["bus"] += 1
                 indicator_count = -1
@@ -89,3 +94,19 @@ def index_lines(text: str) -> LineIndex:
                 in_multiline = quote
                 break
     return index
+
+
+def header_path(key: str) -> str:
+    """The dotted key of a table header as plain names: `"buses" . indicators` is
+    `buses.indicators`, so a header is known however it is quoted or spaced."""
+    parts = []
+    for part in _PARTS.findall(key):
+        if part.startswith('"'):
+            try:
+                part = tomllib.loads(f"k = {part}")["k"]
+            except tomllib.TOMLDecodeError:
+                part = part[1:-1]
+        elif part.startswith("'"):
+            part = part[1:-1]
+        parts.append(part)
+    return ".".join(parts)

@@ -20,7 +20,9 @@ from gongfu_cli.locate import index_lines
 from gongfu_cli.model import Number
 
 BOM = "\ufeff"
-READINGS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*readings[ \t]*\]\]", re.MULTILINE)
+READINGS_HEADER = re.compile(  # [[readings]], however quoted: [["readings"]], [[ 'readings' ]]
+    r"""^[ \t]*\[\[[ \t]*(?:readings|"readings"|'readings')[ \t]*\]\]""", re.MULTILINE
+)
 
 
 class Replacement(NamedTuple):
