@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import stat
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -277,6 +279,70 @@ def test_waiting_for_another_writer_is_announced_and_dry_run_never_waits(data: P
     assert f"waiting for another gongfu command writing {data}…" in err.decode()
     assert process.returncode == 0 and b"recorded" in out
     assert values(data) == [40, 70]
+
+
+class Holder(NamedTuple):
+    pid: int
+
+    def stop(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+def _holder(path: Path, mode: str, user: int) -> Holder:
+    """Another process, of `user`, holding a lock on `path` (opened for reading: that is all
+    it takes) until it is stopped. Forked, so that it needs no Python it may run."""
+    ready, tell = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.close(ready)
+            os.setgroups([])
+            os.setgid(NOBODY.pw_gid)
+            os.setuid(user)
+            fd = os.open(path, os.O_RDONLY)
+            fcntl.flock(fd, fcntl.LOCK_EX if mode == "ex" else fcntl.LOCK_SH)
+            os.write(tell, b"held")
+            time.sleep(600)
+        finally:
+            os._exit(0)
+    os.close(tell)
+    assert os.read(ready, 4) == b"held"
+    os.close(ready)
+    return Holder(pid)
+
+
+@pytest.mark.parametrize("mode", ["ex", "sh"])
+def test_a_reader_holding_the_lock_stalls_no_writer_past_wait(shared_dir: Path, mode: str) -> None:
+    """A user who may only read the data file locks it and never lets go: every writing
+    command gives up after --wait seconds, names the process, and writes nothing."""
+    path = shared_dir / "buses.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
+    path.chmod(0o644)  # root's; nobody may read it only
+    before = path.read_bytes()
+    holder = _holder(path, mode, NOBODY.pw_uid)
+    try:
+        for args in (RECORD, ("delete", "alpha", "coverage", "--date", "2022-06-30")):
+            started = time.monotonic()
+            err = fails(gongfu(*args, "--wait", "1.5", "-d", str(path), timeout=60))
+            took = time.monotonic() - started
+            assert f"{path}: the file is locked by another program (process {holder.pid} " in err
+            assert "gave up after 1.5 s and wrote nothing" in err
+            assert 1.5 <= took < 15, took
+            assert path.read_bytes() == before
+        err = fails(gongfu(*RECORD, "--wait", "0", "-d", str(path), timeout=60))
+        assert "the file is locked by another program" in err
+    finally:
+        holder.stop()
+    ok(gongfu(*RECORD, "--wait", "0", "-d", str(path)))  # once it is gone, no wait at all
+    assert values(path) == [40, 70]
+
+
+def test_wait_takes_seconds_only(data: Path) -> None:
+    for bad in ("-1", "soon", "nan"):
+        err = fails(gongfu(*RECORD, "--wait", bad, "-d", str(data)), code=2)
+        assert "--wait" in err or "seconds" in err, err
+    assert values(data) == [40]
 
 
 # ---------------------------------------------------------------------------------------------

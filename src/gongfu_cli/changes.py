@@ -81,9 +81,11 @@ def apply(
     dry_run: bool = False,
     on_wait: Callable[[], None] | None = None,
     on_retry: Callable[[], None] | None = None,
+    wait: float = system.LOCK_WAIT,
 ) -> Applied:
     """Plan the changes from the data as it is, check the result, and write it (unless
-    `dry_run`, which reads only and never waits for a lock)."""
+    `dry_run`, which reads only and never waits for a lock). A lock held by another program
+    is waited for at most `wait` seconds."""
     files = data_files(data)
     for file in files:
         if is_bundled(file):
@@ -100,7 +102,9 @@ def apply(
     with contextlib.ExitStack() as stack:
         for real in reals:
             try:
-                stack.enter_context(system.exclusive_lock(real, on_wait))
+                stack.enter_context(system.exclusive_lock(real, on_wait, wait))
+            except system.Locked as locked:
+                raise _locked(real, locked.holder, wait) from None
             except OSError as exc:
                 raise GongfuError(
                     f"{shown_path(real)}: cannot lock: {(exc.strerror or str(exc)).lower()}"
@@ -121,6 +125,15 @@ def apply(
     raise GongfuError(
         f"{shown_path(data)}: the data kept changing while gongfu was writing it (is an editor "
         "saving it over and over?); nothing was written. Try again"
+    )
+
+
+def _locked(real: Path, holder: str | None, wait: float) -> GongfuError:
+    by = f" ({holder})" if holder else ""
+    return GongfuError(
+        f"{shown_path(real)}: the file is locked by another program{by}; gave up after "
+        f"{wait:g} s and wrote nothing. Try again once it is done, or wait longer with --wait "
+        "SECONDS"
     )
 
 

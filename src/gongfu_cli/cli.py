@@ -39,11 +39,13 @@ from gongfu_cli.options import (
     StatusOption,
     Theme,
     ThemeOption,
+    WaitOption,
     complete_indicator,
     not_empty,
     parse_date,
 )
 from gongfu_cli.rows import Row
+from gongfu_cli.system import LOCK_WAIT
 
 APP_SETTINGS: dict[str, Any] = {
     "name": "gongfu",
@@ -502,6 +504,7 @@ def record(
     ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    wait: WaitOption = LOCK_WAIT,
 ) -> None:
     """Append a dated reading to your data file, keeping every existing byte.
 
@@ -526,6 +529,7 @@ def record(
             on_wait=_waiting(path),
             on_retry=_again(path),
             replace=replace,
+            wait=wait,
         )
     except BadValue as exc:
         raise typer.BadParameter(exc.message) from None
@@ -551,6 +555,7 @@ def delete(
     ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
+    wait: WaitOption = LOCK_WAIT,
 ) -> None:
     """Remove one reading (a wrong entry) from your data file, keeping every other byte.
 
@@ -559,7 +564,7 @@ def delete(
     from gongfu_cli.record import delete as delete_reading
 
     path = data or _bundled()
-    done = delete_reading(path, bus, indicator, when, dry_run, _waiting(path), _again(path))
+    done = delete_reading(path, bus, indicator, when, dry_run, _waiting(path), _again(path), wait)
     _tell(done, as_of)
 
 
@@ -692,6 +697,7 @@ def import_figures(
         ImportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
     ] = ImportFormat.table,
     data: DataOption = None,
+    wait: WaitOption = LOCK_WAIT,
 ) -> None:
     """Import the figures of filled-in sheets: all of them, or none if any is wrong.
 
@@ -701,7 +707,7 @@ def import_figures(
 
     path = data or _bundled()
     done = import_sheets(path, files, sheet, when, source, replace, dry_run,
-                         on_wait=_waiting(path), on_retry=_again(path))  # fmt: skip
+                         on_wait=_waiting(path), on_retry=_again(path), wait=wait)  # fmt: skip
     if fmt is ImportFormat.json:
         _emit(_import_json(done, dry_run))
     else:

@@ -26,6 +26,7 @@ from gongfu_cli.entry import EntryError, check_text, parse_number, parse_period
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.sheets import Percent, Sheet, Value, column_letter
+from gongfu_cli.system import LOCK_WAIT
 from gongfu_cli.validate import did_you_mean, number_problem, quote
 
 HEADER_ROWS = 20  # how far down a sheet its header row may be (an instruction may stand above)
@@ -469,6 +470,7 @@ def import_sheets(
     today: date | None = None,
     on_wait: Callable[[], None] | None = None,
     on_retry: Callable[[], None] | None = None,
+    wait: float = LOCK_WAIT,
 ) -> Imported:
     """Read every sheet, check every figure against the data, and write them all or none."""
     from gongfu_cli.changes import apply
@@ -489,7 +491,7 @@ def import_sheets(
             + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
         )
     plan = planner(intake.entries, replace, today, intake.problems)
-    applied = apply(data, plan, dry_run, on_wait, on_retry)
+    applied = apply(data, plan, dry_run, on_wait, on_retry, wait)
     warnings = _warnings(applied.dataset, applied.changes, today)
     return Imported(applied.changes, applied.files, applied.written, intake.ignored,
                     intake.notes, warnings)  # fmt: skip

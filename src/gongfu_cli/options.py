@@ -62,6 +62,28 @@ NoCacheOption = Annotated[
         help="Read the data files even if a cached copy is fresh (or set GONGFU_NO_CACHE=1).",
     ),
 ]
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a number of seconds") from None
+    if not 0 <= seconds <= 86400 * 366:  # also refuses nan
+        raise typer.BadParameter(f"{value!r}: give 0 (do not wait) or more seconds")
+    return seconds
+
+
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        metavar="SECONDS",
+        parser=_seconds,
+        help="Wait at most this long for another program's lock on the data, then give up "
+        "(writing nothing).",
+    ),
+]
 FormatOption = Annotated[
     str | None,
     typer.Option(

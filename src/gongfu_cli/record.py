@@ -16,6 +16,7 @@ from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.metrics import IndicatorResult
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.resolve import resolve
+from gongfu_cli.system import LOCK_WAIT
 from gongfu_cli.validate import quote
 
 
@@ -72,6 +73,7 @@ def record(
     on_wait: Callable[[], None] | None = None,
     on_retry: Callable[[], None] | None = None,
     replace: bool = False,
+    wait: float = LOCK_WAIT,
 ) -> Recorded:
     """Add a reading to the file that defines its bus, or (`replace`) correct the one already
     on that date in place.
@@ -115,7 +117,7 @@ def record(
             )
         return [Change("add", bus, indicator, day, amount, source, note)]
 
-    applied = apply(data, plan, dry_run, on_wait, on_retry)
+    applied = apply(data, plan, dry_run, on_wait, on_retry, wait)
     return _recorded(applied, today)
 
 
@@ -127,6 +129,7 @@ def delete(
     dry_run: bool = False,
     on_wait: Callable[[], None] | None = None,
     on_retry: Callable[[], None] | None = None,
+    wait: float = LOCK_WAIT,
 ) -> Recorded:
     """Remove the one reading of an indicator on a date: its `[[readings]]` table goes, every
     other byte of the file stays."""
@@ -142,7 +145,7 @@ def delete(
             )
         return [Change("delete", bus, indicator, day, None, old=old)]
 
-    return _recorded(apply(data, plan, dry_run, on_wait, on_retry), date.today())
+    return _recorded(apply(data, plan, dry_run, on_wait, on_retry, wait), date.today())
 
 
 def _recorded(applied: Applied, today: date) -> Recorded:

@@ -24,6 +24,8 @@ O_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
 O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 WAIT_NOTICE_AFTER = 1.0  # seconds of waiting for a lock before saying so
+LOCK_WAIT = 60.0  # seconds a writer waits for a lock at most, unless told otherwise (--wait)
+LOCK_POLL = 0.05  # seconds between tries while waiting
 REPLACE_TRIES = 6  # Windows: another program may hold the file open for a moment
 REPLACE_PAUSE = 0.05  # seconds, doubled between tries: about 1.5 s in all
 
@@ -91,24 +93,38 @@ def replace(source: str, destination: str) -> None:
             pause *= 2
 
 
+class Locked(Exception):
+    """The lock was not won within the time allowed: another program holds it."""
+
+    def __init__(self, holder: str | None) -> None:
+        super().__init__(holder)
+        self.holder = holder  # "process 1234 (python3)", where the platform can tell
+
+
 @contextlib.contextmanager
-def exclusive_lock(real: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on the data file `real` (symlinks already followed).
+def exclusive_lock(
+    real: Path, on_wait: Callable[[], None] | None = None, wait: float = LOCK_WAIT
+) -> Iterator[None]:
+    """Hold an exclusive lock on the data file `real` (symlinks already followed), waiting for
+    it at most `wait` seconds, then raising `Locked`.
 
     Unix: `flock` on the data file itself, so no lock file is ever created, it works between
     users who may all write the file, and it never follows a planted link. Since writers
     replace the file, a lock won on a file that has meanwhile been replaced is let go and
-    taken again on the new one. Elsewhere: a lock file beside the data file, through
-    `filelock`, removed when the lock is released.
+    taken again on the new one. Anyone who may read the file may also lock it, so the wait
+    is bounded: a reader holding a lock cannot stall every writer forever. Elsewhere: a lock
+    file beside the data file, through `filelock`, removed when the lock is released.
     """
+    deadline = time.monotonic() + max(wait, 0.0)
     if fcntl is None:
-        with _lock_file(real, on_wait):
+        with _lock_file(real, on_wait, deadline):
             yield
         return
+    told = False
     while True:
         fd = os.open(real, os.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         try:
-            _flock(fd, on_wait)
+            told = _flock(fd, on_wait if not told else None, deadline) or told
             try:
                 same = os.path.samestat(os.fstat(fd), os.stat(real))
             except FileNotFoundError:
@@ -120,24 +136,56 @@ def exclusive_lock(real: Path, on_wait: Callable[[], None] | None = None) -> Ite
             os.close(fd)  # closing releases the lock
 
 
-def _flock(fd: int, on_wait: Callable[[], None] | None) -> None:
+def _flock(fd: int, on_wait: Callable[[], None] | None, deadline: float) -> bool:
+    """Lock `fd`, polling until `deadline`; True when `on_wait` was called."""
     assert fcntl is not None
-    deadline = time.monotonic() + WAIT_NOTICE_AFTER
+    notice = time.monotonic() + WAIT_NOTICE_AFTER
+    told = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
+            return told
         except BlockingIOError:
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(0.02)
-    if on_wait is not None:
-        on_wait()
-    fcntl.flock(fd, fcntl.LOCK_EX)
+            now = time.monotonic()
+            if now >= deadline:
+                raise Locked(lock_holder(fd)) from None
+            if not told and now >= notice and on_wait is not None:
+                on_wait()
+                told = True
+            time.sleep(min(LOCK_POLL, max(deadline - now, 0.0)))
+
+
+def lock_holder(fd: int) -> str | None:
+    """Which process holds a lock on the open file `fd`: Linux lists every lock, with the
+    device and inode of its file, in /proc/locks. None where the system does not tell."""
+    try:
+        st = os.fstat(fd)
+        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    where = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in lines:
+        fields = line.split()
+        if "->" in fields or len(fields) < 6:
+            continue  # a process waiting for the lock, not holding it
+        pid, file = fields[4], fields[5]
+        if file == where and pid.isdigit():
+            return _process(int(pid))
+    return None
+
+
+def _process(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as handle:
+            name = handle.read().strip()
+    except OSError:
+        return f"process {pid}"
+    return f"process {pid} ({name})" if name else f"process {pid}"
 
 
 @contextlib.contextmanager
-def _lock_file(real: Path, on_wait: Callable[[], None] | None) -> Iterator[None]:
+def _lock_file(real: Path, on_wait: Callable[[], None] | None, deadline: float) -> Iterator[None]:
     import warnings
 
     with warnings.catch_warnings():
@@ -146,11 +194,14 @@ def _lock_file(real: Path, on_wait: Callable[[], None] | None) -> Iterator[None]
 
         lock = FileLock(str(real.with_name(f".{real.name}.gongfu-lock")))
         try:
-            lock.acquire(timeout=WAIT_NOTICE_AFTER)
+            lock.acquire(timeout=min(WAIT_NOTICE_AFTER, max(deadline - time.monotonic(), 0)))
         except Timeout:
             if on_wait is not None:
                 on_wait()
-            lock.acquire()
+            try:
+                lock.acquire(timeout=max(deadline - time.monotonic(), 0))
+            except Timeout:
+                raise Locked(None) from None
         try:
             yield
         finally:
