@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 from gongfu_cli import system
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.files import FileChanged, FileState, check_replaceable, real_path, replace_file
+from gongfu_cli.journal import Read, Target, recover, replace_together
 from gongfu_cli.load import build_dataset, data_files, decode_text, parse, read_bytes
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.paths import is_bundled
@@ -99,7 +100,20 @@ def apply(
         changes, dataset, outputs = _prepare(versions, planner)
         return Applied(changes, dataset, tuple(outputs), False)
     reals = sorted({real_path(f) for f in files})
+    folder = data if data.is_dir() else None  # a data directory: several files, one journal
     with contextlib.ExitStack() as stack:
+        stack.enter_context(system.terminate_cleanly())  # SIGTERM too removes what is staged
+        # the folder's lock is held while its journal may exist (see journal.py)
+        for real in [real_path(folder)] if folder is not None else []:
+            try:
+                stack.enter_context(system.exclusive_lock(real, on_wait, wait))
+            except system.Locked as locked:
+                raise _locked(real, locked.holder, wait) from None
+            except OSError as exc:
+                raise GongfuError(
+                    f"{shown_path(real)}: cannot lock: {(exc.strerror or str(exc)).lower()}"
+                ) from None
+            recover(real, locked=True)
         for real in reals:
             try:
                 stack.enter_context(system.exclusive_lock(real, on_wait, wait))
@@ -116,7 +130,15 @@ def apply(
             for name in outputs:
                 _check_writable(by_name[name].real, shown_path(name))
             try:
-                _replace_all([(by_name[name], new) for name, new in outputs.items()])
+                if folder is None:
+                    _replace_all([(by_name[name], new) for name, new in outputs.items()])
+                elif outputs:
+                    replace_together(
+                        folder,
+                        [Target(by_name[n].real, shown_path(n), new, by_name[n].state,
+                                by_name[n].raw) for n, new in outputs.items()],
+                        [Read(v.real, shown_path(v.name), v.state) for v in versions],
+                    )  # fmt: skip
             except FileChanged:  # an editor saved meanwhile: start over from what it saved
                 if on_retry is not None:
                     on_retry()

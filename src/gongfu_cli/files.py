@@ -168,19 +168,20 @@ def _staged(
     """`data` in a new temporary file beside `beside`, with `mode` (and `owner`), flushed to
     disk and closed (Windows renames no open file): yields its path. Afterwards the temporary
     name is removed (a no-op once it was renamed into place; a hard link keeps the content)."""
-    tmp = _temporary(beside, name)
-    try:
-        with open(tmp, "r+b") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-            system.copy_mode(out.fileno(), tmp, mode)
-            if owner is not None:
-                system.copy_owner(out.fileno(), *owner)
-        yield tmp
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    with system.terminate_cleanly():  # a SIGTERM also removes the temporary file
+        tmp = _temporary(beside, name)
+        try:
+            with open(tmp, "r+b") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+                system.copy_mode(out.fileno(), tmp, mode)
+                if owner is not None:
+                    system.copy_owner(out.fileno(), *owner)
+            yield tmp
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def _temporary(beside: Path, name: str) -> str:

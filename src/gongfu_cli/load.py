@@ -164,6 +164,9 @@ def data_files(path: Path) -> list[Path]:
     except OSError as exc:
         raise _file_error(path, f"cannot read: {_reason(exc)}") from None
     if is_dir:
+        from gongfu_cli.journal import recover
+
+        recover(path)  # a change a killed process left half done is finished (or undone) first
         try:
             files = sorted(path.glob("*.toml"))
         except OSError as exc:

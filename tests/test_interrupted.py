@@ -1,0 +1,207 @@
+"""A change to several files lands whole, or not at all, whatever stops it: the command is
+killed (SIGKILL, SIGTERM, Ctrl-C) at every step of its write, in a real process, and the next
+command finds the data entirely old or entirely new, loadable, with nothing left behind. And a
+file edited meanwhile, even one the change only read, makes it start over."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gongfu_cli.load import load_dataset
+from tests.conftest import gongfu
+
+GAS = """\
+[program]
+name = "两个文件"
+
+[[buses]]
+id = "gas"
+name = "送气下乡"
+batch = 2
+launched = 2022-01-04
+due = 2025-12-31
+lead = "市建设局"
+field = "燃气"
+
+  [[buses.indicators]]
+  id = "coverage"
+  name = "通气行政村覆盖率"
+  unit = "%"
+  target = 70
+
+[[readings]]
+bus = "gas"
+indicator = "coverage"
+date = 2023-12-31
+value = 40
+"""
+ROADS = """\
+[[buses]]
+id = "roads"
+name = "乡村畅行"
+batch = 2
+launched = 2022-01-04
+due = 2025-12-31
+lead = "市交通运输局"
+field = "交通"
+
+  [[buses.indicators]]
+  id = "riders"
+  name = "服务乘客"
+  unit = "人次"
+  target = 5000
+"""
+OLD = {("gas", "coverage", "2023-12-31", 40)}
+NEW = OLD | {("gas", "coverage", "2024-06-30", 50), ("roads", "riders", "2024-06-30", 9)}
+DATA_FILES = ["a.toml", "b.toml"]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    (path / "a.toml").write_text(GAS, encoding="utf-8")
+    (path / "b.toml").write_text(ROADS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def sheet(tmp_path: Path) -> Path:
+    path = tmp_path / "in.csv"
+    path.write_text("班车,指标,日期,数值\ngas,coverage,2024-06-30,50\nroads,riders,2024-06-30,9\n",
+                    encoding="utf-8")  # fmt: skip
+    return path
+
+
+def readings(folder: Path) -> set[tuple[str, str, str, float]]:
+    return {
+        (b.id, i.id, str(r.date), r.value)
+        for b in load_dataset(folder).buses
+        for i in b.indicators
+        for r in i.readings
+    }
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name not in DATA_FILES)
+
+
+def test_the_hook_is_inert_unless_set(folder: Path, sheet: Path) -> None:
+    done = gongfu("import", str(sheet), "-d", str(folder))
+    assert done.returncode == 0, done.stderr.decode()
+    assert readings(folder) == NEW and leftovers(folder) == []
+
+
+@pytest.mark.parametrize("sig", ["KILL", "TERM", "INT"])
+def test_killed_at_every_step_the_data_is_old_or_new_and_loads(
+    tmp_path: Path, folder: Path, sheet: Path, sig: str
+) -> None:
+    pristine = tmp_path / "pristine"
+    shutil.copytree(folder, pristine)
+    outcomes = []
+    for step in range(1, 40):
+        shutil.rmtree(folder)
+        shutil.copytree(pristine, folder)
+        done = gongfu("import", str(sheet), "-d", str(folder),
+                      env={"GONGFU_TEST_SIGNAL": f"{step}:{sig}"})  # fmt: skip
+        if done.returncode == 0:  # past the last step: the signal was never sent
+            assert readings(folder) == NEW
+            break
+        assert b"Traceback" not in done.stderr, done.stderr.decode()
+        if sig == "KILL":
+            assert done.returncode == -signal.SIGKILL
+        else:  # SIGTERM and Ctrl-C clean up before the process ends
+            assert done.returncode in (-signal.SIGTERM, 130), done.stderr.decode()
+            assert leftovers(folder) == [], (step, leftovers(folder))
+        left = leftovers(folder)
+        after = gongfu("list", "-d", str(folder), "-f", "csv")
+        told = after.stderr.decode()
+        assert after.returncode == 0, told
+        assert leftovers(folder) == []  # the journal and anything staged are gone
+        state = readings(folder)
+        assert state in (OLD, NEW), (step, state)
+        if left:
+            assert told.count("\n") == 1, told  # one line says what was done
+            assert ("finished a change that was interrupted" in told) == (state == NEW), told
+            assert ("undid a change" in told) == (state == OLD), told
+        else:
+            assert told == ""
+        outcomes.append((step, state == NEW, bool(left)))
+    else:
+        pytest.fail("the write never finished")
+    steps = len(outcomes)
+    assert steps >= 8, outcomes  # journal, two staged files, check, commit, two renames, done
+    news = [new for _, new, _ in outcomes]
+    assert news == sorted(news)  # old until the commit, new from then on
+    assert True in news and False in news
+    if sig == "KILL":  # a journal was left behind, both before and after the commit
+        assert {(new, left) for _, new, left in outcomes} >= {(False, True), (True, True)}
+    else:  # held off during the renames: the change completed before the process ended
+        assert all(not left for _, _, left in outcomes)
+
+
+def _wait_stopped(pid: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            if handle.read().rsplit(")", 1)[1].split()[0] == "T":
+                return
+        time.sleep(0.05)
+    raise AssertionError("the command never reached the step")
+
+
+def _stopped_import(sheet: Path, folder: Path) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gongfu_cli", "import", str(sheet), "-d", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "GONGFU_TEST_SIGNAL": "check:STOP"},
+    )  # fmt: skip
+    _wait_stopped(process.pid)
+    return process
+
+
+def test_a_duplicate_added_to_a_file_only_read_makes_the_change_start_over(
+    tmp_path: Path, folder: Path
+) -> None:
+    """The import writes a.toml only; while it is about to rename, someone adds the same
+    reading with another value to b.toml. Written anyway, the data would hold two readings
+    for one date and load no more; instead the import plans again and refuses."""
+    sheet = tmp_path / "gas.csv"
+    sheet.write_text("班车,指标,日期,数值\ngas,coverage,2024-06-30,50\n", encoding="utf-8")
+    before = (folder / "a.toml").read_bytes()
+    process = _stopped_import(sheet, folder)
+    with open(folder / "b.toml", "a", encoding="utf-8") as other:
+        other.write('\n[[readings]]\nbus = "gas"\nindicator = "coverage"\n'
+                    "date = 2024-06-30\nvalue = 55\n")  # fmt: skip
+    os.kill(process.pid, signal.SIGCONT)
+    out, err = process.communicate(timeout=120)
+    said = err.decode()
+    assert process.returncode == 1, (out.decode(), said)
+    assert "was changed by another program meanwhile; reading it again" in said
+    assert "55" in said and "50" in said  # the reading there now, and the figure refused
+    assert (folder / "a.toml").read_bytes() == before
+    assert ("gas", "coverage", "2024-06-30", 55) in readings(folder)  # loads, edit kept
+    assert leftovers(folder) == []
+
+
+def test_an_edit_to_a_file_being_written_starts_over_and_keeps_both(
+    folder: Path, sheet: Path
+) -> None:
+    process = _stopped_import(sheet, folder)
+    with open(folder / "b.toml", "a", encoding="utf-8") as other:
+        other.write("# 交通局 checked this file\n")
+    os.kill(process.pid, signal.SIGCONT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert "reading it again" in err.decode()
+    assert readings(folder) == NEW
+    assert "# 交通局 checked this file" in (folder / "b.toml").read_text(encoding="utf-8")
+    assert leftovers(folder) == []
