@@ -205,3 +205,32 @@ def test_an_edit_to_a_file_being_written_starts_over_and_keeps_both(
     assert readings(folder) == NEW
     assert "# 交通局 checked this file" in (folder / "b.toml").read_text(encoding="utf-8")
     assert leftovers(folder) == []
+
+
+def test_a_directory_change_where_files_have_no_lock_of_their_own(
+    folder: Path, sheet: Path
+) -> None:
+    """As on Windows (no fcntl, no O_NOFOLLOW): the folder's lock file is inside it and
+    removed afterwards; the journal path works the same."""
+    from tests.test_windows import windows
+
+    done = windows("import", str(sheet), "-d", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert readings(folder) == NEW and leftovers(folder) == []
+
+
+def test_a_planted_journal_moves_nothing_outside_the_folder(tmp_path: Path, folder: Path) -> None:
+    """Only files of the data folder, and each one's own staged name, are ever renamed."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (tmp_path / ".victim.txt.gongfu-staged").write_text("evil", encoding="utf-8")
+    st = victim.stat()
+    old = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    (folder / ".gongfu-journal").write_text(
+        f'gongfu-journal 1\n{{"file": "{victim}", "old": {old}}}\ncommit\n', encoding="utf-8"
+    )
+    done = gongfu("list", "-d", str(folder), "-f", "csv")
+    assert done.returncode == 0, done.stderr.decode()
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert "finished a change that was interrupted" in done.stderr.decode()
+    assert readings(folder) == OLD and leftovers(folder) == []

@@ -271,7 +271,10 @@ def _lock_file(real: Path, on_wait: Callable[[], None] | None, deadline: float) 
         warnings.simplefilter("ignore")  # filelock warns when only its soft lock is available
         from filelock import FileLock, Timeout
 
-        lock = FileLock(str(real.with_name(f".{real.name}.gongfu-lock")))
+        beside = (
+            real / ".gongfu-lock" if real.is_dir() else real.with_name(f".{real.name}.gongfu-lock")
+        )
+        lock = FileLock(str(beside))  # a data folder's lock file is inside it
         try:
             lock.acquire(timeout=min(WAIT_NOTICE_AFTER, max(deadline - time.monotonic(), 0)))
         except Timeout:
