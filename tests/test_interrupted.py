@@ -234,3 +234,18 @@ def test_a_planted_journal_moves_nothing_outside_the_folder(tmp_path: Path, fold
     assert victim.read_text(encoding="utf-8") == "keep me"
     assert "finished a change that was interrupted" in done.stderr.decode()
     assert readings(folder) == OLD and leftovers(folder) == []
+
+
+@pytest.mark.parametrize("sig", ["TERM", "INT"])
+def test_a_single_file_stopped_before_its_rename_keeps_no_temporary_file(
+    tmp_path: Path, sig: str
+) -> None:
+    path = tmp_path / "data.toml"
+    path.write_text(GAS, encoding="utf-8")
+    before = path.read_bytes()
+    done = gongfu("record", "gas", "coverage", "50", "--date", "2024-06-30", "-d", str(path),
+                  env={"GONGFU_TEST_SIGNAL": f"staged:{sig}"})  # fmt: skip
+    assert done.returncode in (-signal.SIGTERM, 130), done.stderr.decode()
+    assert b"Traceback" not in done.stderr
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.toml"]

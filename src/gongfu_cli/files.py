@@ -107,6 +107,7 @@ def replace_file(
     try:
         owner = (st.st_uid, st.st_gid)
         with _staged(real, name, data, stat.S_IMODE(st.st_mode), owner) as tmp:
+            system.checkpoint("staged")
             if expect is not None and FileState.of(os.stat(real)) != expect:
                 raise FileChanged(
                     f"{name}: the file was changed by another program while gongfu was writing it"
