@@ -249,3 +249,21 @@ def test_a_single_file_stopped_before_its_rename_keeps_no_temporary_file(
     assert b"Traceback" not in done.stderr
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.toml"]
+
+
+def test_a_data_file_added_meanwhile_is_read_before_anything_is_written(
+    tmp_path: Path, folder: Path
+) -> None:
+    sheet = tmp_path / "gas.csv"
+    sheet.write_text("班车,指标,日期,数值\ngas,coverage,2024-06-30,50\n", encoding="utf-8")
+    before = (folder / "a.toml").read_bytes()
+    process = _stopped_import(sheet, folder)
+    (folder / "c.toml").write_text('[[readings]]\nbus = "gas"\nindicator = "coverage"\n'
+                                   "date = 2024-06-30\nvalue = 55\n", encoding="utf-8")  # fmt: skip
+    os.kill(process.pid, signal.SIGCONT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, (out.decode(), err.decode())
+    assert "c.toml" in err.decode()  # the reading found there is named with its place
+    assert (folder / "a.toml").read_bytes() == before
+    assert ("gas", "coverage", "2024-06-30", 55) in readings(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["a.toml", "b.toml", "c.toml"]

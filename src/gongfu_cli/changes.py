@@ -123,7 +123,9 @@ def apply(
                 raise GongfuError(
                     f"{shown_path(real)}: cannot lock: {(exc.strerror or str(exc)).lower()}"
                 ) from None
-        for _ in range(ATTEMPTS):
+        for attempt in range(ATTEMPTS):
+            if attempt and folder is not None:  # a data file may have come or gone
+                files = data_files(data, recover=False)
             versions = [_read(file) for file in files]
             changes, dataset, outputs = _prepare(versions, planner)
             by_name = {v.name: v for v in versions}
@@ -138,6 +140,7 @@ def apply(
                         [Target(by_name[n].real, shown_path(n), new, by_name[n].state,
                                 by_name[n].raw) for n, new in outputs.items()],
                         [Read(v.real, shown_path(v.name), v.state) for v in versions],
+                        files,
                     )  # fmt: skip
             except FileChanged:  # an editor saved meanwhile: start over from what it saved
                 if on_retry is not None:

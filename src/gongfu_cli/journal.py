@@ -64,10 +64,13 @@ def journal_path(directory: Path) -> Path:
     return real_path(directory) / JOURNAL
 
 
-def replace_together(directory: Path, targets: Sequence[Target], read: Sequence[Read]) -> None:
+def replace_together(
+    directory: Path, targets: Sequence[Target], read: Sequence[Read], listed: Sequence[Path]
+) -> None:
     """Replace every target file, all or none, through the journal of `directory` (whose
     lock, and every file's, the caller holds). `FileChanged` when a file read has changed
-    since: nothing was written, and the caller starts over."""
+    since, or the folder no longer holds exactly the `listed` data files: nothing was
+    written, and the caller starts over."""
     journal = journal_path(directory)
     committed = False
     done: list[Target] = []
@@ -84,6 +87,8 @@ def replace_together(directory: Path, targets: Sequence[Target], read: Sequence[
                     f"{file.name}: the file was changed by another program while gongfu was "
                     "writing the data"
                 )
+        if sorted(directory.glob("*.toml")) != sorted(listed):  # a data file came or went
+            raise FileChanged(f"{shown_path(directory)}: its data files changed meanwhile")
         with system.signals_held():
             _append(journal, COMMIT)
             committed = True

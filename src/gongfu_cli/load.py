@@ -155,8 +155,11 @@ def parse(text: str, name: str) -> dict[str, Any]:
 _LONG_DIGITS = re.compile(r"[0-9_]{4000,}")
 
 
-def data_files(path: Path) -> list[Path]:
-    """The files a data path stands for: itself, or every *.toml in a directory, by name."""
+def data_files(path: Path, recover: bool = True) -> list[Path]:
+    """The files a data path stands for: itself, or every *.toml in a directory, by name.
+
+    Opening a directory first finishes (or undoes) a change a killed process left half done;
+    `recover=False` is for the writer that holds the directory's lock and has done so."""
     try:
         is_dir = stat.S_ISDIR(os.stat(path).st_mode)
     except FileNotFoundError:
@@ -164,9 +167,10 @@ def data_files(path: Path) -> list[Path]:
     except OSError as exc:
         raise _file_error(path, f"cannot read: {_reason(exc)}") from None
     if is_dir:
-        from gongfu_cli.journal import recover
+        if recover:
+            from gongfu_cli import journal
 
-        recover(path)  # a change a killed process left half done is finished (or undone) first
+            journal.recover(path)
         try:
             files = sorted(path.glob("*.toml"))
         except OSError as exc:
