@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from gongfu_cli.load import load_dataset
-from tests.conftest import gongfu
+from tests.conftest import as_nobody, gongfu
 
 GAS = """\
 [program]
@@ -267,3 +267,22 @@ def test_a_data_file_added_meanwhile_is_read_before_anything_is_written(
     assert (folder / "a.toml").read_bytes() == before
     assert ("gas", "coverage", "2024-06-30", 55) in readings(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["a.toml", "b.toml", "c.toml"]
+
+
+def test_a_reader_who_may_not_finish_a_change_is_told_so(shared_dir: Path, sheet: Path) -> None:
+    folder = shared_dir / "data"
+    folder.mkdir(mode=0o755)  # root's: nobody may read it, not write in it
+    (folder / "a.toml").write_text(GAS, encoding="utf-8")
+    (folder / "b.toml").write_text(ROADS, encoding="utf-8")
+    killed = gongfu("import", str(sheet), "-d", str(folder),
+                    env={"GONGFU_TEST_SIGNAL": "commit:KILL"})  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    assert ".gongfu-journal" in leftovers(folder)
+    code, out, err = as_nobody("list", "-d", str(folder), "-f", "csv")
+    assert code == 1 and out == "", (out, err)
+    assert "a change to the data was interrupted and cannot be finished" in err, err
+    assert "Traceback" not in err
+    done = gongfu("list", "-d", str(folder), "-f", "csv")  # someone who may write it
+    assert done.returncode == 0, done.stderr.decode()
+    assert "finished a change that was interrupted (wrote a.toml, b.toml)" in done.stderr.decode()
+    assert readings(folder) == NEW and leftovers(folder) == []
