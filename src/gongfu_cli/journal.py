@@ -72,10 +72,11 @@ def replace_together(
     since, or the folder no longer holds exactly the `listed` data files: nothing was
     written, and the caller starts over."""
     journal = journal_path(directory)
-    committed = False
+    begun = committed = False
     done: list[Target] = []
     try:
         _write_journal(journal, targets)
+        begun = True
         system.checkpoint("journal")
         for target in targets:
             _stage(target)
@@ -114,7 +115,7 @@ def replace_together(
                     from gongfu_cli.files import replace_file
 
                     replace_file(target.real, target.old, target.name)
-        if not committed or len(done) < len(targets):
+        if begun and (not committed or len(done) < len(targets)):
             _discard(journal, [t.real for t in targets])
         if isinstance(error, PermissionError):
             raise GongfuError(
