@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from gongfu_cli.cli import app
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.load import load_dataset
-from tests.conftest import as_nobody, gongfu
+from tests.conftest import NOBODY, as_nobody, gongfu
 
 runner = CliRunner()
 
@@ -203,3 +203,23 @@ def test_an_unreadable_entry_is_an_error_naming_it(shared_dir: Path) -> None:
     assert code == 1, out
     assert f"{secret}: cannot read: permission denied" in err, err
     assert out == ""  # not a list with that agency's buses silently missing
+
+
+def test_a_reader_holding_the_folders_lock_stalls_no_writer_past_wait(shared_dir: Path) -> None:
+    from tests.test_writes import _holder
+
+    for name, text in (("jiaotong.toml", JIAOTONG), ("jianshe.toml", JIANSHE)):
+        (shared_dir / name).write_text(text, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in shared_dir.iterdir()}
+    holder = _holder(shared_dir, "sh", NOBODY.pw_uid)  # a folder is locked like a file
+    try:
+        done = gongfu("record", "乡村畅行", "乡村A级以上景点公交通达率", "90", "--date",
+                      "2023-12-31", "--wait", "1", "-d", str(shared_dir), timeout=60)  # fmt: skip
+    finally:
+        holder.stop()
+    err = done.stderr.decode()
+    assert done.returncode == 1, err
+    assert (
+        f"{shared_dir}: the data folder is locked by another program (process {holder.pid}" in err
+    )
+    assert {p.name: p.read_bytes() for p in shared_dir.iterdir()} == before

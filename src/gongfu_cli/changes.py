@@ -10,7 +10,10 @@ rest the same way for all of them:
 - The result is loaded and validated as a whole before anything is written.
 - Each file is replaced atomically, and only if nobody changed it since it was read; otherwise
   the whole change starts over from what is there now, so a concurrent editor's save is never
-  lost. When several files change, a failure part way puts back the ones already written.
+  lost. In a data folder every file read (not only those written) is checked, and the files
+  are replaced together through a journal (`journal`), so that a failure, a signal or even a
+  killed process leaves the data entirely old or entirely new.
+- Locks held by another program are waited for at most `wait` seconds.
 """
 
 from __future__ import annotations
@@ -155,8 +158,9 @@ def apply(
 
 def _locked(real: Path, holder: str | None, wait: float) -> GongfuError:
     by = f" ({holder})" if holder else ""
+    what = "the data folder" if real.is_dir() else "the file"
     return GongfuError(
-        f"{shown_path(real)}: the file is locked by another program{by}; gave up after "
+        f"{shown_path(real)}: {what} is locked by another program{by}; gave up after "
         f"{wait:g} s and wrote nothing. Try again once it is done, or wait longer with --wait "
         "SECONDS"
     )
