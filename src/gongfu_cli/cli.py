@@ -691,6 +691,13 @@ def import_figures(
     fmt: Annotated[
         ImportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
     ] = ImportFormat.table,
+    include_hidden: Annotated[
+        bool,
+        typer.Option(
+            "--include-hidden",
+            help="Read hidden sheets and hidden rows too (skipped with a note otherwise).",
+        ),
+    ] = False,
     data: DataOption = None,
 ) -> None:
     """Import the figures of filled-in sheets: all of them, or none if any is wrong.
@@ -701,7 +708,8 @@ def import_figures(
 
     path = data or _bundled()
     done = import_sheets(path, files, sheet, when, source, replace, dry_run,
-                         on_wait=_waiting(path), on_retry=_again(path))  # fmt: skip
+                         on_wait=_waiting(path), on_retry=_again(path),
+                         include_hidden=include_hidden)  # fmt: skip
     if fmt is ImportFormat.json:
         _emit(_import_json(done, dry_run))
     else:
