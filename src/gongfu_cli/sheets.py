@@ -418,12 +418,13 @@ def _rows(
 
 def _parser(book: Any, ws: Any) -> tuple[Any, Any]:
     """openpyxl's own sheet parser, told to mark a formula saved without its value."""
-    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
     class Parser(WorkSheetParser):
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
-            if cell["value"] is None and element.find(VALUE_TAG) is None:
+            # no value, or an empty one that is not an empty text result (`t="str"`)
+            if cell["value"] is None and element.get("t") != "str":
                 formula = element.find(FORMULA_TAG)
                 if formula is not None:
                     cell["value"] = Uncomputed("=" + (formula.text or ""))
