@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.conftest import gongfu
 from tests.test_import import DATA, readings, run
 
 
@@ -484,3 +485,34 @@ def test_reading_a_csv_takes_a_few_times_its_size_in_memory(tmp_path: Path) -> N
         tracemalloc.stop()
     assert len(intake.entries) == 20_000
     assert peak < 10 * size, peak / size  # each figure held once, the text read line by line
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheets out: names and cells within Excel's limits
+
+
+def test_a_template_sheet_name_is_cut_then_trimmed(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "d.toml"
+    leads = ("市" * 30 + "'s 联合办公室", "局" * 30 + " 联合办公室")
+    path.write_text(
+        DATA.replace("市建设局", leads[0]).replace("市交通运输局", leads[1]), encoding="utf-8"
+    )
+    out = tmp_path / "t.xlsx"
+    done = gongfu("template", "-o", str(out), "-d", str(path))
+    assert done.returncode == 0, done.stderr
+    assert CalamineWorkbook.from_path(str(out)).sheet_names == ["市" * 30, "局" * 30]
+
+
+def test_an_xlsx_export_names_each_cell_cut_at_excels_limit(tmp_path: Path) -> None:
+    path = tmp_path / "d.toml"
+    long = "长" * 40_000
+    path.write_text(DATA + f'note = "{long}"\nsource = "月报"\n', encoding="utf-8")
+    out = tmp_path / "readings.xlsx"
+    done = gongfu("export", "--level", "readings", "-o", str(out), "-d", str(path))
+    assert done.returncode == 0, done.stderr
+    err = done.stderr.decode()
+    assert f"note: {out}:readings!I2: cut at 32,767 characters, Excel's limit for a cell" in err
+    sheet = load_workbook(out)["readings"]
+    assert sheet["I2"].value == "长" * 32_767 and sheet["H2"].value == "月报"
