@@ -3,6 +3,7 @@
     python3 benchmarks/bench.py            # all sizes, print the results table
     python3 benchmarks/bench.py --write    # and write docs/performance.md
     python3 benchmarks/bench.py --quick    # fewer runs, for a quick look
+    python3 benchmarks/bench.py --import-only   # only the import and the zip-bomb benchmarks
 
 The floor (benchmarks/floor.py) parses the same file with tomllib and writes one CSV row per
 indicator. Each gongfu command and the floor are run alternately, several times; the table shows
@@ -419,6 +420,7 @@ def render(
         "python3 -m pip install .",
         "python3 benchmarks/bench.py            # print the table",
         "python3 benchmarks/bench.py --write    # and rewrite this page",
+        "python3 benchmarks/bench.py --import-only   # only the import and the zip bomb",
         "```",
         "",
         "## What keeps it fast",

@@ -371,7 +371,7 @@ def test_openpyxl_warnings_are_notes_naming_the_file(data: Path, tmp_path: Path)
     _template(path)
     with zipfile.ZipFile(path) as old:
         parts = {i.filename: old.read(i) for i in old.infolist()}
-    # a cell of row 2 marked as a date with a serial no calendar holds: openpyxl warns
+    # a cell beside the figures, marked as a date with a serial no calendar holds: openpyxl warns
     styles = parts["xl/styles.xml"].decode()
     styles = re.sub(
         r'<cellXfs count="1">(.*?)</cellXfs>',
@@ -380,16 +380,20 @@ def test_openpyxl_warnings_are_notes_naming_the_file(data: Path, tmp_path: Path)
         styles,
     )
     parts["xl/styles.xml"] = styles.encode()
-    parts[SHEET] = _sub('<c r="C2" t="s"><v>6</v></c>', '<c r="C2" s="1"><v>1e20</v></c>')(
+    parts[SHEET] = _sub("<v>45</v></c>", '<v>45</v></c><c r="E2" s="1"><v>1e20</v></c>')(
         parts[SHEET]
     )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
         for name, content in parts.items():
             new.writestr(name, content)
-    code, _, err = run("import", str(path), data=data)
-    assert code == 1
-    assert "Warning" not in err and "warn(" not in err
-    assert f"{path}:市建设局!C2: " in err  # the cell openpyxl made an error value of
+    code, out, err = run("import", str(path), data=data)
+    assert code == 0, err
+    assert err == ""  # no raw Python warning
+    assert (
+        f"note: {path}:市建设局: Cell E2 is marked as a date but the serial value 1e+20 is "
+        "outside the limits for dates. The cell will be treated as an error. (openpyxl)"
+    ) in out
+    assert readings(data)[("gas", "coverage", "2024-06-30")] == 45
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,3 +520,32 @@ def test_an_xlsx_export_names_each_cell_cut_at_excels_limit(tmp_path: Path) -> N
     assert f"note: {out}:readings!I2: cut at 32,767 characters, Excel's limit for a cell" in err
     sheet = load_workbook(out)["readings"]
     assert sheet["I2"].value == "长" * 32_767 and sheet["H2"].value == "月报"
+
+
+def test_running_out_of_memory_is_a_message(data: Path, tmp_path: Path) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "huge.csv"
+    line = f"{GAS},2024-06-30,\n"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("班车,指标,日期,数值\n" + line * (60_000_000 // len(line.encode())))
+    limit = 150 * 1024 * 1024  # address space: enough to start, not to hold the file decoded
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    before = data.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "gongfu_cli", "import", str(path), "-d", str(data)],
+        capture_output=True,
+        preexec_fn=cap,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.decode() == (
+        "the sheets are too large to read in the memory there is; import them a few at a time\n"
+    )
+    assert data.read_bytes() == before

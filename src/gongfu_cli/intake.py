@@ -676,8 +676,14 @@ def import_sheets(
             + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
         )
     plan = planner(intake.entries, replace, today, intake.problems)
-    applied = apply(data, plan, dry_run, on_wait, on_retry)
-    warnings = _warnings(applied.dataset, applied.changes, today)
+    try:
+        applied = apply(data, plan, dry_run, on_wait, on_retry)
+        warnings = _warnings(applied.dataset, applied.changes, today)
+    except MemoryError:
+        raise GongfuError(
+            "the data and the sheets are too large to check in the memory there is; import the "
+            "sheets a few at a time"
+        ) from None
     return Imported(applied.changes, applied.files, applied.written, intake.ignored,
                     intake.notes, warnings)  # fmt: skip
 
