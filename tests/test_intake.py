@@ -58,6 +58,16 @@ def test_a_stray_quote_in_a_cell_gongfu_reads_is_a_located_problem(
     assert "lines 2–4 read as one cell" in err
 
 
+def test_a_stray_quote_that_swallows_the_rest_of_a_long_file_is_named(
+    data: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "in.csv"
+    rows = "".join(f"{GAS},2024-{1 + k // 28:02}-{1 + k % 28:02},{k},月报\n" for k in range(300))
+    path.write_text(HEADER + f'{GAS},2023-12-31,40,"月报\n' + rows * 20, encoding="utf-8")
+    err = refused(data, str(path))
+    assert err.startswith(f"{path}:2: a cell runs on past 131,072 characters from this line")
+
+
 def test_a_stray_quote_swallowing_rows_into_an_unread_column_is_a_problem(
     data: Path, tmp_path: Path
 ) -> None:

@@ -208,6 +208,11 @@ def _csv_rows(
             yield r, tuple(row)
     except csv.Error as exc:
         where = f"{shown_path(sheet.file)}:{last + 1}"
+        if "field limit" in str(exc):
+            raise GongfuError(
+                f"{where}: a cell runs on past {csv.field_size_limit():,} characters from this "
+                'line: a quote (") opened and never closed?'
+            ) from None
         raise GongfuError(f"{where}: not readable as CSV: {exc}") from None
 
 
@@ -355,7 +360,7 @@ def _check_parts(raw: bytes, name: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+    except Exception as exc:  # whatever a damaged archive makes zipfile raise
         raise GongfuError(f"{name}: not a readable .xlsx workbook ({_reason(exc)})") from None
     total = 0
     for part in parts:
