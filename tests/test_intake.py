@@ -324,6 +324,10 @@ HOSTILE: dict[str, tuple[dict[str, Callable[[bytes], bytes] | None], str]] = {
     ),
     "encrypted part": ({}, "is encrypted"),
     "missing shared strings": ({"xl/sharedStrings.xml": None}, "xl/sharedStrings.xml"),
+    "missing sheet part": (
+        {SHEET: None},
+        "sheet 市建设局: its part xl/worksheets/sheet1.xml is missing",
+    ),
     "bad workbook part": ({"xl/workbook.xml": lambda x: b"<workbook"}, "not a readable"),
 }
 

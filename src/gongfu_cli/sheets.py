@@ -319,11 +319,17 @@ def _workbook(
         )
     _check_parts(raw, name)
     try:
-        from openpyxl import load_workbook
+        from openpyxl.reader.excel import ExcelReader
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            # load_workbook's own steps, to see the sheets it leaves out without a word
+            reader = ExcelReader(io.BytesIO(raw), read_only=True, data_only=True)
+            reader.read()
+            book = reader.wb
+            for listed, part in reader.parser.find_sheets():
+                if part.target not in reader.valid_files:
+                    raise ValueError(f"sheet {listed.name}: its part {part.target} is missing")
     except MemoryError:
         raise GongfuError(f"{name}: too large to read in the memory there is") from None
     except Exception as exc:  # whatever a broken workbook makes openpyxl raise
