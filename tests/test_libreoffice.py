@@ -100,3 +100,23 @@ def test_libreoffice_reads_the_export_and_the_template(tmp_path: Path) -> None:
     assert gongfu("template", "-o", str(template), "-d", str(data)).returncode == 0
     convert(template, "pdf", tmp_path / "pdf")
     assert (tmp_path / "pdf" / "t.pdf").read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--lead", "市市"], ["--date", "2024-06-30"], ["--bus", "乡村畅行"]],
+    ids=["all", "one agency", "dated", "one bus"],
+)
+def test_libreoffice_opens_every_template(tmp_path: Path, args: list[str]) -> None:
+    """Lead names that cut to 31 characters end in an apostrophe or a blank before they are
+    trimmed: LibreOffice refuses such a sheet name, so each template must open."""
+    data = tmp_path / "d.toml"
+    leads = ("市" * 30 + "'s 联合办公室", "局" * 30 + " 联合办公室")
+    data.write_text(
+        DATA.replace("市建设局", leads[0]).replace("市交通运输局", leads[1]), encoding="utf-8"
+    )
+    template = tmp_path / "t.xlsx"
+    run = gongfu("template", *args, "-o", str(template), "-d", str(data))
+    assert run.returncode == 0, run.stderr
+    convert(template, "pdf", tmp_path / "pdf")
+    assert (tmp_path / "pdf" / "t.pdf").read_bytes().startswith(b"%PDF")

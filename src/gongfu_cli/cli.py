@@ -198,9 +198,19 @@ def _workbook(
         raise typer.BadParameter(
             "a workbook is a binary file: write it with -o FILE.xlsx", param_hint="'--format'"
         )
-    content = rows_workbook([SheetRows(*s) for s in sheets])
+    cut: list[str] = []
+    content = rows_workbook([SheetRows(*s) for s in sheets], cut)
     if write_output(output or "-", content, protect):
         say(f"wrote {what}{shown_path(output)}", err=True)
+    _cut_notes(output, cut)
+
+
+def _cut_notes(output: Path | None, cut: Sequence[str]) -> None:
+    """Say which cells of a written workbook were cut at Excel's limit."""
+    for place in cut:
+        where = f"{shown_path(output)}:" if output is not None else ""
+        say(f"note: {where}{shown_path(place)}: cut at 32,767 characters, Excel's limit for "
+            "a cell", err=True)  # fmt: skip
 
 
 def _output(
@@ -633,7 +643,8 @@ def template(
     if suffix == ".xlsx":
         from gongfu_cli.workbook import template_workbook
 
-        content = template_workbook(list(groups.items()))
+        cut: list[str] = []
+        content = template_workbook(list(groups.items()), cut)
     else:
         from gongfu_cli.formats import delimited
         from gongfu_cli.workbook import TEMPLATE_COLUMNS
@@ -643,6 +654,8 @@ def template(
     sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
     buses = f"{len(results)} bus" + ("es" if len(results) != 1 else "")
     say(f"wrote {shown_path(output)}: {len(rows)} indicators of {buses}{sheets}", err=True)
+    if suffix == ".xlsx":
+        _cut_notes(output, cut)
 
 
 class ImportFormat(StrEnum):
@@ -696,6 +709,13 @@ def import_figures(
     fmt: Annotated[
         ImportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
     ] = ImportFormat.table,
+    include_hidden: Annotated[
+        bool,
+        typer.Option(
+            "--include-hidden",
+            help="Read hidden sheets and hidden rows too (skipped with a note otherwise).",
+        ),
+    ] = False,
     data: DataOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
@@ -707,7 +727,8 @@ def import_figures(
 
     path = data or _bundled()
     done = import_sheets(path, files, sheet, when, source, replace, dry_run,
-                         on_wait=_waiting(path), on_retry=_again(path), wait=wait)  # fmt: skip
+                         on_wait=_waiting(path), on_retry=_again(path), wait=wait,
+                         include_hidden=include_hidden)  # fmt: skip
     if fmt is ImportFormat.json:
         _emit(_import_json(done, dry_run))
     else:

@@ -14,18 +14,20 @@ written from a sheet with a mistake in it.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from gongfu_cli.changes import Change, Planner, reading_place
 from gongfu_cli.entry import EntryError, check_text, parse_number, parse_period
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import CONTROLS, GongfuError, shown_path
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
-from gongfu_cli.sheets import Percent, Sheet, Value, column_letter
+from gongfu_cli.sheets import Percent, Sheet, Uncomputed, Value, column_letter
 from gongfu_cli.system import LOCK_WAIT
 from gongfu_cli.validate import did_you_mean, number_problem, quote
 
@@ -53,7 +55,8 @@ _ROLE_OF = {header_key(name): role for role, names in ROLES.items() for name in 
 
 
 class Entry(NamedTuple):
-    """One figure read from a sheet, not yet matched to the data."""
+    """One figure read from a sheet, not yet matched to the data. Its places are spelled out
+    only when a message or a change needs them: a sheet of 10,000 figures needs few."""
 
     bus: str
     indicator: str
@@ -61,9 +64,30 @@ class Entry(NamedTuple):
     value: Value  # the cell as it was: a number, `Percent`, or text to read with the unit
     source: str | None
     note: str | None
-    place: str  # the value's cell: `FILE:ROW` or `FILE:SHEET!J3`
+    sheet: Sheet
+    row: int  # from 0
+    column: int  # the value's column
     order: int = 0  # its place among everything read, so problems are listed in sheet order
-    names: tuple[str, str] = ("", "")  # the places of its bus and indicator cells
+    columns: tuple[int, int] = (0, 0)  # the columns of its bus and indicator cells
+    named: tuple[str | None, str | None] = (None, None)  # bus and indicator as their name
+    # columns give them, when the sheet has both an id and a name column (the template)
+    named_columns: tuple[int | None, int | None] = (None, None)
+
+    @property
+    def place(self) -> str:
+        """The value's cell: `FILE:ROW` or `FILE:SHEET!J3`."""
+        return self.sheet.place(self.row, self.column)
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """The places of its bus and indicator cells."""
+        return self.sheet.place(self.row, self.columns[0]), self.sheet.place(
+            self.row, self.columns[1]
+        )
+
+    def name_place(self, k: int) -> str:
+        column = self.named_columns[k]
+        return self.sheet.place(self.row, column)
 
 
 class Intake(NamedTuple):
@@ -82,12 +106,18 @@ class _Layout(NamedTuple):
     columns: dict[str, int]  # role → column
     dates: dict[int, date]  # wide layout: column → its date
     ignored: list[str]
+    names: dict[str, int]  # "bus"/"indicator" → its name column, beside an id column
+
+    @property
+    def used(self) -> set[int]:
+        return set(self.columns.values()) | set(self.dates) | set(self.names.values())
 
 
 def read_entries(
     sheets: Sequence[Sheet], default_date: date | None, default_source: str | None
 ) -> Intake:
-    """Every figure of every sheet, with every problem found in reading them."""
+    """Every figure of every sheet, with every problem found in reading them; each sheet's
+    rows are read once, as they come."""
     intake = Intake([], [], [], [])
     per_file = Counter(sheet.file for sheet in sheets)
     for sheet in sheets:
@@ -96,27 +126,53 @@ def read_entries(
         # a CSV, or the one sheet of a workbook (or the one --sheet names), must have figures;
         # among several sheets, one without a header (a 说明 sheet) is skipped with a note
         explicit = sheet.name is None or per_file[sheet.file] == 1
-        layout = _layout(sheet, intake, explicit)
-        if layout is None:
-            continue
-        for name in layout.ignored:
-            if name not in intake.ignored:
-                intake.ignored.append(name)
-        if "date" not in layout.columns and not layout.dates and default_date is None:
-            intake.problem(
-                f"{sheet.place(layout.header)}: no date column (日期 or date); give the date of "
-                "the figures with --date"
-            )
-            continue
-        source = default_source or sheet.label
-        for r in range(layout.header + 1, len(sheet.rows)):
-            _read_row(sheet, r, layout, default_date, source, intake)
+        rows = iter(sheet.rows)
+        top = list(islice(rows, HEADER_ROWS))
+        layout = _layout(sheet, top, rows, intake, explicit)
+        if layout is not None:
+            _read_sheet(sheet, layout, top, rows, default_date, default_source, intake)
+        for _ in rows:  # the rest of a sheet without figures: read for its notes and limits
+            pass
+        intake.notes.extend(sheet.notes)
     return intake
 
 
-def _layout(sheet: Sheet, intake: Intake, explicit: bool) -> _Layout | None:
+def _read_sheet(
+    sheet: Sheet,
+    layout: _Layout,
+    top: list[tuple[int, tuple[Value, ...]]],
+    rows: Iterator[tuple[int, tuple[Value, ...]]],
+    default_date: date | None,
+    default_source: str | None,
+    intake: Intake,
+) -> None:
+    for name in layout.ignored:
+        if name not in intake.ignored:
+            intake.ignored.append(name)
+    if "date" not in layout.columns and not layout.dates and default_date is None:
+        intake.problem(
+            f"{sheet.place(layout.header)}: no date column (日期 or date); give the date of "
+            "the figures with --date"
+        )
+        return
+    source = default_source or sheet.label
+    reading = _Reading(sheet, layout, default_date, source, intake)
+    for r, row in top:
+        if r > layout.header:
+            reading.row(r, row)
+    for r, row in rows:
+        reading.row(r, row)
+
+
+def _layout(
+    sheet: Sheet,
+    top: list[tuple[int, tuple[Value, ...]]],
+    rest: Iterator[tuple[int, tuple[Value, ...]]],
+    intake: Intake,
+    explicit: bool,
+) -> _Layout | None:
     """The first row naming a bus and an indicator column, read as a long or wide header."""
-    for r, row in enumerate(sheet.rows[:HEADER_ROWS]):
+    for r, row in top:
         roles: dict[str, int] = {}
         seen: dict[str, int] = {}
         for c, cell in enumerate(row):
@@ -138,7 +194,9 @@ def _layout(sheet: Sheet, intake: Intake, explicit: bool) -> _Layout | None:
             "bus": roles.get("bus_id", roles.get("bus")),
             "indicator": roles.get("indicator_id", roles.get("indicator")),
         }
-        alternates = {roles[k] for k in ("bus", "indicator") if k in roles} - set(columns.values())
+        names: dict[str, int] = {
+            k: roles[k] for k in ("bus", "indicator") if k in roles and f"{k}_id" in roles
+        }
         columns |= {k: v for k, v in roles.items() if k in ("date", "value", "source", "note")}
         dates: dict[int, date] = {}
         if "value" not in columns:
@@ -150,14 +208,19 @@ def _layout(sheet: Sheet, intake: Intake, explicit: bool) -> _Layout | None:
                 )
                 return None
             columns.pop("date", None)
-        used = {v for v in columns.values() if v is not None} | set(dates) | alternates
+        used = {v for v in columns.values() if v is not None} | set(dates) | set(names.values())
         ignored = [
             str(cell).strip()
             for c, cell in enumerate(row)
             if c not in used and cell is not None and str(cell).strip()
         ]
-        return _Layout(r, {k: v for k, v in columns.items() if v is not None}, dates, ignored)
-    if explicit or any(any(_filled(v) for v in row) for row in sheet.rows):
+        return _Layout(
+            r, {k: v for k, v in columns.items() if v is not None}, dates, ignored, names
+        )
+    filled = any(any(_filled(v) for v in row) for _, row in top) or any(
+        any(_filled(v) for v in row) for _, row in rest
+    )
+    if explicit or filled:
         where = sheet.place(0) if sheet.name is None else f"{shown_path(sheet.file)}:{sheet.name}"
         message = (
             f"{where}: no header row with a bus column (班车, bus_id) and an indicator column "
@@ -182,69 +245,136 @@ def _date_columns(row: tuple[Value, ...], taken: set[int]) -> dict[int, date]:
     return dates
 
 
-def _read_row(
-    sheet: Sheet,
-    r: int,
-    layout: _Layout,
-    default_date: date | None,
-    source: str,
-    intake: Intake,
-) -> None:
-    row = sheet.rows[r]
+_BREAK = re.compile(r"[\r\n]")
 
-    def cell(role: str) -> Value:
-        c = layout.columns.get(role)
-        return row[c] if c is not None and c < len(row) else None
 
-    if layout.dates:
-        figures = [(c, day) for c, day in layout.dates.items() if c < len(row) and _filled(row[c])]
-    else:
-        c = layout.columns["value"]
-        figures = [(c, None)] if c < len(row) and _filled(row[c]) else []  # type: ignore[list-item]
-    if not figures:
-        return  # an empty row, or an indicator not reported this time
-    bus, indicator = _text(cell("bus")), _text(cell("indicator"))
-    if bus is None or indicator is None:
-        missing = "bus" if bus is None else "indicator"
-        intake.problem(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
-        return
-    try:
-        row_source = _checked(cell("source"), "source") or source
-        note = _checked(cell("note"), "note")
-    except EntryError as exc:
-        intake.problem(f"{sheet.place(r)}: {exc}")
-        return
-    for c, day in figures:
-        if day is None:
-            raw = cell("date")
-            if _filled(raw):
-                try:
-                    day = _as_date(raw)
-                except EntryError as exc:
-                    intake.problem(f"{sheet.place(r, layout.columns['date'])}: {exc}")
-                    continue
-            elif default_date is not None:
-                day = default_date
-            else:
-                where = sheet.place(r, layout.columns.get("date"))
-                intake.problem(f"{where}: no date; fill it in, or give --date")
-                continue
-        intake.entries.append(
-            Entry(
-                bus,
-                indicator,
-                day,
-                row[c],
-                row_source,
-                note,
-                sheet.place(r, c),
-                len(intake.entries) + len(intake.problems),
-                (
-                    sheet.place(r, layout.columns["bus"]),
-                    sheet.place(r, layout.columns["indicator"]),
-                ),
-            )
+class _Reading:
+    """The rows of one sheet after its header, each read into entries or problems."""
+
+    def __init__(
+        self,
+        sheet: Sheet,
+        layout: _Layout,
+        default_date: date | None,
+        source: str,
+        intake: Intake,
+    ) -> None:
+        self.sheet, self.layout, self.intake = sheet, layout, intake
+        self.default_date, self.source = default_date, source
+        self.strings: dict[str, str] = {}  # one copy of each bus, indicator and source text
+        self.dates: dict[Value, date] = {}
+
+    def row(self, r: int, row: tuple[Value, ...]) -> None:
+        sheet, layout, intake = self.sheet, self.layout, self.intake
+
+        def cell(role: str) -> Value:
+            c = layout.columns.get(role)
+            return row[c] if c is not None and c < len(row) else None
+
+        if r in sheet.spans and self._stray_quote(r, row):
+            return
+        if layout.dates:
+            figures = [
+                (c, day) for c, day in layout.dates.items() if c < len(row) and _filled(row[c])
+            ]
+        else:
+            c = layout.columns["value"]
+            figures = [(c, None)] if c < len(row) and _filled(row[c]) else []  # type: ignore[list-item]
+        if not figures:
+            return  # an empty row, or an indicator not reported this time
+        for c in sorted(layout.used):
+            value = row[c] if c < len(row) else None
+            if isinstance(value, Uncomputed):
+                intake.problem(
+                    f"{sheet.place(r, c)}: a formula ({quote(str(value))}) saved without its "
+                    "value; open and save it in Excel or WPS, then import it"
+                )
+                return
+        bus, indicator = self._text(cell("bus")), self._text(cell("indicator"))
+        if bus is None or indicator is None:
+            missing = "bus" if bus is None else "indicator"
+            intake.problem(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
+            return
+        texts: dict[str, str | None] = {}
+        for role in ("source", "note"):
+            try:
+                texts[role] = _checked(cell(role), role)
+            except EntryError as exc:
+                intake.problem(f"{sheet.place(r, layout.columns.get(role))}: {exc}")
+                return
+        row_source = self._shared(texts["source"]) if texts["source"] else self.source
+        named = tuple(
+            self._text(row[c]) if c is not None and c < len(row) else None
+            for c in (layout.names.get("bus"), layout.names.get("indicator"))
         )
+        for c, day in figures:
+            if day is None:
+                day = self._date(r, cell("date"))
+                if day is None:
+                    continue
+            intake.entries.append(
+                Entry(
+                    bus,
+                    indicator,
+                    day,
+                    row[c],
+                    row_source,
+                    texts["note"],
+                    sheet,
+                    r,
+                    c,
+                    len(intake.entries) + len(intake.problems),
+                    (layout.columns["bus"], layout.columns["indicator"]),
+                    named,  # type: ignore[arg-type]
+                    (layout.names.get("bus"), layout.names.get("indicator")),
+                )
+            )
+
+    def _date(self, r: int, raw: Value) -> date | None:
+        if _filled(raw):
+            try:
+                found = self.dates.get(raw) if not isinstance(raw, float) else None
+                if found is None:
+                    found = _as_date(raw)
+                    if isinstance(raw, str):
+                        self.dates[raw] = found
+                return found
+            except EntryError as exc:
+                self.intake.problem(f"{self.sheet.place(r, self.layout.columns['date'])}: {exc}")
+                return None
+        if self.default_date is not None:
+            return self.default_date
+        where = self.sheet.place(r, self.layout.columns.get("date"))
+        self.intake.problem(f"{where}: no date; fill it in, or give --date")
+        return None
+
+    def _stray_quote(self, r: int, row: tuple[Value, ...]) -> bool:
+        """A CSV row that spans lines: fine when a line break is in a cell gongfu does not
+        read and nothing in it reads as a row; else a quote was opened and never closed on
+        its line, and every line up to the next quote was swallowed into one cell."""
+        sheet, layout = self.sheet, self.layout
+        used = layout.used
+        delimiter = sheet.delimiter or ","
+        row_width = max(used)
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or not _BREAK.search(value):
+                continue
+            swallowed = any(line.count(delimiter) >= row_width for line in value.splitlines()[1:])
+            if c in used or swallowed:
+                self.intake.problem(
+                    f'{sheet.place(r)}: a quote (") opens the cell in column {column_letter(c)} '
+                    f"and does not close on this line, so lines {sheet.line(r)}–"
+                    f"{sheet.spans[r]} read as one cell; remove the stray quote or close it"
+                )
+                return True
+        return False
+
+    def _text(self, value: Value) -> str | None:
+        text = _text(value)
+        return self._shared(text) if text is not None else None
+
+    def _shared(self, text: str) -> str:
+        return self.strings.setdefault(text, text)
 
 
 def _filled(value: Value) -> bool:
@@ -260,8 +390,21 @@ def _text(value: Value) -> str | None:
 
 
 def _checked(value: Value, what: str) -> str | None:
+    """A source or note as text on one line: a line break or control character in it would
+    reach every output and every terminal that shows it."""
     text = _text(value)
-    return check_text(text, what) if text is not None else None
+    if text is None:
+        return None
+    bad = next((ch for ch in text if ch in _CONTROL_CHARACTERS), None)
+    if bad is not None:
+        kind = "a line break" if bad in "\r\n" else "a control character"
+        raise EntryError(
+            f"the {what} holds {kind} (U+{ord(bad):04X}); keep it on one line, as plain text"
+        )
+    return check_text(text, what)
+
+
+_CONTROL_CHARACTERS = frozenset(chr(i) for i in CONTROLS)
 
 
 def _as_date(value: Value) -> date:
@@ -285,8 +428,14 @@ class Problems(GongfuError):
 
     def __init__(self, problems: Sequence[str]) -> None:
         count = len(problems)
-        tail = f"{count} problem{'s' if count != 1 else ''} in the input; nothing was imported"
-        super().__init__("\n".join([*problems, tail]))
+        shown = list(problems[:MAX_PROBLEMS])
+        if count > MAX_PROBLEMS:
+            shown.append(f"… and {count - MAX_PROBLEMS:,} more")
+        tail = f"{count:,} problem{'s' if count != 1 else ''} in the input; nothing was imported"
+        super().__init__("\n".join([*shown, tail]))
+
+
+MAX_PROBLEMS = 50  # listed; the rest are counted
 
 
 def planner(
@@ -376,9 +525,17 @@ def _plan_entry(
     bus = matcher.bus(entry.bus)
     if isinstance(bus, str):
         return _Misnamed(entry.names[0], bus)
+    if entry.named[0] is not None:
+        wrong = _disagreement(entry, 0, bus, matcher.bus(entry.named[0]))
+        if wrong is not None:
+            return wrong
     indicator = matcher.indicator(bus, entry.indicator)
     if isinstance(indicator, str):
         return _Misnamed(entry.names[1], indicator)
+    if entry.named[1] is not None:
+        wrong = _disagreement(entry, 1, indicator, matcher.indicator(bus, entry.named[1]))
+        if wrong is not None:
+            return wrong
     what = f"{quote(bus.id)} · {quote(indicator.id)} on {entry.date}"
     key = (bus.id, indicator.id, entry.date)
     if key in seen:
@@ -403,6 +560,23 @@ def _plan_entry(
     return (
         f"{what}: {value} differs from the reading already there ({old.value}, at "
         f"{reading_place(old)}); to replace it, import with --replace"
+    )
+
+
+def _disagreement(
+    entry: Entry, k: int, item: Bus | Indicator, other: Bus | Indicator | str
+) -> _Misnamed | None:
+    """A row whose name cell names another bus or indicator than its id cell: the figure
+    would land where the id says, not where the person typing it looked."""
+    named = entry.named[k] or ""
+    if other is item or header_key(named) in (header_key(item.id), header_key(item.name)):
+        return None
+    kind = ("bus", "indicator")[k]
+    found = f" (that is {quote(other.id)})" if not isinstance(other, str) else ""
+    return _Misnamed(
+        entry.name_place(k),
+        f"the {kind} {quote(named)}{found} disagrees with the {kind}_id {quote(item.id)} "
+        f"({quote(item.name)}) at {entry.names[k]}; correct one of them",
     )
 
 
@@ -471,18 +645,31 @@ def import_sheets(
     on_wait: Callable[[], None] | None = None,
     on_retry: Callable[[], None] | None = None,
     wait: float = LOCK_WAIT,
+    include_hidden: bool = False,
 ) -> Imported:
     """Read every sheet, check every figure against the data, and write them all or none."""
     from gongfu_cli.changes import apply
-    from gongfu_cli.sheets import read_sheets
+    from gongfu_cli.sheets import Budget, read_sheets
 
     today = today or date.today()
     if default_date is not None and default_date > today:
         raise GongfuError(f"--date {default_date} is in the future (today is {today})")
     if source is not None:
         source = check_text(source, "--source")
-    sheets = [s for path in paths for s in read_sheets(path, sheet)]
-    intake = read_entries(sheets, default_date, source)
+    budget = Budget()
+    sheets: list[Sheet] = []
+    skipped: list[str] = []
+    try:
+        for path in paths:
+            found, notes = read_sheets(path, sheet, budget, include_hidden)
+            sheets += found
+            skipped += notes
+        intake = read_entries(sheets, default_date, source)
+    except MemoryError:
+        raise GongfuError(
+            "the sheets are too large to read in the memory there is; import them a few at a time"
+        ) from None
+    intake.notes[:0] = skipped
     if not intake.entries and intake.problems:
         raise Problems([text for _, text in intake.problems])
     if not intake.entries:
@@ -491,8 +678,14 @@ def import_sheets(
             + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
         )
     plan = planner(intake.entries, replace, today, intake.problems)
-    applied = apply(data, plan, dry_run, on_wait, on_retry, wait)
-    warnings = _warnings(applied.dataset, applied.changes, today)
+    try:
+        applied = apply(data, plan, dry_run, on_wait, on_retry, wait)
+        warnings = _warnings(applied.dataset, applied.changes, today)
+    except MemoryError:
+        raise GongfuError(
+            "the data and the sheets are too large to check in the memory there is; import the "
+            "sheets a few at a time"
+        ) from None
     return Imported(applied.changes, applied.files, applied.written, intake.ignored,
                     intake.notes, warnings)  # fmt: skip
 

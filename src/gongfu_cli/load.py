@@ -61,7 +61,10 @@ def read_bytes(path: Path) -> bytes:
             raise _file_error(path, _too_large())
         blocking(fd)
         with os.fdopen(os.dup(fd), "rb") as handle:
-            raw = handle.read(MAX_SIZE + 1)
+            # a regular file's size, not MAX_SIZE: reading allocates what it is asked for
+            raw = handle.read(st.st_size + 1 if stat.S_ISREG(st.st_mode) else MAX_SIZE + 1)
+            if stat.S_ISREG(st.st_mode) and len(raw) > st.st_size:  # it grew meanwhile
+                raw += handle.read(MAX_SIZE + 1 - len(raw))
     except OSError as exc:
         raise _file_error(path, f"cannot read: {_reason(exc)}") from None
     finally:

@@ -24,7 +24,9 @@ GIVEN_FILL = "EDEDED"  # grey: facts gongfu gives, locked
 INPUT_FILL = "FFF2CC"  # light yellow: what the agency fills in
 MAX_WIDTH = 60  # characters: wider columns wrap
 SHEET_NAME_LIMIT = 31  # Excel's limit
+CELL_LIMIT = 32_767  # characters (UTF-16 units) in a cell: Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_ENDS = re.compile(r"^[\s']+|[\s']+$")
 # What XML 1.0 cannot hold (C0 controls but tab, LF and CR): shown as \uXXXX instead.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -37,9 +39,10 @@ class SheetRows(NamedTuple):
     columns: Sequence[str]
 
 
-def rows_workbook(sheets: Sequence[SheetRows]) -> bytes:
+def rows_workbook(sheets: Sequence[SheetRows], cut: list[str] | None = None) -> bytes:
     """A workbook with one sheet per `SheetRows`: Chinese headers (the machine key in each
-    header cell's comment), the header frozen, an autofilter, typed cells and fitting widths."""
+    header cell's comment), the header frozen, an autofilter, typed cells and fitting widths.
+    Each cell cut at Excel's limit is added to `cut` (`SHEET!A2`), for the user to be told."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -56,7 +59,8 @@ def rows_workbook(sheets: Sequence[SheetRows]) -> bytes:
             cell.comment = Comment(key, "gongfu", width=160, height=40)
         for r, row in enumerate(sheet.rows, start=2):
             for c, key in enumerate(sheet.columns, start=1):
-                _typed(ws.cell(row=r, column=c), row.get(key), ratio=key in RATIO_COLUMNS)
+                cell = ws.cell(row=r, column=c)
+                _typed(cell, row.get(key), ratio=key in RATIO_COLUMNS, cut=cut)
         ws.freeze_panes = "A2"
         _printable(ws, "$1:$1")
         if sheet.columns:
@@ -89,9 +93,12 @@ INSTRUCTION = (
 )
 
 
-def template_workbook(groups: Sequence[tuple[str, Sequence[Row]]]) -> bytes:
+def template_workbook(
+    groups: Sequence[tuple[str, Sequence[Row]]], cut: list[str] | None = None
+) -> bytes:
     """The fill-in sheet: one sheet per lead agency, given columns grey and locked, input
-    columns yellow and open, the value checked as a decimal and the date as a date."""
+    columns yellow and open, the value checked as a decimal and the date as a date. Cells
+    cut at Excel's limit are added to `cut`, as by `rows_workbook`."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -118,7 +125,7 @@ def template_workbook(groups: Sequence[tuple[str, Sequence[Row]]]) -> bytes:
         for r, row in enumerate(rows, start=3):
             for c, key in enumerate(TEMPLATE_COLUMNS, start=1):
                 cell = ws.cell(row=r, column=c)
-                _typed(cell, row.get(key))
+                _typed(cell, row.get(key), cut=cut)
                 if key in INPUT_COLUMNS:
                     cell.fill, cell.protection = wanted, open_cell
                 else:
@@ -179,22 +186,31 @@ def sheet_names(wanted: Sequence[str]) -> list[str]:
     names: list[str] = []
     taken: set[str] = set()
     for raw in wanted:
-        name = _SHEET_FORBIDDEN.sub("_", _ILLEGAL.sub("", raw)).strip().strip("'") or "Sheet"
+        # cut, then trimmed: a cut can end the name in a blank or an apostrophe
+        name = _trimmed(_SHEET_FORBIDDEN.sub("_", _ILLEGAL.sub("", raw))[:SHEET_NAME_LIMIT])
+        name = name or "Sheet"
         if name.casefold() == "history":
             name += "_"
-        name = name[:SHEET_NAME_LIMIT]
         candidate, n = name, 2
         while candidate.casefold() in taken:
             suffix = f" ({n})"
-            candidate = name[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+            candidate = (_trimmed(name[: SHEET_NAME_LIMIT - len(suffix)]) or "Sheet") + suffix
             n += 1
         taken.add(candidate.casefold())
         names.append(candidate)
     return names
 
 
-def _typed(cell: Any, value: Any, ratio: bool = False) -> None:
-    """A value as the cell type a spreadsheet expects; text is never taken for a formula."""
+def _trimmed(name: str) -> str:
+    """Without blanks or apostrophes at either end (Excel and LibreOffice refuse a sheet name
+    that starts or ends with an apostrophe)."""
+    return _ENDS.sub("", name)
+
+
+def _typed(cell: Any, value: Any, ratio: bool = False, cut: list[str] | None = None) -> None:
+    """A value as the cell type a spreadsheet expects; text is never taken for a formula, and
+    is cut at Excel's 32,767 characters (noted in `cut`) rather than make Excel refuse the
+    file."""
     if value is None:
         return
     if isinstance(value, bool):
@@ -207,8 +223,24 @@ def _typed(cell: Any, value: Any, ratio: bool = False) -> None:
         if ratio:
             cell.number_format = RATIO_FORMAT
     else:
-        cell.value = _ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
+        text = _ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
+        if len(text) > CELL_LIMIT // 2 and len(text.encode("utf-16-le")) > 2 * CELL_LIMIT:
+            text = _cut(text)
+            if cut is not None:
+                cut.append(f"{cell.parent.title}!{cell.coordinate}")
+        cell.value = text
         cell.data_type = "s"  # openpyxl takes "=…" for a formula; this keeps it text
+
+
+def _cut(text: str) -> str:
+    """The longest start of `text` Excel holds in a cell: 32,767 UTF-16 units (a character
+    beyond the basic plane counts twice)."""
+    units = 0
+    for k, ch in enumerate(text):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > CELL_LIMIT:
+            return text[:k]
+    return text
 
 
 def _fit_widths(
