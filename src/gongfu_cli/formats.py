@@ -125,6 +125,8 @@ def render_rows(rows: list[Row], columns: Sequence[str], fmt: str, excel: bool =
         return as_json(rows, columns)
     if fmt == "jsonl":
         return as_jsonl(rows, columns)
+    if fmt == "md":  # the registry's Markdown table: a pipe table, user text escaped
+        return as_tabulate(rows, columns, "pipe")
     return as_tabulate(rows, columns, fmt)
 
 
