@@ -66,6 +66,18 @@ def _as_of(value: date | None) -> date:
     return value or date.today()
 
 
+def _earlier(when: date | None, as_of: date | None, option: str) -> None:
+    """A date to compare with must not be later than --as-of: the changes would be computed
+    backwards. A usage error (exit 2) naming both dates."""
+    day = _as_of(as_of)
+    if when is not None and when > day:
+        given = f"--as-of {day.isoformat()}" if as_of else f"today ({day.isoformat()})"
+        raise typer.BadParameter(
+            f"{when.isoformat()} is later than {given}; compare with an earlier date",
+            param_hint=f"'{option}'",
+        )
+
+
 def reports_errors(command: F) -> F:
     """Turn the core's user errors into located messages on stderr and exit status 1."""
 
@@ -447,14 +459,21 @@ class _ValueCommand(typer.core.TyperCommand):
     the error says how to pass a negative value."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes `args`
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
             name = exc.option_name
             if re.fullmatch(r"-[0-9０-９.．,，]+", name):
+                import shlex
+
+                # click names only the first "option" of `-5,000.5`: show the value as typed
+                whole = next((a for a in given if a.startswith(name)), name)
+                quoted = shlex.quote(whole)
+                quoted = quoted if quoted.startswith("'") else f"'{whole}'"
                 raise click.UsageError(
-                    f"No such option: {name}. A negative value? Put -- before it: "
-                    f"gongfu record BUS INDICATOR -- {name}",
+                    f"No such option: {whole}. A negative value? Put -- before it: "
+                    f"gongfu record BUS INDICATOR -- {quoted}",
                     ctx,
                 ) from None
             raise
@@ -845,6 +864,13 @@ def history(
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     found = resolve(dataset.buses, bus)
+    if not found.indicators:
+        from gongfu_cli.validate import quote
+
+        raise GongfuError(
+            f"{shown_path(found.file)}: bus {quote(found.name)} has no indicators, so no "
+            "history; add its [[buses.indicators]] first"
+        )
     chosen = found.indicators
     if indicator is not None:
         chosen = (resolve(found.indicators, indicator, kind="indicator"),)
@@ -913,6 +939,7 @@ def rank(
     from gongfu_cli.selection import select
     from gongfu_cli.views import race_view
 
+    _earlier(compare, as_of, "--compare")
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
@@ -969,6 +996,7 @@ def changes(
     from gongfu_cli.selection import select
     from gongfu_cli.views import changes_view
 
+    _earlier(since, as_of, "--since")
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     now = select(assess(dataset, day), batch, field, lead=lead)
@@ -1130,6 +1158,8 @@ def report(
     spec = _format(fmt, output, "md", tabulate=False)
     if spec.name not in ("md", "html"):
         raise typer.BadParameter(f"a report is md or html, not {spec.name}")
+    _earlier(compare, as_of, "--compare")
+    _earlier(since, as_of, "--since")
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     results = select(assess(dataset, day), lead=lead)
