@@ -18,6 +18,7 @@ from gongfu_cli import __version__
 from gongfu_cli.cache import load_data
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.formats import render_rows
+from gongfu_cli.model import Dataset
 from gongfu_cli.options import (
     AsOfOption,
     BatchOption,
@@ -76,6 +77,24 @@ def _earlier(when: date | None, as_of: date | None, option: str) -> None:
             f"{when.isoformat()} is later than {given}; compare with an earlier date",
             param_hint=f"'{option}'",
         )
+
+
+def _load(data: Path | None, no_cache: bool, *outputs: Path | None) -> Dataset:
+    """The dataset, once no output named is one of its files: checked before reading, so that
+    a dataset that does not load is as safe from `-o` as one that does."""
+    _refuse_inputs(data, *outputs)
+    return load_data(data, not no_cache)
+
+
+def _refuse_inputs(data: Path | None, *outputs: Path | None) -> None:
+    named = [o for o in outputs if o is not None]
+    if named:
+        from gongfu_cli.files import refuse_input
+        from gongfu_cli.paths import bundled_data, input_paths
+
+        inputs = input_paths(data if data is not None else bundled_data())
+        for output in named:
+            refuse_input(output, inputs)
 
 
 def reports_errors(command: F) -> F:
@@ -292,7 +311,7 @@ def list_buses(
     from gongfu_cli.selection import select
     from gongfu_cli.views import list_view
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
     view = list_view(title, select(assess(dataset, day), batch, field, status or (), lead))
@@ -327,7 +346,7 @@ def progress(
     from gongfu_cli.rows import INDICATOR_COLUMNS, indicator_rows
     from gongfu_cli.views import bus_view
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save, chart)
     day = _as_of(as_of)
     result = assess_bus(resolve(dataset.buses, bus), day)
     rows = indicator_rows([result])
@@ -382,7 +401,7 @@ def export(
     )
     from gongfu_cli.selection import select
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output)
     day = _as_of(as_of)
     results = select(assess(dataset, day), lead=lead)
     ids = {r.bus.id for r in results}
@@ -628,7 +647,7 @@ def template(
             "of them",
             param_hint="'--output'",
         )
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output)
     assessed = assess(dataset, _as_of(as_of))
     results = select(assessed, batch, lead=lead)
     if bus is not None:
@@ -861,7 +880,7 @@ def history(
     from gongfu_cli.rows import HISTORY_COLUMNS, history_rows
     from gongfu_cli.views import history_view
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save, chart)
     day = _as_of(as_of)
     found = resolve(dataset.buses, bus)
     if not found.indicators:
@@ -940,7 +959,7 @@ def rank(
     from gongfu_cli.views import race_view
 
     _earlier(compare, as_of, "--compare")
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save, chart)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
     now = select(assess(dataset, day), batch, field, lead=lead)
@@ -997,7 +1016,7 @@ def changes(
     from gongfu_cli.views import changes_view
 
     _earlier(since, as_of, "--since")
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save)
     day = _as_of(as_of)
     now = select(assess(dataset, day), batch, field, lead=lead)
     ids = {r.bus.id for r in now}
@@ -1046,7 +1065,7 @@ def summary(
     from gongfu_cli.selection import select
     from gongfu_cli.views import summary_view
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save)
     day = _as_of(as_of)
     label = {"lead": "牵头单位", "field": "领域", "batch": "批次"}[by.value]
     title = f"{dataset.program.name or 'gongfu'} · 按{label} · 截至 {day.isoformat()}"
@@ -1093,6 +1112,7 @@ def check(
     if spec is not None and spec.kind not in ("rows", "workbook"):
         raise typer.BadParameter(f"check prints problems: text or a rows format, not {spec.name}")
     try:
+        _refuse_inputs(data, output)
         result = run_check(data or bundled_data(), _as_of(as_of), date.today(), not no_cache)
         protect = result.dataset.files if result.dataset else ()
         if spec is None:
@@ -1101,7 +1121,7 @@ def check(
             _workbook(output, [("check", result.rows(), CHECK_COLUMNS)], protect, "")
         else:
             _write(output, render_rows(result.rows(), CHECK_COLUMNS, spec.name), protect, "")
-    except GongfuError as error:  # the output could not be written
+    except GongfuError as error:  # the output is refused or could not be written
         for line in error.lines():
             say(line, err=True)
         raise typer.Exit(1) from None
@@ -1160,7 +1180,7 @@ def report(
         raise typer.BadParameter(f"a report is md or html, not {spec.name}")
     _earlier(compare, as_of, "--compare")
     _earlier(since, as_of, "--since")
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output)
     day = _as_of(as_of)
     results = select(assess(dataset, day), lead=lead)
     ids = {r.bus.id for r in results}
