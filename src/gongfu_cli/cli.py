@@ -36,6 +36,7 @@ from gongfu_cli.options import (
     NoCacheOption,
     OutputOption,
     RankBy,
+    RawOption,
     SaveOption,
     StatusOption,
     Theme,
@@ -113,6 +114,12 @@ def reports_errors(command: F) -> F:
 
 
 def _emit(text: str) -> None:
+    """Text to standard output: raw for scripts; on a terminal, control characters in the data
+    are shown escaped, in every format."""
+    if sys.stdout.isatty():
+        from gongfu_cli.display import terminal_text
+
+        text = terminal_text(text)
     sys.stdout.write(text)
     sys.stdout.flush()
 
@@ -158,13 +165,14 @@ def _format(
     bom: bool = False,
     excel: bool = False,
     tabulate: bool = True,
+    raw: bool = False,
 ) -> Any:
     """The chosen output format, or a usage error (exit 2)."""
     from gongfu_cli.outputs import FormatError, check_options, choose
 
     try:
         spec = choose(fmt, output, default, tabulate)
-        check_options(spec, bom, excel)
+        check_options(spec, bom, excel, raw)
     except FormatError as exc:
         raise typer.BadParameter(str(exc)) from None
     return spec
@@ -247,12 +255,14 @@ def _output(
     what: str = "",
     sheet: str | None = None,
     theme: str = "light",
+    raw: bool = False,
 ) -> None:
     """Every table command's output, through the format registry: rows formats are text from
     the flat rows; `table` is drawn for the terminal (or as plain text into a file); pictures
     are the drawn table as SVG, an HTML page or text. `--save` shows the table and also writes
-    a picture. Nothing is ever written onto `protect`, the files of the loaded dataset."""
-    spec = _format(fmt, output, default, bom, excel)
+    a picture. Nothing is ever written onto `protect`, the files of the loaded dataset. CSV and
+    TSV that a spreadsheet may open never hold a formula, unless `raw` (see `outputs.neutral`)."""
+    spec = _format(fmt, output, default, bom, excel, raw=raw)
     if save is not None:
         picture = _format(None, save, "svg")
         if spec.name != "table" or picture.kind != "picture":
@@ -264,7 +274,12 @@ def _output(
         _workbook(output, [(sheet or title or "gongfu", rows, columns)], protect, what)
         return
     if spec.kind == "rows":
-        text = render_rows(rows, columns, spec.name, excel=excel)
+        from gongfu_cli.files import is_stdout
+        from gongfu_cli.outputs import neutral
+
+        to_file = output is not None and not is_stdout(output)
+        safe = neutral(spec, to_file, bom, excel, raw)
+        text = render_rows(rows, columns, spec.name, crlf=excel, neutral=safe)
         _write(output, "\ufeff" + text if bom or excel else text, protect, what)
         return
     to_terminal = spec.name == "table" and output is None
@@ -300,6 +315,7 @@ def list_buses(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
     """One row per bus: lead, field, attainment, schedule and status.
@@ -321,7 +337,9 @@ def list_buses(
 
         return bus_table(view, width)
 
-    _output(view.rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        view.rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
+    )
 
 
 @app.command()
@@ -334,6 +352,7 @@ def progress(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
@@ -358,7 +377,9 @@ def progress(
 
     title = f"{result.bus.name} · 截至 {day.isoformat()}"
     _check_chart(chart)
-    _output(rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
+    )
     if chart is not None:
         from gongfu_cli.charts import bus_svg
 
@@ -380,6 +401,7 @@ def export(
     output: OutputOption = None,
     bom: BomOption = False,
     excel: ExcelOption = False,
+    raw: RawOption = False,
     lead: LeadOption = None,
     fmt: FormatOption = None,
     data: DataOption = None,
@@ -414,7 +436,7 @@ def export(
         ),
     }
     if level is Level.all:
-        spec = _format(fmt, output, "csv", bom, excel)
+        spec = _format(fmt, output, "csv", bom, excel, raw=raw)
         if spec.name != "xlsx":
             raise typer.BadParameter(
                 "--level all writes one sheet per level: use -o FILE.xlsx (or --format xlsx)",
@@ -433,7 +455,7 @@ def export(
 
     what = f"{len(rows)} {level.value} rows to "
     _output(rows, columns, fmt, output, draw, "", dataset.files, default="csv", bom=bom,
-            excel=excel, what=what, sheet=level.value)  # fmt: skip
+            excel=excel, what=what, sheet=level.value, raw=raw)  # fmt: skip
 
 
 @app.command()
@@ -671,7 +693,8 @@ def template(
         from gongfu_cli.formats import delimited
         from gongfu_cli.workbook import TEMPLATE_COLUMNS
 
-        content = ("\ufeff" + delimited(rows, TEMPLATE_COLUMNS, excel=True)).encode("utf-8")
+        text = delimited(rows, TEMPLATE_COLUMNS, crlf=True, neutral=True)
+        content = ("\ufeff" + text).encode("utf-8")
     write_output(output, content, dataset.files)
     sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
     buses = f"{len(results)} bus" + ("es" if len(results) != 1 else "")
@@ -868,6 +891,7 @@ def history(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
@@ -908,7 +932,9 @@ def history(
             "or use gongfu progress BUS --chart FILE for all of them",
             param_hint="'--chart'",
         )
-    _output(rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
+    )
     if chart is not None:
         from gongfu_cli.charts import burnup_svg
         from gongfu_cli.metrics import assess_indicator
@@ -946,6 +972,7 @@ def rank(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
@@ -975,7 +1002,7 @@ def rank(
         return rank_table(view, width)
 
     _check_chart(chart)
-    _output(view.rows, columns, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(view.rows, columns, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw)
     if chart is not None:
         from gongfu_cli.charts import race_svg
 
@@ -1003,6 +1030,7 @@ def changes(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
     """What changed since a date (晾晒): indicators newly reported or whose status moved,
@@ -1029,7 +1057,9 @@ def changes(
 
         return draw_changes(changes_view(title, now, then, rows), width)
 
-    _output(rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
+    )
 
 
 class GroupBy(StrEnum):
@@ -1053,6 +1083,7 @@ def summary(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
     """Group summaries: per lead agency, field or batch, the attainment, the coverage (报送率)
@@ -1076,7 +1107,18 @@ def summary(
 
         return summary_table(view, width)
 
-    _output(view.rows, SUMMARY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        view.rows,
+        SUMMARY_COLUMNS,
+        fmt,
+        output,
+        draw,
+        title,
+        dataset.files,
+        save,
+        theme=theme,
+        raw=raw,
+    )
 
 
 @app.command()
@@ -1095,6 +1137,7 @@ def check(
         ),
     ] = None,
     output: OutputOption = None,
+    raw: RawOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -1106,11 +1149,12 @@ def check(
     from gongfu_cli.check import CHECK_COLUMNS, run_check
     from gongfu_cli.paths import bundled_data
 
-    spec = (
-        None if fmt == "text" or (fmt is None and output is None) else _format(fmt, output, "csv")
-    )
+    text = fmt == "text" or (fmt is None and output is None)
+    spec = None if text else _format(fmt, output, "csv", raw=raw)
     if spec is not None and spec.kind not in ("rows", "workbook"):
         raise typer.BadParameter(f"check prints problems: text or a rows format, not {spec.name}")
+    if spec is None and raw:
+        raise typer.BadParameter("--raw is for CSV and TSV only, not text")
     try:
         _refuse_inputs(data, output)
         result = run_check(data or bundled_data(), _as_of(as_of), date.today(), not no_cache)
@@ -1120,7 +1164,12 @@ def check(
         elif spec.kind == "workbook":
             _workbook(output, [("check", result.rows(), CHECK_COLUMNS)], protect, "")
         else:
-            _write(output, render_rows(result.rows(), CHECK_COLUMNS, spec.name), protect, "")
+            from gongfu_cli.files import is_stdout
+            from gongfu_cli.outputs import neutral
+
+            safe = neutral(spec, output is not None and not is_stdout(output), False, False, raw)
+            rows = render_rows(result.rows(), CHECK_COLUMNS, spec.name, crlf=False, neutral=safe)
+            _write(output, rows, protect, "")
     except GongfuError as error:  # the output is refused or could not be written
         for line in error.lines():
             say(line, err=True)

@@ -62,6 +62,8 @@ def write_output(path: Path | str, data: bytes, protect: Iterable[str] = ()) -> 
     of them.
     """
     if is_stdout(path):
+        if sys.stdout.isatty():
+            data = _for_terminal(data, shown_path(path))
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -209,6 +211,8 @@ def _write_special(real: Path, st: os.stat_result, data: bytes, name: str) -> No
                 sock.sendall(data)
             return
         with open(real, "wb", buffering=0) as out:  # a device or FIFO: written, not replaced
+            if os.isatty(out.fileno()):
+                data = _for_terminal(data, name)
             view = memoryview(data)
             while view:
                 view = view[out.write(view) or 0 :]
@@ -221,6 +225,20 @@ def refuse_input(path: Path | str, protect: Iterable[str]) -> None:
     `_refuse_dataset`); standard output is never one."""
     if not is_stdout(path):
         _refuse_dataset(real_path(path), shown_path(path), protect)
+
+
+def _for_terminal(data: bytes, name: str) -> bytes:
+    """An output that reaches a terminal shows control characters escaped (see
+    `display.terminal_text`); a binary file is refused there rather than garbled."""
+    from gongfu_cli.display import terminal_text
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GongfuError(
+            f"{name}: is a terminal; this output is a binary file: write it with -o FILE"
+        ) from None
+    return terminal_text(text).encode("utf-8")
 
 
 def _refuse_dataset(real: Path, name: str, protect: Iterable[str]) -> None:

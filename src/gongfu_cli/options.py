@@ -132,6 +132,15 @@ ExcelOption = Annotated[
     ),
 ]
 
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV/TSV into a file: every text cell as it is, even one a spreadsheet would run "
+        "as a formula (starting with =, +, -, @, a tab or CR); by default those get a leading '.",
+    ),
+]
+
 
 def _completion_data(ctx: typer.Context) -> Dataset | None:
     """The dataset named by --data/-d (still a string while completing) or GONGFU_DATA, or

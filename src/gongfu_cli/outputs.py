@@ -80,10 +80,19 @@ def choose(
     return FORMATS[default]
 
 
-def check_options(spec: Format, bom: bool, excel: bool) -> None:
-    if (bom or excel) and not spec.spreadsheet:
-        option = "--excel" if excel else "--bom"
+def check_options(spec: Format, bom: bool, excel: bool, raw: bool = False) -> None:
+    if raw and excel:
+        raise FormatError("--raw and --excel contradict: --excel keeps formulas from running")
+    if (bom or excel or raw) and not spec.spreadsheet:
+        option = "--excel" if excel else "--bom" if bom else "--raw"
         raise FormatError(f"{option} is for CSV and TSV only, not {spec.name}")
+
+
+def neutral(spec: Format, to_file: bool, bom: bool, excel: bool, raw: bool) -> bool:
+    """Whether text cells that would start a formula get a leading `'`: in CSV and TSV that a
+    spreadsheet may open (written to a file, or with a byte-order mark for Excel), unless
+    `--raw` asks for the text as it is. Standard output stays raw for scripts."""
+    return spec.spreadsheet and not raw and (to_file or bom or excel)
 
 
 def names(tabulate: bool = True) -> list[str]:
