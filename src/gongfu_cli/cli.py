@@ -274,11 +274,9 @@ def _output(
         _workbook(output, [(sheet or title or "gongfu", rows, columns)], protect, what)
         return
     if spec.kind == "rows":
-        from gongfu_cli.files import is_stdout
         from gongfu_cli.outputs import neutral
 
-        to_file = output is not None and not is_stdout(output)
-        safe = neutral(spec, to_file, bom, excel, raw)
+        safe = neutral(spec, output, bom, excel, raw)
         text = render_rows(rows, columns, spec.name, crlf=excel, neutral=safe)
         _write(output, "\ufeff" + text if bom or excel else text, protect, what)
         return
@@ -1164,10 +1162,9 @@ def check(
         elif spec.kind == "workbook":
             _workbook(output, [("check", result.rows(), CHECK_COLUMNS)], protect, "")
         else:
-            from gongfu_cli.files import is_stdout
             from gongfu_cli.outputs import neutral
 
-            safe = neutral(spec, output is not None and not is_stdout(output), False, False, raw)
+            safe = neutral(spec, output, False, False, raw)
             rows = render_rows(result.rows(), CHECK_COLUMNS, spec.name, crlf=False, neutral=safe)
             _write(output, rows, protect, "")
     except GongfuError as error:  # the output is refused or could not be written
