@@ -88,6 +88,7 @@ def _load(data: Path | None, no_cache: bool, *outputs: Path | None) -> Dataset:
 
 
 def _refuse_inputs(data: Path | None, *outputs: Path | None) -> None:
+    """Refuse (exit 1) an output that is a file of the data path, or a new .toml in it."""
     named = [o for o in outputs if o is not None]
     if named:
         from gongfu_cli.files import refuse_input

@@ -120,7 +120,9 @@ ThemeOption = Annotated[
 BomOption = Annotated[
     bool,
     typer.Option(
-        "--bom", help="CSV/TSV: start with a UTF-8 byte-order mark, so Excel reads Chinese."
+        "--bom",
+        help="CSV/TSV: start with a UTF-8 byte-order mark, so Excel reads Chinese (text cells "
+        "that look like formulas then get a leading ', as in any CSV/TSV file).",
     ),
 ]
 ExcelOption = Annotated[
