@@ -134,12 +134,19 @@ def test_record_takes_typed_values_and_dates(
     assert last_value(data_file) == stored
 
 
-def test_a_negative_value_gets_a_hint_or_goes_after_dashes(data_file: Path) -> None:
-    code, _, err = record(data_file, "alpha", "coverage", "-5", "--date", "2023-06-30")
-    assert code == 2 and "gongfu record BUS INDICATOR -- -5" in err
-    code, _, err = record(data_file, "alpha", "coverage", "--date", "2023-06-30", "--", "-5")
+@pytest.mark.parametrize(
+    ("value", "stored"), [("-5", -5), ("-5,000.5", -5000.5), ("-.5", -0.5), ("-５", -5)]
+)
+def test_a_negative_value_gets_a_hint_or_goes_after_dashes(
+    data_file: Path, value: str, stored: float
+) -> None:
+    code, _, err = record(data_file, "alpha", "coverage", value, "--date", "2023-06-30")
+    assert code == 2
+    assert f"No such option: {value}. A negative value?" in err  # the whole value, as typed
+    assert f"gongfu record BUS INDICATOR -- '{value}'" in err
+    code, _, err = record(data_file, "alpha", "coverage", "--date", "2023-06-30", "--", value)
     assert code == 0, err
-    assert last_value(data_file) == -5
+    assert last_value(data_file) == stored
 
 
 def test_an_iso_week_date_is_refused(data_file: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -273,3 +274,38 @@ def test_changes_since_a_date_worsened_first() -> None:
         assert text in table
     nothing = runner.invoke(app, [*args[:2], "2023-01-01", *args[3:]]).stdout
     assert "（无变化）" in nothing
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [(["changes"], "--since"), (["rank"], "--compare"), (["report"], "--since"),
+     (["report"], "--compare")],
+)  # fmt: skip
+def test_a_date_to_compare_with_after_as_of_is_a_usage_error(
+    command: list[str], option: str
+) -> None:
+    args = [*command, "-d", str(SAMPLE), "--as-of", "2023-01-01"]
+    result = runner.invoke(app, [*args, option, "2023-01-02"])
+    assert result.exit_code == 2, result.output
+    assert f"'{option}': 2023-01-02 is later than --as-of 2023-01-01" in result.stderr
+    assert result.stdout == ""
+    same = runner.invoke(app, [*args, option, "2023-01-01"])  # the same day compares to itself
+    assert same.exit_code == 0, same.output
+    later = date.today() + timedelta(days=1)
+    result = runner.invoke(app, [*command, "-d", str(SAMPLE), option, later.isoformat()])
+    assert result.exit_code == 2, result.output
+    assert f"{later} is later than today ({date.today()})" in result.stderr
+
+
+def test_history_of_a_bus_without_indicators_says_so(tmp_path: Path) -> None:
+    data = tmp_path / "empty.toml"
+    data.write_text('[[buses]]\nid = "empty"\nname = "空车"\nbatch = 1\n'
+                    'launched = 2022-01-01\nfield = "交通"\n', encoding="utf-8")  # fmt: skip
+    for fmt in ("table", "csv", "svg"):
+        result = runner.invoke(app, ["history", "空车", "-d", str(data), "-f", fmt])
+        assert result.exit_code == 1, result.output
+        assert result.stdout == ""
+        assert result.stderr == (
+            f'{data}: bus "空车" has no indicators, so no history; add its [[buses.indicators]] '
+            "first\n"
+        )

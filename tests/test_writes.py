@@ -125,14 +125,14 @@ def test_outputs_never_overwrite_the_loaded_data(data: Path, tmp_path: Path) -> 
     link.symlink_to(data)
     for target in (data, link):
         err = fails(gongfu("export", "-f", "csv", "-o", str(target), "-d", str(data)))
-        assert "is a file of the loaded dataset" in err
+        assert "is a file of the dataset" in err
         assert "writes no .toml files" in fails(gongfu("export", "-o", str(target)), 2)
     md_link = tmp_path / "data.md"
     md_link.symlink_to(data)
-    assert "loaded dataset" in fails(gongfu("report", "-o", str(md_link), "-d", str(data)))
+    assert "of the dataset" in fails(gongfu("report", "-o", str(md_link), "-d", str(data)))
     svg_link = tmp_path / "data.svg"
     svg_link.symlink_to(data)
-    assert "loaded dataset" in fails(gongfu("list", "--save", str(svg_link), "-d", str(data)))
+    assert "of the dataset" in fails(gongfu("list", "--save", str(svg_link), "-d", str(data)))
     assert data.read_bytes() == before
 
 

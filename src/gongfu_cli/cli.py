@@ -18,6 +18,7 @@ from gongfu_cli import __version__
 from gongfu_cli.cache import load_data
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.formats import render_rows
+from gongfu_cli.model import Dataset
 from gongfu_cli.options import (
     AsOfOption,
     BatchOption,
@@ -35,6 +36,7 @@ from gongfu_cli.options import (
     NoCacheOption,
     OutputOption,
     RankBy,
+    RawOption,
     SaveOption,
     StatusOption,
     Theme,
@@ -68,6 +70,37 @@ def _as_of(value: date | None) -> date:
     return value or date.today()
 
 
+def _earlier(when: date | None, as_of: date | None, option: str) -> None:
+    """A date to compare with must not be later than --as-of: the changes would be computed
+    backwards. A usage error (exit 2) naming both dates."""
+    day = _as_of(as_of)
+    if when is not None and when > day:
+        given = f"--as-of {day.isoformat()}" if as_of else f"today ({day.isoformat()})"
+        raise typer.BadParameter(
+            f"{when.isoformat()} is later than {given}; compare with an earlier date",
+            param_hint=f"'{option}'",
+        )
+
+
+def _load(data: Path | None, no_cache: bool, *outputs: Path | None) -> Dataset:
+    """The dataset, once no output named is one of its files: checked before reading, so that
+    a dataset that does not load is as safe from `-o` as one that does."""
+    _refuse_inputs(data, *outputs)
+    return load_data(data, not no_cache)
+
+
+def _refuse_inputs(data: Path | None, *outputs: Path | None) -> None:
+    """Refuse (exit 1) an output that is a file of the data path, or a new .toml in it."""
+    named = [o for o in outputs if o is not None]
+    if named:
+        from gongfu_cli.files import refuse_input
+        from gongfu_cli.paths import bundled_data, input_paths
+
+        inputs = input_paths(data if data is not None else bundled_data())
+        for output in named:
+            refuse_input(output, inputs)
+
+
 def reports_errors(command: F) -> F:
     """Turn the core's user errors into located messages on stderr and exit status 1."""
 
@@ -84,6 +117,12 @@ def reports_errors(command: F) -> F:
 
 
 def _emit(text: str) -> None:
+    """Text to standard output: raw for scripts; on a terminal, control characters in the data
+    are shown escaped, in every format."""
+    if sys.stdout.isatty():
+        from gongfu_cli.display import terminal_text
+
+        text = terminal_text(text)
     sys.stdout.write(text)
     sys.stdout.flush()
 
@@ -129,13 +168,14 @@ def _format(
     bom: bool = False,
     excel: bool = False,
     tabulate: bool = True,
+    raw: bool = False,
 ) -> Any:
     """The chosen output format, or a usage error (exit 2)."""
     from gongfu_cli.outputs import FormatError, check_options, choose
 
     try:
         spec = choose(fmt, output, default, tabulate)
-        check_options(spec, bom, excel)
+        check_options(spec, bom, excel, raw)
     except FormatError as exc:
         raise typer.BadParameter(str(exc)) from None
     return spec
@@ -228,12 +268,14 @@ def _output(
     what: str = "",
     sheet: str | None = None,
     theme: str = "light",
+    raw: bool = False,
 ) -> None:
     """Every table command's output, through the format registry: rows formats are text from
     the flat rows; `table` is drawn for the terminal (or as plain text into a file); pictures
     are the drawn table as SVG, an HTML page or text. `--save` shows the table and also writes
-    a picture. Nothing is ever written onto `protect`, the files of the loaded dataset."""
-    spec = _format(fmt, output, default, bom, excel)
+    a picture. Nothing is ever written onto `protect`, the files of the loaded dataset. CSV and
+    TSV that a spreadsheet may open never hold a formula, unless `raw` (see `outputs.neutral`)."""
+    spec = _format(fmt, output, default, bom, excel, raw=raw)
     if save is not None:
         picture = _format(None, save, "svg")
         if spec.name != "table" or picture.kind != "picture":
@@ -245,7 +287,10 @@ def _output(
         _workbook(output, [(sheet or title or "gongfu", rows, columns)], protect, what)
         return
     if spec.kind == "rows":
-        text = render_rows(rows, columns, spec.name, excel=excel)
+        from gongfu_cli.outputs import neutral
+
+        safe = neutral(spec, output, bom, excel, raw)
+        text = render_rows(rows, columns, spec.name, crlf=excel, neutral=safe)
         _write(output, "\ufeff" + text if bom or excel else text, protect, what)
         return
     to_terminal = spec.name == "table" and output is None
@@ -281,6 +326,7 @@ def list_buses(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
     """One row per bus: lead, field, attainment, schedule and status.
@@ -292,7 +338,7 @@ def list_buses(
     from gongfu_cli.selection import select
     from gongfu_cli.views import list_view
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 截至 {day.isoformat()}"
     view = list_view(title, select(assess(dataset, day), batch, field, status or (), lead))
@@ -302,7 +348,9 @@ def list_buses(
 
         return bus_table(view, width)
 
-    _output(view.rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        view.rows, BUS_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
+    )
 
 
 @app.command()
@@ -315,6 +363,7 @@ def progress(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
@@ -327,7 +376,7 @@ def progress(
     from gongfu_cli.rows import INDICATOR_COLUMNS, indicator_rows
     from gongfu_cli.views import bus_view
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save, chart)
     day = _as_of(as_of)
     result = assess_bus(resolve(dataset.buses, bus), day)
     rows = indicator_rows([result])
@@ -339,7 +388,9 @@ def progress(
 
     title = f"{result.bus.name} · 截至 {day.isoformat()}"
     _check_chart(chart)
-    _output(rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        rows, INDICATOR_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
+    )
     if chart is not None:
         from gongfu_cli.charts import bus_svg
 
@@ -361,6 +412,7 @@ def export(
     output: OutputOption = None,
     bom: BomOption = False,
     excel: ExcelOption = False,
+    raw: RawOption = False,
     lead: LeadOption = None,
     fmt: FormatOption = None,
     data: DataOption = None,
@@ -382,7 +434,7 @@ def export(
     )
     from gongfu_cli.selection import select
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output)
     day = _as_of(as_of)
     results = select(assess(dataset, day), lead=lead)
     ids = {r.bus.id for r in results}
@@ -395,7 +447,7 @@ def export(
         ),
     }
     if level is Level.all:
-        spec = _format(fmt, output, "csv", bom, excel)
+        spec = _format(fmt, output, "csv", bom, excel, raw=raw)
         if spec.name != "xlsx":
             raise typer.BadParameter(
                 "--level all writes one sheet per level: use -o FILE.xlsx (or --format xlsx)",
@@ -414,7 +466,7 @@ def export(
 
     what = f"{len(rows)} {level.value} rows to "
     _output(rows, columns, fmt, output, draw, "", dataset.files, default="csv", bom=bom,
-            excel=excel, what=what, sheet=level.value)  # fmt: skip
+            excel=excel, what=what, sheet=level.value, raw=raw)  # fmt: skip
 
 
 @app.command()
@@ -459,14 +511,21 @@ class _ValueCommand(typer.core.TyperCommand):
     the error says how to pass a negative value."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes `args`
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
             name = exc.option_name
             if re.fullmatch(r"-[0-9０-９.．,，]+", name):
+                import shlex
+
+                # click names only the first "option" of `-5,000.5`: show the value as typed
+                whole = next((a for a in given if a.startswith(name)), name)
+                quoted = shlex.quote(whole)
+                quoted = quoted if quoted.startswith("'") else f"'{whole}'"
                 raise click.UsageError(
-                    f"No such option: {name}. A negative value? Put -- before it: "
-                    f"gongfu record BUS INDICATOR -- {name}",
+                    f"No such option: {whole}. A negative value? Put -- before it: "
+                    f"gongfu record BUS INDICATOR -- {quoted}",
                     ctx,
                 ) from None
             raise
@@ -624,7 +683,7 @@ def template(
             "of them",
             param_hint="'--output'",
         )
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output)
     assessed = assess(dataset, _as_of(as_of))
     results = select(assessed, batch, lead=lead)
     if bus is not None:
@@ -649,7 +708,8 @@ def template(
         from gongfu_cli.formats import delimited
         from gongfu_cli.workbook import TEMPLATE_COLUMNS
 
-        content = ("\ufeff" + delimited(rows, TEMPLATE_COLUMNS, excel=True)).encode("utf-8")
+        text = delimited(rows, TEMPLATE_COLUMNS, crlf=True, neutral=True)
+        content = ("\ufeff" + text).encode("utf-8")
     write_output(output, content, dataset.files)
     sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
     buses = f"{len(results)} bus" + ("es" if len(results) != 1 else "")
@@ -857,6 +917,7 @@ def history(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
@@ -869,9 +930,16 @@ def history(
     from gongfu_cli.rows import HISTORY_COLUMNS, history_rows
     from gongfu_cli.views import history_view
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save, chart)
     day = _as_of(as_of)
     found = resolve(dataset.buses, bus)
+    if not found.indicators:
+        from gongfu_cli.validate import quote
+
+        raise GongfuError(
+            f"{shown_path(found.file)}: bus {quote(found.name)} has no indicators, so no "
+            "history; add its [[buses.indicators]] first"
+        )
     chosen = found.indicators
     if indicator is not None:
         chosen = (resolve(found.indicators, indicator, kind="indicator"),)
@@ -890,7 +958,9 @@ def history(
             "or use gongfu progress BUS --chart FILE for all of them",
             param_hint="'--chart'",
         )
-    _output(rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
+    )
     if chart is not None:
         from gongfu_cli.charts import burnup_svg
         from gongfu_cli.metrics import assess_indicator
@@ -928,6 +998,7 @@ def rank(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
@@ -940,7 +1011,8 @@ def rank(
     from gongfu_cli.selection import select
     from gongfu_cli.views import race_view
 
-    dataset = load_data(data, not no_cache)
+    _earlier(compare, as_of, "--compare")
+    dataset = _load(data, no_cache, output, save, chart)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
     now = select(assess(dataset, day), batch, field, lead=lead)
@@ -956,7 +1028,7 @@ def rank(
         return rank_table(view, width)
 
     _check_chart(chart)
-    _output(view.rows, columns, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(view.rows, columns, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw)
     if chart is not None:
         from gongfu_cli.charts import race_svg
 
@@ -984,6 +1056,7 @@ def changes(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
     """What changed since a date (晾晒): indicators newly reported or whose status moved,
@@ -996,7 +1069,8 @@ def changes(
     from gongfu_cli.selection import select
     from gongfu_cli.views import changes_view
 
-    dataset = load_data(data, not no_cache)
+    _earlier(since, as_of, "--since")
+    dataset = _load(data, no_cache, output, save)
     day = _as_of(as_of)
     now = select(assess(dataset, day), batch, field, lead=lead)
     ids = {r.bus.id for r in now}
@@ -1009,7 +1083,9 @@ def changes(
 
         return draw_changes(changes_view(title, now, then, rows), width)
 
-    _output(rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
+    )
 
 
 class GroupBy(StrEnum):
@@ -1033,6 +1109,7 @@ def summary(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
     save: SaveOption = None,
+    raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
     """Group summaries: per lead agency, field or batch, the attainment, the coverage (报送率)
@@ -1045,7 +1122,7 @@ def summary(
     from gongfu_cli.selection import select
     from gongfu_cli.views import summary_view
 
-    dataset = load_data(data, not no_cache)
+    dataset = _load(data, no_cache, output, save)
     day = _as_of(as_of)
     label = {"lead": "牵头单位", "field": "领域", "batch": "批次"}[by.value]
     title = f"{dataset.program.name or 'gongfu'} · 按{label} · 截至 {day.isoformat()}"
@@ -1056,7 +1133,18 @@ def summary(
 
         return summary_table(view, width)
 
-    _output(view.rows, SUMMARY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
+    _output(
+        view.rows,
+        SUMMARY_COLUMNS,
+        fmt,
+        output,
+        draw,
+        title,
+        dataset.files,
+        save,
+        theme=theme,
+        raw=raw,
+    )
 
 
 @app.command()
@@ -1075,6 +1163,7 @@ def check(
         ),
     ] = None,
     output: OutputOption = None,
+    raw: RawOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -1086,12 +1175,14 @@ def check(
     from gongfu_cli.check import CHECK_COLUMNS, run_check
     from gongfu_cli.paths import bundled_data
 
-    spec = (
-        None if fmt == "text" or (fmt is None and output is None) else _format(fmt, output, "csv")
-    )
+    text = fmt == "text" or (fmt is None and output is None)
+    spec = None if text else _format(fmt, output, "csv", raw=raw)
     if spec is not None and spec.kind not in ("rows", "workbook"):
         raise typer.BadParameter(f"check prints problems: text or a rows format, not {spec.name}")
+    if spec is None and raw:
+        raise typer.BadParameter("--raw is for CSV and TSV only, not text")
     try:
+        _refuse_inputs(data, output)
         result = run_check(data or bundled_data(), _as_of(as_of), date.today(), not no_cache)
         protect = result.dataset.files if result.dataset else ()
         if spec is None:
@@ -1099,8 +1190,12 @@ def check(
         elif spec.kind == "workbook":
             _workbook(output, [("check", result.rows(), CHECK_COLUMNS)], protect, "")
         else:
-            _write(output, render_rows(result.rows(), CHECK_COLUMNS, spec.name), protect, "")
-    except GongfuError as error:  # the output could not be written
+            from gongfu_cli.outputs import neutral
+
+            safe = neutral(spec, output, False, False, raw)
+            rows = render_rows(result.rows(), CHECK_COLUMNS, spec.name, crlf=False, neutral=safe)
+            _write(output, rows, protect, "")
+    except GongfuError as error:  # the output is refused or could not be written
         for line in error.lines():
             say(line, err=True)
         raise typer.Exit(1) from None
@@ -1157,7 +1252,9 @@ def report(
     spec = _format(fmt, output, "md", tabulate=False)
     if spec.name not in ("md", "html"):
         raise typer.BadParameter(f"a report is md or html, not {spec.name}")
-    dataset = load_data(data, not no_cache)
+    _earlier(compare, as_of, "--compare")
+    _earlier(since, as_of, "--since")
+    dataset = _load(data, no_cache, output)
     day = _as_of(as_of)
     results = select(assess(dataset, day), lead=lead)
     ids = {r.bus.id for r in results}

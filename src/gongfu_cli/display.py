@@ -51,6 +51,13 @@ def visible(text: str | None) -> str:
     )
 
 
+def terminal_text(text: str) -> str:
+    """Output bound for a terminal rather than a pipe or a file: every control character shown
+    as `visible` shows it (so data cannot colour, retitle or clear the terminal, hide a link
+    behind OSC 8 or reorder text); tabs and line ends stay, and a CRLF line end reads as LF."""
+    return visible(text.replace("\r\n", "\n"))
+
+
 def visible_line(text: str | None) -> str:
     """Like `visible`, with tabs and newlines folded into spaces for one-line cells."""
     return visible(text).replace("\t", " ").replace("\n", " ")

@@ -6,7 +6,7 @@
 - A regular file is replaced atomically (temporary file, fsync, rename) keeping its mode, and
   its owner and group where the process may set them; a new file gets 0666 less the umask.
 - A file with several hard links, or one nobody may write, is refused rather than split or
-  silently rewritten; so is any file of the loaded dataset when writing an output.
+  silently rewritten; so is any file of the dataset (loaded or not) when writing an output.
 - `replace_file(..., expect=...)` refuses to rename over a file that changed since it was read,
   so a concurrent editor's save is never lost.
 """
@@ -58,9 +58,12 @@ def real_path(path: Path | str) -> Path:
 def write_output(path: Path | str, data: bytes, protect: Iterable[str] = ()) -> bool:
     """Write an output (export, report, picture) to `path`; False when it went to stdout.
 
-    `protect` names the files of the loaded dataset: an output never lands on one of them.
+    `protect` names the data path and the files of the dataset: an output never lands on one
+    of them.
     """
     if is_stdout(path):
+        if sys.stdout.isatty():
+            data = _for_terminal(data, shown_path(path))
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -210,6 +213,8 @@ def _write_special(real: Path, st: os.stat_result, data: bytes, name: str) -> No
                 sock.sendall(data)
             return
         with open(real, "wb", buffering=0) as out:  # a device or FIFO: written, not replaced
+            if os.isatty(out.fileno()):
+                data = _for_terminal(data, name)
             view = memoryview(data)
             while view:
                 view = view[out.write(view) or 0 :]
@@ -217,17 +222,57 @@ def _write_special(real: Path, st: os.stat_result, data: bytes, name: str) -> No
         raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
 
 
-def _refuse_dataset(real: Path, name: str, protect: Iterable[str]) -> None:
+def refuse_input(path: Path | str, protect: Iterable[str]) -> None:
+    """Refuse, before anything is computed, an output named onto a file of the dataset (see
+    `_refuse_dataset`); standard output is never one."""
+    if not is_stdout(path):
+        _refuse_dataset(real_path(path), shown_path(path), protect)
+
+
+def _for_terminal(data: bytes, name: str) -> bytes:
+    """An output that reaches a terminal shows control characters escaped (see
+    `display.terminal_text`); a binary file is refused there rather than garbled."""
+    from gongfu_cli.display import terminal_text
+
     try:
-        target = os.stat(real)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GongfuError(
+            f"{name}: is a terminal; this output is a binary file: write it with -o FILE"
+        ) from None
+    return terminal_text(text).encode("utf-8")
+
+
+def _refuse_dataset(real: Path, name: str, protect: Iterable[str]) -> None:
+    """`protect` holds the data path and its files: an output is never one of them (by name,
+    symlink or hard link), nor a new `*.toml` file in a data directory, which the next command
+    would read as part of the dataset."""
+    try:
+        target: os.stat_result | None = os.stat(real)
     except OSError:
-        return
+        target = None
+    folders = []
     for file in protect:
+        try:
+            st = os.stat(file)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            folders.append((file, st))
+        elif target is not None and os.path.samestat(target, st):
+            raise GongfuError(
+                f"{name}: is a file of the dataset ({shown_path(file)}); an output never "
+                "overwrites the data. Choose another name"
+            )
+    if not real.name.lower().endswith(".toml"):
+        return
+    for folder, st in folders:
         with contextlib.suppress(OSError):
-            if os.path.samestat(target, os.stat(file)):
+            if os.path.samestat(os.stat(real.parent), st):
                 raise GongfuError(
-                    f"{name}: is a file of the loaded dataset; an output never overwrites the "
-                    "data. Choose another name"
+                    f"{name}: is in the data directory {shown_path(folder)}, where a .toml file "
+                    "is a file of the dataset; an output never goes there. Choose another name "
+                    "or folder"
                 )
 
 

@@ -50,11 +50,17 @@ def _csv_quoted(cell: str, delimiter: str) -> str:
 
 
 def delimited(
-    rows: list[Row], columns: Sequence[str], delimiter: str = ",", excel: bool = False
+    rows: list[Row],
+    columns: Sequence[str],
+    delimiter: str = ",",
+    *,
+    crlf: bool = False,
+    neutral: bool = False,
 ) -> str:
-    """RFC 4180 quoting; LF line ends for scripts, CRLF for spreadsheets (`excel`)."""
-    end = "\r\n" if excel else "\n"
-    to_cell = excel_cell if excel else machine_cell
+    """RFC 4180 quoting; LF line ends for scripts, CRLF for spreadsheets (`crlf`). `neutral`
+    text cells never start a formula (see `excel_cell`): what a spreadsheet may open."""
+    end = "\r\n" if crlf else "\n"
+    to_cell = excel_cell if neutral else machine_cell
     lines = [delimiter.join(_csv_quoted(c, delimiter) for c in columns)]
     lines += [
         delimiter.join(_csv_quoted(to_cell(row[c]), delimiter) for c in columns) for row in rows
@@ -115,16 +121,20 @@ def as_tabulate(rows: list[Row], columns: Sequence[str], fmt: str) -> str:
     return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True) + "\n"
 
 
-def render_rows(rows: list[Row], columns: Sequence[str], fmt: str, excel: bool = False) -> str:
-    """Any non-table format, by name."""
+def render_rows(
+    rows: list[Row], columns: Sequence[str], fmt: str, *, crlf: bool, neutral: bool
+) -> str:
+    """Any non-table format, by name; `crlf` and `neutral` shape CSV and TSV (`delimited`)."""
     if fmt == "csv":
-        return delimited(rows, columns, ",", excel)
+        return delimited(rows, columns, ",", crlf=crlf, neutral=neutral)
     if fmt == "tsv":
-        return delimited(rows, columns, "\t", excel)
+        return delimited(rows, columns, "\t", crlf=crlf, neutral=neutral)
     if fmt == "json":
         return as_json(rows, columns)
     if fmt == "jsonl":
         return as_jsonl(rows, columns)
+    if fmt == "md":  # the registry's Markdown table: a pipe table, user text escaped
+        return as_tabulate(rows, columns, "pipe")
     return as_tabulate(rows, columns, fmt)
 
 

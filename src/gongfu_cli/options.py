@@ -142,7 +142,9 @@ ThemeOption = Annotated[
 BomOption = Annotated[
     bool,
     typer.Option(
-        "--bom", help="CSV/TSV: start with a UTF-8 byte-order mark, so Excel reads Chinese."
+        "--bom",
+        help="CSV/TSV: start with a UTF-8 byte-order mark, so Excel reads Chinese (text cells "
+        "that look like formulas then get a leading ', as in any CSV/TSV file).",
     ),
 ]
 ExcelOption = Annotated[
@@ -151,6 +153,15 @@ ExcelOption = Annotated[
         "--excel",
         help="CSV/TSV for spreadsheets: byte-order mark, CRLF line ends, and text cells that "
         "look like formulas (=, +, -, @) prefixed with '.",
+    ),
+]
+
+RawOption = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV/TSV into a file: every text cell as it is, even one a spreadsheet would run "
+        "as a formula (starting with =, +, -, @, a tab or CR); by default those get a leading '.",
     ),
 ]
 

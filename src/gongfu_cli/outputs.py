@@ -75,15 +75,30 @@ def choose(
         if tabulate and name in tabulate_names():
             return Format(name, "rows", (), f"tabulate's {name} format")
         raise FormatError(f"{name!r} is not a format; use {', '.join(names(tabulate))}")
-    if output is not None and str(output) not in ("-", "/dev/stdout"):
-        return by_suffix(output, default)
+    if not to_stdout(output):
+        return by_suffix(str(output), default)
     return FORMATS[default]
 
 
-def check_options(spec: Format, bom: bool, excel: bool) -> None:
-    if (bom or excel) and not spec.spreadsheet:
-        option = "--excel" if excel else "--bom"
+def to_stdout(output: Path | str | None) -> bool:
+    """No output named, `-` or /dev/stdout (as `files.is_stdout`, without importing the write
+    path where nothing is written)."""
+    return output is None or str(output) in ("-", "/dev/stdout")
+
+
+def check_options(spec: Format, bom: bool, excel: bool, raw: bool = False) -> None:
+    if raw and excel:
+        raise FormatError("--raw and --excel contradict: --excel keeps formulas from running")
+    if (bom or excel or raw) and not spec.spreadsheet:
+        option = "--excel" if excel else "--bom" if bom else "--raw"
         raise FormatError(f"{option} is for CSV and TSV only, not {spec.name}")
+
+
+def neutral(spec: Format, output: Path | str | None, bom: bool, excel: bool, raw: bool) -> bool:
+    """Whether text cells that would start a formula get a leading `'`: in CSV and TSV that a
+    spreadsheet may open (written to a file, or with a byte-order mark for Excel), unless
+    `--raw` asks for the text as it is. Standard output stays raw for scripts."""
+    return spec.spreadsheet and not raw and (not to_stdout(output) or bom or excel)
 
 
 def names(tabulate: bool = True) -> list[str]:

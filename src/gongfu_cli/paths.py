@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -19,3 +20,16 @@ def is_bundled(path: Path) -> bool:
         return path.resolve() == bundled_data().resolve()
     except OSError:
         return False
+
+
+def input_paths(path: Path) -> tuple[str, ...]:
+    """What a data path stands for before it is read (or when it cannot be): the path itself,
+    and for a directory each `*.toml` entry in it. Outputs are refused on all of them, so a
+    dataset that does not load is as safe from `-o` as one that does."""
+    found = [str(path)]
+    try:
+        if os.path.isdir(path):
+            found += sorted(str(p) for p in path.glob("*.toml"))
+    except OSError:  # unreadable: the loader will say so; the path itself is still kept
+        pass
+    return tuple(found)

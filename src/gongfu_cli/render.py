@@ -81,8 +81,8 @@ def cell(column: views.Column, row: Row, bars: int, status: str | None = None) -
     """One cell for a terminal, by its column's kind; ratios with `bar` are drawn as bars
     coloured by `status` (the row's own, unless given)."""
     value = row.get(column.key)
-    if column.kind == "text":
-        return text(value)
+    if column.kind == "text":  # a group may be a batch number: text as people read it
+        return text(views.cell_text(column, row))
     if column.kind == "status":
         return status_text(row[column.key])
     if column.bar:
