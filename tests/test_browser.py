@@ -137,3 +137,48 @@ def test_the_report_prints_on_a4_pages(data: Path, tmp_path: Path) -> None:
     assert boxes, "no page sizes in the PDF"
     assert all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)
     assert len(boxes) >= 2
+
+
+BARS = """(() => {
+  const out = {race: [], table: []};
+  for (const svg of document.querySelectorAll('figure.chart svg')) {
+    const race = svg.querySelector('g.race');
+    if (!race) continue;
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const span = (race.dataset.px1 - race.dataset.px0) * scale / race.dataset.max;
+    for (const bar of race.querySelectorAll('rect.bar')) {
+      out.race.push({value: +bar.dataset.attainment, width: bar.getBoundingClientRect().width,
+                     span});
+    }
+  }
+  for (const bar of document.querySelectorAll('td span.bar')) {
+    const percent = bar.parentElement.textContent.match(/(-?[\\d.]+)%/);
+    out.table.push({value: +percent[1] / 100, width: bar.firstElementChild
+      .getBoundingClientRect().width, span: bar.getBoundingClientRect().width});
+  }
+  return out;
+})()"""
+
+
+@pytest.mark.parametrize("printed", [False, True], ids=["screen", "print"])
+def test_each_bar_of_the_report_is_as_long_as_its_value(
+    data: Path, tmp_path: Path, printed: bool
+) -> None:
+    """The race chart's bars and the tables' bars, as the browser lays them out: each width is
+    its value on the chart's (or the bar's) scale, within a pixel; the buses differ."""
+    from tests.cdp import Browser
+
+    page = tmp_path / "report.html"
+    run = gongfu("report", "--as-of", AS_OF, "-o", str(page), "-d", str(data))
+    assert run.returncode == 0, run.stderr
+    assert BROWSER is not None, "CI=true but no Chromium: .ci/run installs it"
+    with Browser(BROWSER) as browser:
+        bars = browser.layout(page.as_uri(), A4_WIDTH if printed else 1280, BARS, printed)
+    race, table = bars["race"], bars["table"]
+    assert len(race) == 2 and len({round(b["value"], 3) for b in race}) == 2, race
+    assert len(table) >= 4 and len({round(b["value"], 3) for b in table}) >= 3, table
+    for bar in race:
+        assert abs(bar["width"] - bar["value"] * bar["span"]) <= 1, bar
+    for bar in table:
+        assert abs(bar["width"] - min(1.0, bar["value"]) * bar["span"]) <= 1, bar
+    assert race[0]["width"] > race[1]["width"] + 20  # 78% against well under half
