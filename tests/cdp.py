@@ -4,6 +4,7 @@ to read the layout the browser computed."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -56,10 +57,8 @@ class Browser:
         self.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)  # the browser and all its helpers
-        except ProcessLookupError:
-            pass
         self.process.wait()
         os.close(self._to_browser)
         os.close(self._from_browser)

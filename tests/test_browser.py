@@ -12,12 +12,14 @@ import json
 import os
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from gongfu_cli.browser import find_browser, headless, screenshot, svg_png
+from gongfu_cli.browser import find_browser, headless, screenshot
+from gongfu_cli.raster import svg_png
 from tests.conftest import gongfu
 from tests.test_charts import AS_OF, DATA
 
@@ -110,18 +112,6 @@ def test_each_chart_renders_with_its_names(data: Path, tmp_path: Path, args: lis
     assert "送气下乡" in seen["text"]
 
 
-def test_png_outputs_through_the_browser(data: Path, tmp_path: Path) -> None:
-    chart, picture = tmp_path / "race.png", tmp_path / "list.png"
-    run = gongfu("rank", "--as-of", AS_OF, "--chart", str(chart), "-d", str(data))
-    assert run.returncode == 0, run.stderr
-    run = gongfu("list", "--as-of", AS_OF, "--save", str(picture), "-d", str(data),
-                 env={"COLUMNS": "100"})  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    for png in (chart, picture):
-        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-        not_blank(png.read_bytes())
-
-
 def test_the_report_prints_on_a4_pages(data: Path, tmp_path: Path) -> None:
     """Printed by the browser, the page is A4 (595 × 842 points), several pages long."""
     page = tmp_path / "report.html"
@@ -182,3 +172,41 @@ def test_each_bar_of_the_report_is_as_long_as_its_value(
     for bar in table:
         assert abs(bar["width"] - min(1.0, bar["value"]) * bar["span"]) <= 1, bar
     assert race[0]["width"] > race[1]["width"] + 20  # 78% against well under half
+
+
+def pdf_text(path: Path) -> tuple[list[tuple[float, float]], list[str]]:
+    """Each page's size in points and its text, read back by pypdf."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    texts = [unicodedata.normalize("NFKC", p.extract_text()) for p in reader.pages]
+    return sizes, texts
+
+
+def test_report_writes_an_a4_pdf_with_every_bus_and_page_numbers(
+    data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "通报.pdf"
+    run = gongfu("report", "--as-of", AS_OF, "-o", str(out), "-d", str(data))
+    assert run.returncode == 0, run.stderr.decode()
+    assert out.read_bytes().startswith(b"%PDF")
+    sizes, texts = pdf_text(out)
+    assert len(sizes) >= 2
+    assert all(abs(w - 595.3) < 2 and abs(h - 841.9) < 2 for w, h in sizes)  # A4 in points
+    text = "".join(texts)
+    for name in ("送气下乡", "乡村畅行", "尚未报数", "通气行政村覆盖率", "服务乘客"):
+        assert name in text, name
+    for number, page in enumerate(texts, start=1):
+        assert f"{number} / {len(texts)}" in page  # a page number on every page
+
+
+def test_a_pdf_report_needs_a_file_and_a_browser(data: Path, tmp_path: Path) -> None:
+    run = gongfu("report", "-f", "pdf", "-d", str(data))
+    assert run.returncode == 2 and "-o FILE.pdf" in run.stderr.decode()
+    out = tmp_path / "r.pdf"
+    run = gongfu("report", "-o", str(out), "-d", str(data),
+                 env={"GONGFU_BROWSER": str(tmp_path / "no-such-browser")})  # fmt: skip
+    err = run.stderr.decode()
+    assert run.returncode == 1 and "none was found" in err and "Traceback" not in err
+    assert not out.exists()

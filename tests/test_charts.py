@@ -284,15 +284,6 @@ def test_chart_needs_a_known_suffix_and_one_indicator(data: Path, tmp_path: Path
     assert not (tmp_path / "c.svg").exists()
 
 
-def test_png_without_a_browser_says_what_to_do(data: Path, tmp_path: Path) -> None:
-    out = tmp_path / "c.png"
-    run = gongfu("rank", "--chart", str(out), "-d", str(data),
-                 env={"GONGFU_BROWSER": str(tmp_path / "no-such-browser")})  # fmt: skip
-    assert run.returncode == 1
-    assert "none was found" in run.stderr.decode() and "Traceback" not in run.stderr.decode()
-    assert not out.exists()
-
-
 def test_the_report_sets_each_chart_inline_with_unique_ids(data: Path, tmp_path: Path) -> None:
     page = tmp_path / "r.html"
     run = gongfu("report", "--as-of", AS_OF, "-o", str(page), "-d", str(data))

@@ -2,9 +2,10 @@
 
 The default picture is for documents and slides: light, borderless, each word placed at its
 terminal column and drawn at its natural width, so Chinese sits without gaps and columns stay
-aligned whatever font the viewer has; numbers are anchored at their right edge. `--theme
-terminal` gives Rich's own picture of a dark terminal window instead. Both are self-contained
-(no fonts fetched from elsewhere).
+aligned whatever font the viewer has; the cells of a column of numbers (by the column's kind)
+are anchored at their right edge. `--theme terminal` gives Rich's own picture of a dark
+terminal window instead. Both are sized to what they show and self-contained (no fonts fetched
+from elsewhere).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import html
 import io
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rich.cells import cell_len
@@ -27,7 +30,6 @@ FONT_SIZE = 14  # px
 CELL = 8.4  # px: one terminal cell, 0.6 em (a monospace Latin character)
 LINE = 20  # px
 MARGIN = 16  # px
-_NUMBER = re.compile(r"[-+−]?[\d,.]*\d[\d,.]*%?")
 _RUN = re.compile(r"[^ ]+(?: [^ ]+)*")  # words; two spaces part columns
 
 # Latin text and box/bar characters from a narrow monospace font; Chinese falls through to a
@@ -79,7 +81,9 @@ def saved(console: Any, kind: str, title: str, drawn: Any = None, theme: str = "
     anew from `drawn`, the renderable the console printed."""
     if kind == "txt":
         return console.export_text()
-    if theme == "terminal" or drawn is None:
+    if theme == "terminal" and drawn is not None:
+        picture = svg(_fitted(drawn, console.width), title)
+    elif drawn is None:
         picture = svg(console, title)
     else:
         picture = light_svg(drawn, console.width, title)
@@ -89,9 +93,9 @@ def saved(console: Any, kind: str, title: str, drawn: Any = None, theme: str = "
 def saved_bytes(
     console: Any, kind: str, title: str, drawn: Any = None, theme: str = "light"
 ) -> bytes:
-    """`saved` as bytes, and `png`: the SVG picture rendered by a headless browser."""
+    """`saved` as bytes, and `png`: the SVG picture drawn by resvg."""
     if kind == "png":
-        from gongfu_cli.browser import svg_png
+        from gongfu_cli.raster import svg_png
 
         return svg_png(saved(console, "svg", title, drawn, theme))
     return saved(console, kind, title, drawn, theme).encode("utf-8")
@@ -109,22 +113,78 @@ def wrap_page(picture: str, title: str) -> str:
     )
 
 
-def light_svg(drawn: Any, width: int, title: str) -> str:
-    """A light, borderless picture of a renderable laid out `width` cells wide."""
+def _console(width: int, record: bool = False) -> Any:
     from rich.console import Console
 
-    console = Console(
+    return Console(
         width=width,
         file=io.StringIO(),
+        record=record,
         color_system="truecolor",  # a file, not a terminal: TERM=dumb cannot narrow it
         legacy_windows=False,
         highlight=False,
         emoji=False,
     )
+
+
+def _lines(drawn: Any, width: int) -> list[list[Any]]:
+    """The renderable laid out `width` cells wide, without trailing blank lines or padding."""
+    console = _console(width)
     lines = console.render_lines(drawn, console.options, pad=False)
     while lines and not "".join(s.text for s in lines[-1]).strip():
         lines.pop()
-    used = max((sum(_cells(s.text) for s in line) for line in lines), default=0)
+    return lines
+
+
+def _used(lines: list[list[Any]]) -> int:
+    """How many cells wide the widest line is."""
+    return max((sum(_cells(s.text) for s in line) for line in lines), default=0)
+
+
+def _fitted(drawn: Any, width: int) -> Any:
+    """A recording console as wide as what is drawn, not as the terminal, holding it: the
+    terminal picture then frames the table, not the empty columns beside it."""
+    console = _console(max(1, _used(_lines(drawn, width))), record=True)
+    console.print(drawn)
+    return console
+
+
+_RIGHT = "gongfu-align"  # the style meta that marks a right-aligned column's cells
+
+
+@contextmanager
+def _marked_columns(drawn: Any) -> Iterator[None]:
+    """While inside, every right-justified table column (numbers, by its kind) styles its
+    cells with a mark the picture reads back, so alignment follows the column, not the text."""
+    from rich.style import Style
+    from rich.table import Table
+
+    tables: list[Any] = []
+    stack = [drawn]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Table):
+            tables.append(item)
+        stack += list(getattr(item, "renderables", ()))
+        inner = getattr(item, "renderable", None)
+        if inner is not None:
+            stack.append(inner)
+    saved = [(c, c.style) for t in tables for c in t.columns if c.justify == "right"]
+    mark = Style(meta={_RIGHT: "right"})
+    for column, style in saved:
+        column.style = (Style.parse(style) if isinstance(style, str) else style) + mark
+    try:
+        yield
+    finally:
+        for column, style in saved:
+            column.style = style
+
+
+def light_svg(drawn: Any, width: int, title: str) -> str:
+    """A light, borderless picture of a renderable laid out `width` cells wide."""
+    with _marked_columns(drawn):
+        lines = _lines(drawn, width)
+    used = _used(lines)
     body = [_line(line, MARGIN + (n + 1) * LINE - 5) for n, line in enumerate(lines)]
     w = round(2 * MARGIN + used * CELL)
     h = 2 * MARGIN + len(lines) * LINE
@@ -139,8 +199,9 @@ def light_svg(drawn: Any, width: int, title: str) -> str:
 
 
 def _line(segments: list[Any], y: float) -> str:
-    """One terminal line as words: each starts at its column (or, for a number, ends at its
-    column) and flows at its natural width, its differently styled parts as `<tspan>`s."""
+    """One terminal line as words: each starts at its column (or, in a column of numbers,
+    ends at its column) and flows at its natural width, its differently styled parts as
+    `<tspan>`s."""
     pieces = [(s.text, s.style) for s in segments if not s.control and s.text]
     text = "".join(t for t, _ in pieces)
     owner = [k for k, (t, _) in enumerate(pieces) for _ in t]  # the piece of each character
@@ -148,8 +209,9 @@ def _line(segments: list[Any], y: float) -> str:
     for run in _RUN.finditer(text):
         word = run.group()
         start = _cells(text[: run.start()])
-        if _NUMBER.fullmatch(word) or (word[0] in "+-−0123456789" and word.count(" ") <= 1):
-            # a number (with its unit): right edges line up in any font
+        style = pieces[owner[run.start()]][1]
+        if style is not None and style.meta.get(_RIGHT) == "right":
+            # a column of numbers: right edges line up in any font
             x, anchor = MARGIN + (start + _cells(word)) * CELL, ' text-anchor="end"'
         else:
             x, anchor = MARGIN + start * CELL, ""
