@@ -210,3 +210,61 @@ def test_a_pdf_report_needs_a_file_and_a_browser(data: Path, tmp_path: Path) -> 
     err = run.stderr.decode()
     assert run.returncode == 1 and "none was found" in err and "Traceback" not in err
     assert not out.exists()
+
+
+def test_the_printed_page_reaches_no_address_and_no_other_file(tmp_path: Path) -> None:
+    """A page that asks for a local server and a file beside it gets neither, while the same
+    page in a browser started without gongfu's settings does reach the server."""
+    import http.server
+    import threading
+
+    from gongfu_cli.browser import pdf
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body{}")
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.html"
+    secret.write_text("<p>SECRET-7f3a</p>", encoding="utf-8")
+    url = f"http://127.0.0.1:{server.server_port}"
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f'<link rel="stylesheet" href="{url}/style.css"></head><body><p>送气下乡</p>'
+        f'<img src="{url}/pixel.png"><iframe src="{secret.as_uri()}"></iframe></body></html>'
+    )
+    try:
+        text = "".join(pdf_text_of(pdf(page)))
+        assert "送气下乡" in text and "SECRET-7f3a" not in text
+        assert asked == []
+        assert BROWSER is not None
+        plain = tmp_path / "plain.html"
+        plain.write_text(page, encoding="utf-8")
+        command = [BROWSER, "--headless", f"--user-data-dir={tmp_path / 'p'}", "--dump-dom",
+                   plain.as_uri()]  # fmt: skip
+        if os.geteuid() == 0:
+            command.insert(1, "--no-sandbox")
+        from gongfu_cli.browser import run
+
+        run(command, timeout=120)
+        assert asked, "the check itself is blind: an unguarded browser should reach the server"
+    finally:
+        server.shutdown()
+
+
+def pdf_text_of(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [
+        unicodedata.normalize("NFKC", p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages
+    ]
