@@ -12,12 +12,14 @@ import json
 import os
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from gongfu_cli.browser import find_browser, headless, screenshot, svg_png
+from gongfu_cli.browser import find_browser, headless, screenshot
+from gongfu_cli.raster import svg_png
 from tests.conftest import gongfu
 from tests.test_charts import AS_OF, DATA
 
@@ -110,18 +112,6 @@ def test_each_chart_renders_with_its_names(data: Path, tmp_path: Path, args: lis
     assert "送气下乡" in seen["text"]
 
 
-def test_png_outputs_through_the_browser(data: Path, tmp_path: Path) -> None:
-    chart, picture = tmp_path / "race.png", tmp_path / "list.png"
-    run = gongfu("rank", "--as-of", AS_OF, "--chart", str(chart), "-d", str(data))
-    assert run.returncode == 0, run.stderr
-    run = gongfu("list", "--as-of", AS_OF, "--save", str(picture), "-d", str(data),
-                 env={"COLUMNS": "100"})  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    for png in (chart, picture):
-        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-        not_blank(png.read_bytes())
-
-
 def test_the_report_prints_on_a4_pages(data: Path, tmp_path: Path) -> None:
     """Printed by the browser, the page is A4 (595 × 842 points), several pages long."""
     page = tmp_path / "report.html"
@@ -137,3 +127,144 @@ def test_the_report_prints_on_a4_pages(data: Path, tmp_path: Path) -> None:
     assert boxes, "no page sizes in the PDF"
     assert all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)
     assert len(boxes) >= 2
+
+
+BARS = """(() => {
+  const out = {race: [], table: []};
+  for (const svg of document.querySelectorAll('figure.chart svg')) {
+    const race = svg.querySelector('g.race');
+    if (!race) continue;
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const span = (race.dataset.px1 - race.dataset.px0) * scale / race.dataset.max;
+    for (const bar of race.querySelectorAll('rect.bar')) {
+      out.race.push({value: +bar.dataset.attainment, width: bar.getBoundingClientRect().width,
+                     span});
+    }
+  }
+  for (const bar of document.querySelectorAll('td span.bar')) {
+    const percent = bar.parentElement.textContent.match(/(-?[\\d.]+)%/);
+    out.table.push({value: +percent[1] / 100, width: bar.firstElementChild
+      .getBoundingClientRect().width, span: bar.getBoundingClientRect().width});
+  }
+  return out;
+})()"""
+
+
+@pytest.mark.parametrize("printed", [False, True], ids=["screen", "print"])
+def test_each_bar_of_the_report_is_as_long_as_its_value(
+    data: Path, tmp_path: Path, printed: bool
+) -> None:
+    """The race chart's bars and the tables' bars, as the browser lays them out: each width is
+    its value on the chart's (or the bar's) scale, within a pixel; the buses differ."""
+    from tests.cdp import Browser
+
+    page = tmp_path / "report.html"
+    run = gongfu("report", "--as-of", AS_OF, "-o", str(page), "-d", str(data))
+    assert run.returncode == 0, run.stderr
+    assert BROWSER is not None, "CI=true but no Chromium: .ci/run installs it"
+    with Browser(BROWSER) as browser:
+        bars = browser.layout(page.as_uri(), A4_WIDTH if printed else 1280, BARS, printed)
+    race, table = bars["race"], bars["table"]
+    assert len(race) == 2 and len({round(b["value"], 3) for b in race}) == 2, race
+    assert len(table) >= 4 and len({round(b["value"], 3) for b in table}) >= 3, table
+    for bar in race:
+        assert abs(bar["width"] - bar["value"] * bar["span"]) <= 1, bar
+    for bar in table:
+        assert abs(bar["width"] - min(1.0, bar["value"]) * bar["span"]) <= 1, bar
+    assert race[0]["width"] > race[1]["width"] + 20  # 78% against well under half
+
+
+def pdf_text(path: Path) -> tuple[list[tuple[float, float]], list[str]]:
+    """Each page's size in points and its text, read back by pypdf."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
+    texts = [unicodedata.normalize("NFKC", p.extract_text()) for p in reader.pages]
+    return sizes, texts
+
+
+def test_report_writes_an_a4_pdf_with_every_bus_and_page_numbers(
+    data: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "通报.pdf"
+    run = gongfu("report", "--as-of", AS_OF, "-o", str(out), "-d", str(data))
+    assert run.returncode == 0, run.stderr.decode()
+    assert out.read_bytes().startswith(b"%PDF")
+    sizes, texts = pdf_text(out)
+    assert len(sizes) >= 2
+    assert all(abs(w - 595.3) < 2 and abs(h - 841.9) < 2 for w, h in sizes)  # A4 in points
+    text = "".join(texts)
+    for name in ("送气下乡", "乡村畅行", "尚未报数", "通气行政村覆盖率", "服务乘客"):
+        assert name in text, name
+    for number, page in enumerate(texts, start=1):
+        assert f"{number} / {len(texts)}" in page  # a page number on every page
+
+
+def test_a_pdf_report_needs_a_file_and_a_browser(data: Path, tmp_path: Path) -> None:
+    run = gongfu("report", "-f", "pdf", "-d", str(data))
+    assert run.returncode == 2 and "-o FILE.pdf" in run.stderr.decode()
+    out = tmp_path / "r.pdf"
+    run = gongfu("report", "-o", str(out), "-d", str(data),
+                 env={"GONGFU_BROWSER": str(tmp_path / "no-such-browser")})  # fmt: skip
+    err = run.stderr.decode()
+    assert run.returncode == 1 and "none was found" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_the_printed_page_reaches_no_address_and_no_other_file(tmp_path: Path) -> None:
+    """A page that asks for a local server and a file beside it gets neither, while the same
+    page in a browser started without gongfu's settings does reach the server."""
+    import http.server
+    import threading
+
+    from gongfu_cli.browser import pdf
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body{}")
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    secret = tmp_path / "secret.html"
+    secret.write_text("<p>SECRET-7f3a</p>", encoding="utf-8")
+    url = f"http://127.0.0.1:{server.server_port}"
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f'<link rel="stylesheet" href="{url}/style.css"></head><body><p>送气下乡</p>'
+        f'<img src="{url}/pixel.png"><iframe src="{secret.as_uri()}"></iframe></body></html>'
+    )
+    try:
+        text = "".join(pdf_text_of(pdf(page)))
+        assert "送气下乡" in text and "SECRET-7f3a" not in text
+        assert asked == []
+        assert BROWSER is not None
+        plain = tmp_path / "plain.html"
+        plain.write_text(page, encoding="utf-8")
+        command = [BROWSER, "--headless", f"--user-data-dir={tmp_path / 'p'}", "--dump-dom",
+                   plain.as_uri()]  # fmt: skip
+        if os.geteuid() == 0:
+            command.insert(1, "--no-sandbox")
+        from gongfu_cli.browser import run
+
+        run(command, timeout=120)
+        assert asked, "the check itself is blind: an unguarded browser should reach the server"
+    finally:
+        server.shutdown()
+
+
+def pdf_text_of(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [
+        unicodedata.normalize("NFKC", p.extract_text()) for p in PdfReader(io.BytesIO(data)).pages
+    ]

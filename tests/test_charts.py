@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -284,15 +285,6 @@ def test_chart_needs_a_known_suffix_and_one_indicator(data: Path, tmp_path: Path
     assert not (tmp_path / "c.svg").exists()
 
 
-def test_png_without_a_browser_says_what_to_do(data: Path, tmp_path: Path) -> None:
-    out = tmp_path / "c.png"
-    run = gongfu("rank", "--chart", str(out), "-d", str(data),
-                 env={"GONGFU_BROWSER": str(tmp_path / "no-such-browser")})  # fmt: skip
-    assert run.returncode == 1
-    assert "none was found" in run.stderr.decode() and "Traceback" not in run.stderr.decode()
-    assert not out.exists()
-
-
 def test_the_report_sets_each_chart_inline_with_unique_ids(data: Path, tmp_path: Path) -> None:
     page = tmp_path / "r.html"
     run = gongfu("report", "--as-of", AS_OF, "-o", str(page), "-d", str(data))
@@ -302,3 +294,64 @@ def test_the_report_sets_each_chart_inline_with_unique_ids(data: Path, tmp_path:
     ids = re.findall(r'\bid="([^"]+)"', text)
     assert len(ids) == len(set(ids))
     assert '<h2 id="bus-gas">送气下乡</h2>' in text and 'class="legend"' in text
+
+
+HIGH = """\
+[[buses]]
+id = "net"
+name = "数字乡村"
+batch = 1
+launched = 2022-01-01
+due = 2025-12-31
+field = "数字"
+
+  [[buses.indicators]]
+  id = "cover"
+  name = "光纤覆盖率"
+  unit = "%"
+  baseline = 90
+  target = 99
+  milestones = [{ date = 2024-12-31, value = 96 }]
+
+[[readings]]
+bus = "net"
+indicator = "cover"
+date = 2023-06-30
+value = 92.5
+
+[[readings]]
+bus = "net"
+indicator = "cover"
+date = 2024-06-30
+value = 95
+"""
+
+
+def test_a_burnup_axis_fits_its_data_and_starts_at_zero_only_near_it(
+    data: Path, tmp_path: Path
+) -> None:
+    """90 → 99 fills the plot on round ticks; 10 → 70 keeps its zero."""
+    high = tmp_path / "high.toml"
+    high.write_text(HIGH, encoding="utf-8")
+    root = chart(high, tmp_path, "history", "数字乡村", "光纤覆盖率")
+    plot = root.find(f".//{SVG}g[@class='plot']")
+    y0, y1 = float(plot.get("data-y0")), float(plot.get("data-y1"))
+    assert 80 <= y0 < 90 and 99 < y1 <= 110, (y0, y1)  # baseline and target inside, a margin
+    assert (y1 - y0) <= 20  # the data fills at least half of the axis
+    ticks = plot.findall(f"{SVG}text[@text-anchor='end']")
+    labels = [float(t.text) for t in ticks if re.fullmatch(r"[\d.]+", t.text)]
+    steps = {round(b - a, 6) for a, b in itertools.pairwise(labels)}
+    assert len(steps) == 1 and steps.pop() in (1, 2, 5, 10)  # round ticks, evenly spaced
+    low = Plot(
+        chart(data, tmp_path, "history", "送气下乡", "通气").find(f".//{SVG}g[@class='plot']")
+    )
+    assert low.y0 == 0 and 70 < low.y1 <= 90
+
+
+def test_every_chart_with_several_kinds_of_line_has_a_legend(data: Path, tmp_path: Path) -> None:
+    for args in (["history", "送气下乡", "通气"], ["progress", "送气下乡"]):
+        root = chart(data, tmp_path, *args)
+        legend = root.find(f".//{SVG}g[@class='legend']")
+        assert legend is not None, args
+        labels = [t.text for t in legend.findall(f"{SVG}text")]
+        assert {"实际", "计划（含年度目标）", "按趋势", "目标"} <= set(labels), (args, labels)

@@ -155,6 +155,27 @@ def _planned(indicator: Indicator) -> list[tuple[date, float]]:
     ]
 
 
+def value_ticks(values: Sequence[float]) -> list[float]:
+    """Round ticks for a value axis that spans `values` with a margin: it starts at 0 only when
+    0 is near the data (no further below it than half the data's span), so a figure moving
+    from 90 to 99 fills the plot instead of lying flat at its top."""
+    lo, hi = min(values), max(values)
+    span = hi - lo or max(abs(hi), 1.0)
+    margin = 0.08 * span  # also headroom for the target's label
+    bottom = 0.0 if 0 <= lo <= span / 2 else lo - margin
+    top = 0.0 if -span / 2 <= hi <= 0 else hi + margin
+    return nice_ticks(bottom, top)
+
+
+def _projection(result: IndicatorResult, as_of: date) -> list[tuple[date, float]]:
+    """The trend from the last reading to the due date, where there is one."""
+    readings = readings_until(result.indicator, as_of)
+    trend, due = result.trend, result.indicator.due
+    if trend is None or due is None or not readings or due <= readings[-1].date:
+        return []
+    return [(d, trend.intercept + trend.slope * d.toordinal()) for d in (readings[-1].date, due)]
+
+
 def _burnup(bus: Bus, result: IndicatorResult, as_of: date, x: float, y: float, w: float,
             h: float, compact: bool) -> list[str]:  # fmt: skip
     """The elements of one burn-up in the box (x, y, w, h)."""
@@ -162,20 +183,15 @@ def _burnup(bus: Bus, result: IndicatorResult, as_of: date, x: float, y: float, 
     unit = ind.unit
     readings = readings_until(ind, as_of)
     plan = _planned(ind)
-    trend = result.trend
     due = ind.due
     start_day = min([ind.start, *(r.date for r in readings)])
     end_day: date = max([as_of, *(r.date for r in readings), *([due] if due else [])])
     if end_day <= start_day:
         end_day = start_day + timedelta(days=1)
-    projection: list[tuple[date, float]] = []
-    if trend is not None and due is not None and readings and due > readings[-1].date:
-        last = readings[-1].date
-        projection = [(d, trend.intercept + trend.slope * d.toordinal()) for d in (last, due)]
+    projection = _projection(result, as_of)
     values = [float(r.value) for r in readings] + [v for _, v in plan + projection]
     values += [float(ind.baseline)] + ([float(ind.target)] if ind.target is not None else [])
-    lo, hi = min(0.0, *values), max(values)
-    ticks = nice_ticks(lo, hi + 0.08 * (hi - lo))  # headroom for the target's label
+    ticks = value_ticks(values)
     title_size, size = (13, 10) if compact else (17, 12)
     pad = 4 if compact else 14
     top = y + (60 if compact else 84)
@@ -336,7 +352,9 @@ def bus_svg(result: BusResult, as_of: date) -> str:
     cell_w, cell_h = 380, 270
     width = columns * cell_w + 20
     rows = math.ceil(len(with_target) / columns)
-    head = 64
+    plan = any(_planned(i.indicator) for i in with_target)
+    trend = any(_projection(i, as_of) for i in with_target)
+    head = 90 if with_target else 64  # the title, its facts and the legend of the lines
     monitored = _wrap("只监测、不设目标：" + "、".join(others), width - 28, 12) if others else []
     body_h = rows * cell_h if with_target else 40
     height = head + body_h + 18 * len(monitored) + 16
@@ -352,6 +370,8 @@ def bus_svg(result: BusResult, as_of: date) -> str:
         _text(14, 28, bus.name, 20, weight="bold", cls="title"),
         _text(14, 50, " · ".join(facts), 12, MUTED, cls="subtitle"),
     ]
+    if with_target:
+        body += _legend(14, 76, 12, plan, trend)
     for k, item in enumerate(with_target):
         cx = 10 + (k % columns) * cell_w
         cy = head + (k // columns) * cell_h

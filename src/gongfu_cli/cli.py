@@ -206,12 +206,12 @@ def _check_chart(chart: Path | None) -> None:
 
 
 def _chart(path: Path, svg: str, title: str, protect: Sequence[str]) -> None:
-    """A chart as SVG, as a page around it, or as a PNG rendered by the browser."""
+    """A chart as SVG, as a page around it, or as a PNG drawn by resvg."""
     from gongfu_cli.files import write_output
 
     suffix = path.suffix.lower()
     if suffix == ".png":
-        from gongfu_cli.browser import svg_png
+        from gongfu_cli.raster import svg_png
 
         content = svg_png(svg)
     elif suffix in (".html", ".htm"):
@@ -1211,9 +1211,9 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            metavar="md|html",
-            help="md (Markdown) or html (one self-contained page). Default: from the --output "
-            "name, else md.",
+            metavar="md|html|pdf",
+            help="md (Markdown), html (one self-contained page) or pdf (that page printed on "
+            "A4 by Chromium, Chrome or Edge). Default: from the --output name, else md.",
         ),
     ] = None,
     output: OutputOption = None,
@@ -1249,9 +1249,13 @@ def report(
     from gongfu_cli.selection import select
     from gongfu_cli.views import report_view
 
-    spec = _format(fmt, output, "md", tabulate=False)
+    named_pdf = output is not None and output.suffix.lower() == ".pdf"
+    as_pdf = fmt == "pdf" or (fmt is None and named_pdf)
+    if as_pdf and (output is None or str(output) in ("-", "/dev/stdout")):
+        raise typer.BadParameter("a PDF report is written to a file: -o FILE.pdf")
+    spec = _format("html" if as_pdf else fmt, output if not as_pdf else None, "md", tabulate=False)
     if spec.name not in ("md", "html"):
-        raise typer.BadParameter(f"a report is md or html, not {spec.name}")
+        raise typer.BadParameter(f"a report is md, html or pdf, not {spec.name}")
     _earlier(compare, as_of, "--compare")
     _earlier(since, as_of, "--since")
     dataset = _load(data, no_cache, output)
@@ -1275,6 +1279,13 @@ def report(
         }
         charts["race"] = race_svg(built.race.title, built.race.rows, built.race.caption)
         text = html_report(built, charts)
+        if as_pdf:
+            from gongfu_cli.browser import pdf
+            from gongfu_cli.raster import require_chinese_font
+
+            require_chinese_font("the PDF")
+            _write(output, pdf(text), dataset.files, "")
+            return
     else:
         text = markdown_report(built)
     _write(output, text, dataset.files, "")

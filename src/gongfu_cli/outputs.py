@@ -36,7 +36,7 @@ FORMATS: dict[str, Format] = {
         Format("svg", "picture", (".svg",), "a picture of the table"),
         Format("html", "picture", (".html", ".htm"), "a web page with the picture"),
         Format("txt", "picture", (".txt",), "the table as plain text"),
-        Format("png", "picture", (".png",), "a picture, drawn by Chromium where installed"),
+        Format("png", "picture", (".png",), "a picture (PNG), for slides and chats"),
     )
 }
 PICTURES = tuple(f for f in FORMATS.values() if f.kind == "picture")

@@ -160,34 +160,41 @@ _CSS = """
 body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
        margin: 2em auto; max-width: 72em; color: #1a1a1a; line-height: 1.5; }
 h1 { margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #ccc; }
-.meta { color: #555; } .facts { color: #333; } .summary { color: #555; }
+p.meta { color: #555; } p.facts { color: #333; } p.summary { color: #555; }
 table { border-collapse: collapse; width: 100%; margin: 0.6em 0 1.2em; font-size: 0.92em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; text-align: left;
          vertical-align: top; }
 th { background: #f3f3f3; } td { white-space: nowrap; }
 td:first-child, td:last-child { white-space: normal; } td.num { text-align: right; }
-.bar { display: inline-block; width: 6em; height: 0.7em; background: #e6e6e6;
-       vertical-align: middle; margin-right: 0.4em; }
-.bar > span { display: block; height: 100%; }
-.achieved, .on_track, .in_progress { color: #1a7f37; } .lagging { color: #9a6700; }
-.off_track, .overdue { color: #cf222e; } .monitored, .no_data { color: #6e7781; }
-.bar .achieved, .bar .on_track, .bar .in_progress { background: #2da44e; }
-.bar .lagging { background: #d4a72c; } .bar .off_track, .bar .overdue { background: #cf222e; }
-.bar .monitored, .bar .no_data { background: #8c959f; }
-figure { margin: 0.8em 0; } figure svg { display: block; max-width: 100%; height: auto; }
-.legend span { margin-right: 1.2em; white-space: nowrap; }
-.legend b { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em;
-            vertical-align: -0.05em; }
-.legend b.achieved, .legend b.on_track { background: #2da44e; }
-.legend b.lagging { background: #d4a72c; } .legend b.off_track { background: #cf222e; }
-.legend b.overdue { background: #82071e; }
-.legend b.no_data, .legend b.monitored { background: #8c959f; }
+td span.bar { display: inline-block; width: 6em; height: 0.7em; background: #e6e6e6;
+              vertical-align: middle; margin-right: 0.4em; }
+td span.bar > span { display: block; height: 100%; }
+span.achieved, span.on_track, span.in_progress, strong.achieved, strong.on_track {
+  color: #1a7f37; }
+span.lagging, strong.lagging { color: #9a6700; }
+span.off_track, span.overdue, strong.off_track, strong.overdue { color: #cf222e; }
+span.monitored, span.no_data, strong.monitored, strong.no_data { color: #6e7781; }
+td span.bar > span.achieved, td span.bar > span.on_track, td span.bar > span.in_progress {
+  background: #2da44e; }
+td span.bar > span.lagging { background: #d4a72c; }
+td span.bar > span.off_track, td span.bar > span.overdue { background: #cf222e; }
+td span.bar > span.monitored, td span.bar > span.no_data { background: #8c959f; }
+figure.chart { margin: 0.8em 0; }
+figure.chart > svg { display: block; max-width: 100%; height: auto; }
+p.legend span { margin-right: 1.2em; white-space: nowrap; }
+p.legend b { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em;
+             vertical-align: -0.05em; }
+p.legend b.achieved, p.legend b.on_track { background: #2da44e; }
+p.legend b.lagging { background: #d4a72c; } p.legend b.off_track { background: #cf222e; }
+p.legend b.overdue { background: #82071e; }
+p.legend b.no_data, p.legend b.monitored { background: #8c959f; }
 td, th { overflow-wrap: anywhere; }
-@page { size: A4; margin: 12mm; }
+@page { size: A4; margin: 12mm 12mm 16mm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; } }
 @media (max-width: 60em) { td { white-space: normal; } }
 @media print { body { margin: 0; max-width: none; font-size: 9.5pt; }
   td { white-space: normal; } table { font-size: 8.5pt; }
-  h2 { break-after: avoid; } tr, figure { break-inside: avoid; } }
+  h2 { break-after: avoid; } tr, table, figure.chart { break-inside: avoid; } }
 """
 
 LEGEND = (
