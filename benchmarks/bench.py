@@ -138,6 +138,81 @@ def measure_import(
     return statistics.median(imports), statistics.median(checks)
 
 
+PNG_DRAW = """
+import sys
+from pathlib import Path
+svg = Path(sys.argv[2]).read_text(encoding="utf-8")
+if sys.argv[1] == "resvg":
+    from gongfu_cli.raster import svg_png
+    png = svg_png(svg)
+else:  # what gongfu did before resvg: the SVG in a page, screenshot by a headless browser
+    from gongfu_cli.browser import screenshot
+    from gongfu_cli.raster import svg_size
+    width, height = svg_size(svg)
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{margin:0;'
+            'background:#fff}svg{display:block}</style></head><body>' + svg + '</body></html>')
+    png = screenshot(page, width, height)
+Path(sys.argv[3]).write_bytes(png)
+"""
+
+
+def measure_png(exe: list[str], env: dict[str, str], runs: int) -> tuple[float, float, float]:
+    """Median seconds to draw the race chart of the test sample as PNG: by resvg and by a
+    headless browser, each in a fresh process, alternating; and of the whole command
+    `gongfu rank --chart race.png` (load, assess, draw, write)."""
+    work = Path(tempfile.mkdtemp(prefix="gongfu-bench-png-"))
+    sample = REPO / "tests" / "data" / "sample.toml"
+    svg = work / "race.svg"
+    chart = [*exe, "rank", "--as-of", "2023-06-30", "--data", str(sample), "--chart"]
+    run_once([*chart, str(svg)], env)
+    draws: dict[str, list[float]] = {"resvg": [], "browser": [], "command": []}
+    for _ in range(runs):
+        for way in ("resvg", "browser"):
+            argv = [sys.executable, "-c", PNG_DRAW, way, str(svg), str(work / f"{way}.png")]
+            draws[way].append(run_once(argv, env)[0])
+        draws["command"].append(run_once([*chart, str(work / "race.png")], env)[0])
+    shutil.rmtree(work, ignore_errors=True)
+    resvg, browser, command = (statistics.median(draws[k]) for k in ("resvg", "browser", "command"))
+    return resvg, browser, command
+
+
+def png_lines(png: tuple[float, float, float], runs: int) -> list[str]:
+    resvg, browser, command = png
+    ratio = resvg / browser
+    return [
+        "## PNG",
+        "",
+        "The race chart of `tests/data/sample.toml` as a PNG (twice its pixels), "
+        f"{runs} runs each,",
+        "alternating, each in a fresh Python process (start-up and imports included); medians",
+        "of wall time:",
+        "",
+        "| drawn by | seconds | ratio |",
+        "| --- | ---: | ---: |",
+        f"| resvg (`resvg-py`, in-process) | {resvg:.3f} | {ratio:.2f}× |",
+        f"| headless Chromium (`--screenshot`) | {browser:.3f} | 1.00× |",
+        "",
+        f"resvg takes {ratio:.2f}× the browser's time "
+        f"({'meets' if ratio <= 0.3 else 'MISSES'} ≤ 0.3×). The whole command",
+        f"`gongfu rank --chart race.png` (load, assess, draw, write) takes {command:.3f} s.",
+    ]
+
+
+def write_png_section(png: tuple[float, float, float], runs: int) -> None:
+    """Replace the PNG section of docs/performance.md, keeping the rest as measured."""
+    page = REPO / "docs" / "performance.md"
+    text = page.read_text(encoding="utf-8")
+    section = "\n".join(png_lines(png, runs)) + "\n\n"
+    start = text.find("## PNG\n")
+    if start >= 0:
+        end = text.index("## ", start + 3)
+        text = text[:start] + section + text[end:]
+    else:
+        rerun = text.index("## Rerun")
+        text = text[:rerun] + section + text[rerun:]
+    page.write_text(text, encoding="utf-8")
+
+
 def gongfu() -> list[str]:
     """The installed console script of this Python, else the one on PATH."""
     beside = Path(sys.executable).with_name("gongfu")
@@ -149,8 +224,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="write docs/performance.md")
     parser.add_argument("--quick", action="store_true", help="fewer runs")
+    parser.add_argument(
+        "--png", action="store_true", help="only the PNG comparison (and its section of the page)"
+    )
     args = parser.parse_args()
     small_runs, large_runs = (5, 3) if args.quick else (15, 5)
+    png_env = {k: v for k, v in os.environ.items() if not k.startswith("GONGFU_")}
+    if args.png:
+        png = measure_png(gongfu(), png_env, small_runs)
+        print("\n".join(png_lines(png, small_runs)))
+        if args.write:
+            write_png_section(png, small_runs)
+            print("wrote the PNG section of docs/performance.md")
+        return
 
     work = Path(tempfile.mkdtemp(prefix="gongfu-bench-"))
     sizes = {
@@ -250,7 +336,10 @@ def main() -> None:
         growth.append((label, large / small))
         print(f"growth 10k → 100k readings, {label}: {large / small:.2f}× (target ≤ 11×)")
 
-    report = render(rows, growth, small_runs, large_runs, imported)
+    png = measure_png(exe, png_env, small_runs)
+    print("\n".join(png_lines(png, small_runs)), flush=True)
+
+    report = render(rows, growth, small_runs, large_runs, imported, png)
     if args.write:
         (REPO / "docs" / "performance.md").write_text(report, encoding="utf-8")
         print("wrote docs/performance.md")
@@ -263,6 +352,7 @@ def render(
     small_runs: int,
     large_runs: int,
     imported: tuple[float, float],
+    png: tuple[float, float, float],
 ) -> str:
     from gongfu_cli import __version__
 
@@ -319,6 +409,8 @@ def render(
         f"- `gongfu import`: {imported[0]:.3f} s; `gongfu check`: {imported[1]:.3f} s; "
         f"{ratio:.2f}× ({'meets' if ratio <= 2 else 'MISSES'} ≤ 2×). The file is read, checked",
         "  and written once, whatever the number of rows.",
+        "",
+        *png_lines(png, small_runs),
     ]
     lines += [
         "",
@@ -328,6 +420,7 @@ def render(
         "python3 -m pip install .",
         "python3 benchmarks/bench.py            # print the table",
         "python3 benchmarks/bench.py --write    # and rewrite this page",
+        "python3 benchmarks/bench.py --png --write    # only the PNG comparison and its section",
         "```",
         "",
         "## What keeps it fast",
@@ -335,7 +428,8 @@ def render(
         "- Start-up: the command line imports only typer/click and the small core modules; rich",
         "  is imported only by commands that draw a table, tabulate only for tabulate formats,",
         "  tomli-w only by commands that write readings, openpyxl only by `template`, `import`",
-        "  and `.xlsx` outputs. `python -X importtime -m gongfu_cli export` shows the rest.",
+        "  and `.xlsx` outputs, resvg only when a PNG is written, and a browser is started only",
+        "  for a PDF. `python -X importtime -m gongfu_cli export` shows the rest.",
         "  typer is pinned below 0.26: later releases cost more at start-up on every call.",
         "- Loading: readings with nothing wrong in them take a cheap path; messages and line",
         "  numbers are built only when there is a problem to report.",
