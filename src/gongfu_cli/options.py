@@ -88,7 +88,7 @@ SaveOption = Annotated[
         "--save",
         metavar="FILE",
         help="Show the table and also write it to FILE: .svg (a picture), .html (a page), "
-        ".png (drawn by Chromium, where installed) or .txt.",
+        ".png (a picture for slides and chats) or .txt.",
     ),
 ]
 
