@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,6 +39,9 @@ _FONTS = (
     '"DejaVu Sans Mono", Menlo, Consolas, "Noto Sans Mono CJK SC", "Sarasa Mono SC", '
     '"Source Han Mono SC", monospace'
 )
+_TITLE_FONTS = (
+    '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
+)
 _TEXT_SPAN = re.compile(r'(<text [^>]*?textLength=")([0-9.]+)("[^>]*>)([^<]*)(</text>)')
 
 
@@ -48,7 +52,9 @@ def _svg_format() -> str | None:
     except ImportError:  # a future rich without it: its default still works, fonts and all
         return None
     text = re.sub(r"@font-face \{\{.*?\}\}\s*", "", CONSOLE_SVG_FORMAT, flags=re.S)
-    return text.replace("font-family: Fira Code, monospace;", f"font-family: {_FONTS};")
+    text = text.replace("font-family: Fira Code, monospace;", f"font-family: {_FONTS};")
+    # the window's title: Arial alone is missing on Linux and has no Chinese anywhere
+    return text.replace("font-family: arial;", f"font-family: arial, {_TITLE_FONTS};")
 
 
 def _cell_lengths(picture: str) -> str:
@@ -228,7 +234,8 @@ def _line(segments: list[Any], y: float) -> str:
             body = ">" + "".join(
                 f"<tspan{_attributes(style)}>{_escape(part)}</tspan>" for part, style in parts
             )
-        out.append(f'<text x="{x:.1f}" y="{y}"{anchor}{body}</text>\n')
+        family = _CJK_FAMILY if any(_wide(c) for c in word) else ""
+        out.append(f'<text x="{x:.1f}" y="{y}"{anchor}{family}{body}</text>\n')
     return "".join(out)
 
 
@@ -255,6 +262,18 @@ def _readable(r: int, g: int, b: int) -> str:
         factor = 150 / luminance
         r, g, b = (round(c * factor) for c in (r, g, b))
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+# A word with Chinese in it is set in a Chinese sans font first: renderers that fall back
+# glyph by glyph (resvg) would otherwise take any font that has the glyph, often a serif.
+_CJK_FAMILY = (
+    ' font-family=\'"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", '
+    '"DejaVu Sans Mono", sans-serif\''
+)
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
 
 
 def _cells(text: str) -> int:
