@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,17 +105,34 @@ def run(command: list[str], timeout: float = TIMEOUT) -> subprocess.CompletedPro
         options["start_new_session"] = True  # its own process group, ended as one
     else:
         options["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, **options)  # fmt: skip
+    process: subprocess.Popen[bytes] | None = None
     try:
+        with _held(signal.SIGINT):  # a Ctrl-C while it starts lands once it can be ended
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, **options)  # fmt: skip
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         raise GongfuError(
             f"the browser ({command[0]}) did not finish within {timeout:g} s and was stopped"
         ) from None
     finally:
-        _end(process)
+        if process is not None:
+            _end(process)
     return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+@contextlib.contextmanager
+def _held(signum: int) -> Iterator[None]:
+    """Hold a signal back while inside (where the system can), delivering it on leaving."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:  # Windows
+        yield
+        return
+    before = block(signal.SIG_BLOCK, {signum})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, before)
 
 
 def _end(process: subprocess.Popen[bytes]) -> None:
