@@ -147,9 +147,9 @@ def test_markdown_escapes_user_text(tmp_path: Path) -> None:
     assert "\x1b" not in out
 
 
-def test_report_output_must_be_md_or_html(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["report", "-o", str(tmp_path / "r.pdf")])
-    assert result.exit_code == 2
+def test_report_output_must_be_md_html_or_pdf(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 2 and "md, html or pdf" in result.output
 
 
 # widths ---------------------------------------------------------------------------------------

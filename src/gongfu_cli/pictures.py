@@ -155,7 +155,15 @@ def _fitted(drawn: Any, width: int) -> Any:
     return console
 
 
-_RIGHT = "gongfu-align"  # the style meta that marks a right-aligned column's cells
+_RIGHT = "gongfu-align"  # the style meta that marks text set right-aligned by its kind
+
+
+def right_aligned() -> Any:
+    """The style that marks a number set right-aligned inside a cell (a bar's percentage), so
+    a picture anchors it at its right edge like a column of numbers."""
+    from rich.style import Style
+
+    return Style(meta={_RIGHT: "right"})
 
 
 @contextmanager
@@ -176,7 +184,7 @@ def _marked_columns(drawn: Any) -> Iterator[None]:
         if inner is not None:
             stack.append(inner)
     saved = [(c, c.style) for t in tables for c in t.columns if c.justify == "right"]
-    mark = Style(meta={_RIGHT: "right"})
+    mark = right_aligned()
     for column, style in saved:
         column.style = (Style.parse(style) if isinstance(style, str) else style) + mark
     try:

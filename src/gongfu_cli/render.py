@@ -28,6 +28,7 @@ from gongfu_cli.display import (
     visible_line,
 )
 from gongfu_cli.layout import Column, cards, fit_table, wrap
+from gongfu_cli.pictures import right_aligned
 from gongfu_cli.rows import Row
 
 BAR_WIDTH = 10
@@ -52,7 +53,10 @@ def bar(ratio: float | None, status: str, width: int = BAR_WIDTH) -> Text:
         out.append("█" * cells, style=status_style(status))
         out.append("░" * (width - cells), style="dim")
         out.append(" ")
-    out.append(f"{percent(ratio):>6}" if width else percent(ratio))
+    if width:  # set right-aligned in its field: pictures anchor it at its right edge
+        out.append(f"{percent(ratio):>6}", style=right_aligned())
+    else:
+        out.append(percent(ratio))
     return out
 
 
