@@ -24,7 +24,7 @@ D0 = date(2023, 1, 1)
 def indicator(
     target: float | None = 100, baseline: float = 0, due: date | None = date(2024, 1, 1)
 ) -> Indicator:
-    return Indicator("x", "x", "%", target, baseline, date(2022, 1, 1), due, 1, ())
+    return Indicator("x", "x", "%", target, baseline, date(2022, 1, 1), due, 1, (), (), "yearly")
 
 
 def readings(*pairs: tuple[int, float]) -> list[Reading]:

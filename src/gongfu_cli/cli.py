@@ -310,14 +310,14 @@ def progress(
 
     Example: gongfu progress 乡村畅行
     """
-    from gongfu_cli.metrics import assess_bus
+    from gongfu_cli.metrics import assess
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import INDICATOR_COLUMNS, indicator_rows
     from gongfu_cli.views import bus_view
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    result = assess_bus(resolve(dataset.buses, bus), day)
+    (result,) = assess(dataset, day, [resolve(dataset.buses, bus)])
     rows = indicator_rows([result])
 
     def draw(width: int) -> Any:
@@ -803,10 +803,11 @@ def _again(path: Path) -> Callable[[], None]:
 
 def _tell(done: Any, as_of: date | None) -> None:
     """The change made, where the indicator stands now, and what `check` would say of it."""
-    from gongfu_cli.metrics import assess_indicator
+    from gongfu_cli.metrics import assess_one
     from gongfu_cli.record import recorded_message
 
-    say(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
+    now = assess_one(done.dataset, done.bus, done.indicator, _as_of(as_of))
+    say(recorded_message(done, now))
     for warning in done.warnings:
         say(f"warning: {warning}", err=True)
 
@@ -837,7 +838,7 @@ def history(
 
     Example: gongfu history 优教共享 --format csv
     """
-    from gongfu_cli.metrics import assess_bus
+    from gongfu_cli.metrics import assess
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import HISTORY_COLUMNS, history_rows
     from gongfu_cli.views import history_view
@@ -849,11 +850,12 @@ def history(
     if indicator is not None:
         chosen = (resolve(found.indicators, indicator, kind="indicator"),)
     rows = history_rows(found, chosen, day)
+    (assessed,) = assess(dataset, day, [found])
 
     def draw(width: int) -> Any:
         from gongfu_cli.render import history
 
-        return history(history_view(assess_bus(found, day), chosen, day), width)
+        return history(history_view(assessed, chosen, day), width)
 
     title = f"{found.name} · 历史"
     _check_chart(chart)
@@ -866,9 +868,8 @@ def history(
     _output(rows, HISTORY_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme)
     if chart is not None:
         from gongfu_cli.charts import burnup_svg
-        from gongfu_cli.metrics import assess_indicator
 
-        result = assess_indicator(chosen[0], day, dataset.program.lag)
+        result = next(r for r in assessed.indicators if r.indicator.id == chosen[0].id)
         _chart(chart, burnup_svg(found, result, day), title, dataset.files)
 
 

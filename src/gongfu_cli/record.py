@@ -24,6 +24,7 @@ class BadValue(GongfuError):
 
 
 class Recorded(NamedTuple):
+    dataset: Dataset  # as it stands after the change (or would, after a dry run)
     file: Path
     bus: Bus
     indicator: Indicator  # as it stands after the change
@@ -152,7 +153,9 @@ def _recorded(applied: Applied, today: date) -> Recorded:
     reading = find_reading(indicator, change.date) if change.action != "delete" else None
     warnings = tuple(reading_warnings(indicator, reading, today)) if reading else ()
     file = Path(change.file)
-    return Recorded(file, bus, indicator, reading, applied.written, warnings, change.old)
+    return Recorded(
+        applied.dataset, file, bus, indicator, reading, applied.written, warnings, change.old
+    )
 
 
 def _dates_hint(indicator: Indicator) -> str:

@@ -215,9 +215,9 @@ class ReportView(NamedTuple):
     race: RaceView  # with the movement when compared
     buses: list[BusView]
     stale: list[Row]  # bus, indicator, cadence, value_date (the latest reading, if any)
+    lag_tolerance: float  # the programme's
     summary: SummaryView | None = None  # by lead agency
     changes: ChangesView | None = None  # with --since
-    lag_tolerance: float = 0.30
     milestones: int = 0  # how many indicators plan with milestones
 
 
@@ -356,6 +356,6 @@ def report_view(
         stale=stale,
         summary=summary_view("按牵头单位", results, "lead"),
         changes=changes,
-        lag_tolerance=dataset.program.lag,
+        lag_tolerance=dataset.program.lag_tolerance,
         milestones=sum(1 for r in results for i in r.indicators if i.indicator.milestones),
     )
