@@ -39,6 +39,7 @@ from gongfu_cli.options import (
     StatusOption,
     Theme,
     ThemeOption,
+    WithinOption,
     complete_indicator,
     not_empty,
     parse_date,
@@ -896,6 +897,8 @@ def rank(
     batch: BatchOption = None,
     field: FieldOption = None,
     lead: LeadOption = None,
+    status: StatusOption = None,
+    within: WithinOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
@@ -906,6 +909,8 @@ def rank(
     chart: ChartOption = None,
 ) -> None:
     """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
+    Every bus of the programme races; --batch, --field, --lead and --status choose the rows
+    shown, with their programme-wide ranks (--within ranks among the chosen buses only).
 
     Example: gongfu rank --by gap --compare 2024-06-30
     """
@@ -917,11 +922,13 @@ def rank(
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
-    now = select(assess(dataset, day), batch, field, lead=lead)
+    everyone = assess(dataset, day)
+    chosen = select(everyone, batch, field, status or (), lead)
+    shown = {r.bus.id for r in chosen}
     earlier = None
     if compare is not None:
-        earlier = select(assess(dataset, compare), batch, field, lead=lead)
-    view = race_view(title, now, by.value, earlier, compare)
+        earlier = [r for r in assess(dataset, compare) if not within or r.bus.id in shown]
+    view = race_view(title, chosen if within else everyone, by.value, earlier, compare, shown)
     columns = RANK_COLUMNS + (COMPARE_COLUMNS if compare is not None else ())
 
     def draw(width: int) -> Any:
@@ -1115,11 +1122,14 @@ def report(
         ),
     ] = None,
     lead: LeadOption = None,
+    within: WithinOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
     """The whole programme as of a date: headline figures, the race, every bus, stale data.
+    With --lead, that agency's buses, each with its place in the programme's race (--within:
+    ranked among them only).
 
     Example: gongfu report --output report.html
     """
@@ -1133,15 +1143,17 @@ def report(
         raise typer.BadParameter(f"a report is md or html, not {spec.name}")
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    results = select(assess(dataset, day), lead=lead)
+    everyone = assess(dataset, day)
+    results = select(everyone, lead=lead)
     ids = {r.bus.id for r in results}
+    racing = results if within else everyone
 
-    def at(when: date | None) -> tuple[date, list[Any]] | None:
+    def at(when: date | None, chosen: bool = True) -> tuple[date, list[Any]] | None:
         if when is None:
             return None
-        return when, [r for r in assess(dataset, when) if r.bus.id in ids]
+        return when, [r for r in assess(dataset, when) if not chosen or r.bus.id in ids]
 
-    built = report_view(dataset, results, day, at(compare), at(since))
+    built = report_view(dataset, results, day, at(compare, within), at(since), racing)
     if spec.name == "html":
         from gongfu_cli.charts import bus_svg, race_svg
 

@@ -220,6 +220,22 @@ def _assess_indicator(indicator: Indicator, as_of: date, lag: float) -> Indicato
     )
 
 
+CHANGE_KINDS = ("worse", "better", "first", "same")  # the order `changes` lists them in
+
+
+def change_kind(before: IndicatorResult, after: IndicatorResult) -> str:
+    """What kind of change an indicator made between two dates, as the meeting reads it:
+    `first` when it had no reading by the earlier date and has one by the later; `worse` or
+    `better` when its status moved in the severity order (`no_data` on either side never
+    counts as either: a first report is not a fall); `same` otherwise."""
+    if before.latest is None and after.latest is not None:
+        return "first"
+    if Status.NO_DATA in (before.status, after.status):
+        return "same"
+    moved = severity(after.status) - severity(before.status)
+    return "worse" if moved < 0 else "better" if moved > 0 else "same"
+
+
 def combine_status(statuses: list[Status]) -> Status:
     """The worst of the indicators' statuses; only monitored indicators make a monitored bus."""
     counted = [s for s in statuses if s is not Status.MONITORED]
@@ -270,9 +286,7 @@ def _assess_bus(bus: Bus, as_of: date, lag: float) -> BusResult:
     )
 
 
-def assess(
-    dataset: Dataset, as_of: date, buses: Iterable[Bus] | None = None
-) -> list[BusResult]:
+def assess(dataset: Dataset, as_of: date, buses: Iterable[Bus] | None = None) -> list[BusResult]:
     """Where each bus and indicator stands on `as_of`: the one assessment every command,
     chart and message shows, with the programme's settings (its lag tolerance; milestones and
     cadence are resolved onto each indicator by the loader) taken from the dataset, so that no

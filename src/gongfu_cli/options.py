@@ -226,6 +226,14 @@ StatusOption = Annotated[
     ),
 ]
 
+WithinOption = Annotated[
+    bool,
+    typer.Option(
+        "--within",
+        help="Rank among the chosen buses only (a batch's own race), not in the programme's.",
+    ),
+]
+
 
 class RankBy(StrEnum):
     attainment = "attainment"
