@@ -20,6 +20,7 @@ from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.formats import render_rows
 from gongfu_cli.options import (
     AsOfOption,
+    AsTypedOption,
     BatchOption,
     BomOption,
     BusArgument,
@@ -501,6 +502,7 @@ def record(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")
     ] = False,
+    as_typed: AsTypedOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
 ) -> None:
@@ -527,6 +529,7 @@ def record(
             on_wait=_waiting(path),
             on_retry=_again(path),
             replace=replace,
+            as_typed=as_typed,
         )
     except BadValue as exc:
         raise typer.BadParameter(exc.message) from None
@@ -692,6 +695,7 @@ def import_figures(
     fmt: Annotated[
         ImportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
     ] = ImportFormat.table,
+    as_typed: AsTypedOption = False,
     data: DataOption = None,
 ) -> None:
     """Import the figures of filled-in sheets: all of them, or none if any is wrong.
@@ -702,7 +706,8 @@ def import_figures(
 
     path = data or _bundled()
     done = import_sheets(path, files, sheet, when, source, replace, dry_run,
-                         on_wait=_waiting(path), on_retry=_again(path))  # fmt: skip
+                         on_wait=_waiting(path), on_retry=_again(path),
+                         as_typed=as_typed)  # fmt: skip
     if fmt is ImportFormat.json:
         _emit(_import_json(done, dry_run))
     else:

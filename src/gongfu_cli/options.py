@@ -226,6 +226,14 @@ StatusOption = Annotated[
     ),
 ]
 
+AsTypedOption = Annotated[
+    bool,
+    typer.Option(
+        "--as-typed",
+        help="Take a value of 1.5 or less on a % indicator as typed (0.46 stays 0.46%), where "
+        "it would be refused as a fraction typed for a percentage (0.46: 46%?).",
+    ),
+]
 WithinOption = Annotated[
     bool,
     typer.Option(

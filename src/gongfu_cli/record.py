@@ -11,7 +11,14 @@ from typing import NamedTuple
 from gongfu_cli.changes import Applied, Change, apply, find_reading, reading_place
 from gongfu_cli.check import reading_warnings
 from gongfu_cli.display import date_text, number, percent, status_label, visible_line
-from gongfu_cli.entry import EntryError, check_text, parse_number
+from gongfu_cli.entry import (
+    EntryError,
+    check_text,
+    date_problem,
+    fraction_problem,
+    parse_number,
+    typed_as_percent,
+)
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.metrics import IndicatorResult
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
@@ -73,6 +80,7 @@ def record(
     on_wait: Callable[[], None] | None = None,
     on_retry: Callable[[], None] | None = None,
     replace: bool = False,
+    as_typed: bool = False,
 ) -> Recorded:
     """Add a reading to the file that defines its bus, or (`replace`) correct the one already
     on that date in place.
@@ -101,6 +109,12 @@ def record(
                 amount = parse_number(amount, indicator.unit)
             except EntryError as exc:
                 raise BadValue(str(exc)) from None
+        problem = date_problem(indicator, day)  # the rules `import` applies, word for word
+        percent_typed = isinstance(value, str) and typed_as_percent(value)
+        if problem is None and not as_typed and not percent_typed:
+            problem = fraction_problem(indicator, day, amount)
+        if problem is not None:
+            raise GongfuError(f"{quote(bus.id)} · {quote(indicator.id)} on {day}: {problem}")
         old = find_reading(indicator, day)
         if replace:
             if old is None:
