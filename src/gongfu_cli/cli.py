@@ -26,6 +26,7 @@ from gongfu_cli.options import (
     BusArgument,
     BusOption,
     ChartOption,
+    CheckOutputOption,
     DataOption,
     ExcelOption,
     FieldOption,
@@ -36,6 +37,7 @@ from gongfu_cli.options import (
     NoCacheOption,
     OutputOption,
     RankBy,
+    ReportOutputOption,
     SaveOption,
     StatusOption,
     Theme,
@@ -1060,7 +1062,7 @@ def check(
             "jsonl, md, …) or xlsx.",
         ),
     ] = None,
-    output: OutputOption = None,
+    output: CheckOutputOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -1107,7 +1109,7 @@ def report(
             "name, else md.",
         ),
     ] = None,
-    output: OutputOption = None,
+    output: ReportOutputOption = None,
     compare: Annotated[
         date | None,
         typer.Option(
