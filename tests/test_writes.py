@@ -4,7 +4,6 @@ lock that leaves nothing behind. Real files, links, permissions and processes th
 
 from __future__ import annotations
 
-import fcntl
 import os
 import stat
 import subprocess
@@ -18,7 +17,7 @@ import pytest
 from gongfu_cli.files import FileChanged, FileState, replace_file
 from gongfu_cli.load import load_dataset
 from tests.builders import COMMENTED
-from tests.conftest import NOBODY, as_nobody, gongfu
+from tests.conftest import ROOT, as_nobody, gongfu, nobody
 
 RECORD = ("record", "alpha", "coverage", "70", "--date", "2023-02-01")
 
@@ -171,12 +170,12 @@ def test_a_replaced_file_keeps_its_mode(data: Path, tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o604
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+@pytest.mark.skipif(not ROOT, reason="only root can give a file to another user")
 def test_root_recording_into_a_users_file_keeps_the_users_owner(data: Path) -> None:
-    os.chown(data, NOBODY.pw_uid, NOBODY.pw_gid)
+    os.chown(data, nobody().pw_uid, nobody().pw_gid)
     ok(gongfu(*RECORD, "-d", str(data)))
     st = data.stat()
-    assert (st.st_uid, st.st_gid) == (NOBODY.pw_uid, NOBODY.pw_gid)
+    assert (st.st_uid, st.st_gid) == (nobody().pw_uid, nobody().pw_gid)
     assert values(data) == [40, 70]
 
 
@@ -262,6 +261,7 @@ def test_records_through_two_links_lock_the_same_file(data: Path, tmp_path: Path
 
 
 def test_waiting_for_another_writer_is_announced_and_dry_run_never_waits(data: Path) -> None:
+    fcntl = pytest.importorskip("fcntl", reason="holds the lock as gongfu takes it on Unix")
     with open(data, "rb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         dry = gongfu(*RECORD, "--dry-run", "-d", str(data), timeout=10)
@@ -340,6 +340,7 @@ def test_directory_record_checks_the_other_files_as_they_are_under_the_lock(
 ) -> None:
     """While `record` waits for the lock, another file gains a reading for the same date; the
     record must see it (and refuse), not write a duplicate that breaks the whole dataset."""
+    fcntl = pytest.importorskip("fcntl", reason="holds the lock as gongfu takes it on Unix")
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "a.toml").write_text(COMMENTED, encoding="utf-8")
