@@ -974,8 +974,9 @@ def changes(
     save: SaveOption = None,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """What changed since a date (晾晒): indicators newly reported or whose status moved,
-    worsened first; buses whose status changed; indicators that became stale.
+    """What changed since a date (晾晒): indicators with new figures or whose status moved,
+    by kind (转差 worse, 好转 better, 首次报送 first, 其他 same); buses whose status changed;
+    indicators that became stale.
 
     Example: gongfu changes --since 2024-03-31
     """
