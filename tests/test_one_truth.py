@@ -284,8 +284,21 @@ def test_every_command_shows_the_status_the_programme_settings_give(
                 "--as-of", AS_OF)  # fmt: skip
     saw("delete", "slow", _line_status(said.splitlines(), "now:"))
 
+    sheet = tmp_path / "sheet.csv"  # earlier figures: each indicator's latest stays the same
+    sheet.write_text("班车,指标,日期,本期数值\n" + "".join(
+        f"{bus_of[i]},{i},2023-01-31,{value}\n"
+        for i, value in (("slow", 3), ("fast", 4), ("planned", 2), ("watch", 5), ("done", 6),
+                         ("far", 2))
+    ), encoding="utf-8")  # fmt: skip
+    said = _run("import", str(sheet), "--dry-run", "--data", data, "--as-of", AS_OF)
+    now = [line for line in said.splitlines() if line.startswith("now:")]
+    assert len(now) == 6, said
+    for ind_id, name in NAMES.items():
+        if ind_id != "none":
+            saw("import", ind_id, _line_status(now, f" · {name}:"))
+
     truth = {**indicator, **bus}
     wrong = [(where, key, s, truth[key]) for where, key, s in seen if truth[key] != s]
     assert not wrong, wrong
     places = {where for where, _, _ in seen}
-    assert len(places) >= 19 and {key for _, key, _ in seen} == set(truth), (places, seen)
+    assert len(places) >= 20 and {key for _, key, _ in seen} == set(truth), (places, seen)

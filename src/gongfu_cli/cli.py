@@ -699,6 +699,7 @@ def import_figures(
     ] = ImportFormat.table,
     as_typed: AsTypedOption = False,
     data: DataOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Import the figures of filled-in sheets: all of them, or none if any is wrong.
 
@@ -713,7 +714,7 @@ def import_figures(
     if fmt is ImportFormat.json:
         _emit(_import_json(done, dry_run))
     else:
-        _import_text(done)
+        _import_text(done, _as_of(as_of))
 
 
 def _import_json(done: Any, dry_run: bool) -> str:
@@ -736,7 +737,7 @@ def _import_json(done: Any, dry_run: bool) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _import_text(done: Any) -> None:
+def _import_text(done: Any, as_of: date) -> None:
     from gongfu_cli.display import visible_line
     from gongfu_cli.intake import SUMMARY_COLUMNS, summary_rows, totals
 
@@ -779,11 +780,32 @@ def _import_text(done: Any) -> None:
     else:
         say(f"nothing to write: {line}")
     shown = 10  # a sheet of thousands of figures can warn thousands of times
+    _import_now(done, as_of, shown)
     for warning in done.warnings[:shown]:
         say(f"warning: {visible_line(warning)}", err=True)
     if len(done.warnings) > shown:
         more = len(done.warnings) - shown
         say(f"warning: … and {more} more (`gongfu check` lists every one)", err=True)
+
+
+def _import_now(done: Any, as_of: date, shown: int) -> None:
+    """Where each indicator given a new or corrected figure stands now (the first `shown`)."""
+    from gongfu_cli.display import visible_line
+    from gongfu_cli.metrics import assess_one
+    from gongfu_cli.record import now_line
+    from gongfu_cli.resolve import resolve
+
+    if done.dataset is None:
+        return
+    touched = list(dict.fromkeys((c.bus.id, c.indicator.id) for c in done.changes
+                                 if c.action in ("add", "replace")))  # fmt: skip
+    for bus_id, indicator_id in touched[:shown]:
+        bus = resolve(done.dataset.buses, bus_id)
+        indicator = resolve(bus.indicators, indicator_id, kind="indicator")
+        what = f"{visible_line(bus.name)} · {visible_line(indicator.name)}: "
+        say(now_line(assess_one(done.dataset, bus, indicator, as_of), what))
+    if len(touched) > shown:
+        say(f"now: … and {len(touched) - shown} more indicators (`gongfu progress BUS` shows each)")
 
 
 def _bundled() -> Path:

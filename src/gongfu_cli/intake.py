@@ -481,6 +481,7 @@ class Imported(NamedTuple):
     ignored: list[str]
     notes: list[str]
     warnings: list[str]  # what `check` says of the new figures, each with its cell
+    dataset: Dataset | None = None  # as it stands with the figures (or would, in a dry run)
 
 
 def import_sheets(
@@ -518,7 +519,7 @@ def import_sheets(
     applied = apply(data, plan, dry_run, on_wait, on_retry)
     warnings = _warnings(applied.dataset, applied.changes, today)
     return Imported(applied.changes, applied.files, applied.written, intake.ignored,
-                    intake.notes, warnings)  # fmt: skip
+                    intake.notes, warnings, applied.dataset)  # fmt: skip
 
 
 def _warnings(dataset: Dataset, changes: Sequence[Change], today: date) -> list[str]:

@@ -59,9 +59,16 @@ def recorded_message(done: Recorded, now: IndicatorResult) -> str:
         assert done.reading is not None
         verb = "recorded" if done.written else "would record"
         line = f"{verb}: {what} = {number(done.reading.value, unit)} on {done.reading.date}{where}"
+    return f"{line}\n{now_line(now)}"
+
+
+def now_line(now: IndicatorResult, what: str = "") -> str:
+    """Where an indicator stands after a change (`what` names it, where several changed), as
+    the one assessment sees it."""
+    unit = now.indicator.unit
     return (
-        f"{line}\n"
-        f"now: value {number(now.value, unit) or '—'} ({date_text(now.value_date) or 'no data'})"
+        f"now: {what}value {number(now.value, unit) or '—'} "
+        f"({date_text(now.value_date) or 'no data'})"
         f" · attainment {percent(now.attainment) or '—'}"
         f" · status {now.status.value} ({status_label(now.status)})"
     )
