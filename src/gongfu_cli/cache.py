@@ -20,10 +20,10 @@ from pathlib import Path
 
 from gongfu_cli import __version__, system
 from gongfu_cli.load import data_files, load_dataset
-from gongfu_cli.model import Bus, Dataset, Indicator, Milestone, Program, Reading
+from gongfu_cli.model import Bus, Dataset, Indicator, Milestone, Program, Reading, Rule
 
 MIN_SIZE = 512 * 1024  # smaller data parses faster than a cache entry is checked and written
-MAGIC = b"gongfu-cache-5\n"
+MAGIC = b"gongfu-cache-6\n"
 UNUSED_DAYS = 30  # an entry not read for this long is removed
 MAX_TOTAL = 256 * 1024 * 1024  # beyond this, the least recently used entries are removed
 
@@ -114,7 +114,9 @@ def _date(value: int | None) -> date | None:
 
 
 def pack(dataset: Dataset) -> tuple:
-    return (tuple(dataset.program), dataset.files, tuple(map(_encode_bus, dataset.buses)))
+    *facts, rules = dataset.program
+    program = (*facts, None if rules is None else tuple(map(tuple, rules)))
+    return (program, dataset.files, tuple(map(_encode_bus, dataset.buses)))
 
 
 def _encode_bus(b: Bus) -> tuple:
@@ -132,7 +134,9 @@ def _encode_indicator(i: Indicator) -> tuple:
 
 def unpack(data: tuple) -> Dataset:
     program, files, buses = data
-    return Dataset(Program(*program), tuple(map(_decode_bus, buses)), files)
+    *facts, rules = program  # the escalation rules come back as plain tuples
+    rules = None if rules is None else tuple(Rule(*rule) for rule in rules)
+    return Dataset(Program._make((*facts, rules)), tuple(map(_decode_bus, buses)), files)
 
 
 def _decode_bus(b: tuple) -> Bus:

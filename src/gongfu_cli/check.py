@@ -7,19 +7,20 @@ puts both into a `CheckResult`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.locate import index_lines
 from gongfu_cli.metrics import assess_indicator, attainment, latest_reading
-from gongfu_cli.model import CADENCES, Dataset, Indicator, Reading
+from gongfu_cli.model import Dataset, Indicator, Reading
 from gongfu_cli.validate import quote
 
 
 def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
-    """Each reading's warnings (see `reading_warnings`), and stale targets (`is_stale`)."""
+    """Each reading's warnings (see `reading_warnings`), and stale indicators (`is_stale`):
+    those that owe the figures of their due period."""
     found: list[Problem] = []
     for bus in dataset.buses:
         for j, ind in enumerate(bus.indicators):
@@ -36,15 +37,17 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                         )
                     )
                 previous = reading
-            if assess_indicator(ind, as_of, dataset.program.lag).stale:
+            program = dataset.program
+            result = assess_indicator(ind, as_of, program.lag, report_days=program.report_days)
+            if result.stale and result.period is not None:
                 latest = latest_reading(ind, as_of)
                 since = f"the latest is of {latest.date}" if latest else "none yet"
-                days = CADENCES[ind.cadence]
                 found.append(
                     Problem(
                         bus.file,
-                        f"{what}: no reading for more than {days} days (it reports "
-                        f"{ind.cadence}) up to {as_of} ({since})",
+                        f"{what}: no reading for {result.period.label} (it reports "
+                        f"{ind.cadence}; due {result.period.last + timedelta(program.report_days)}"
+                        f") up to {as_of} ({since})",
                         Place("indicator", (bus.position, j)),
                         "warning",
                     )

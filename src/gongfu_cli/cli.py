@@ -317,7 +317,8 @@ def progress(
 
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
-    result = assess_bus(resolve(dataset.buses, bus), day)
+    program = dataset.program
+    result = assess_bus(resolve(dataset.buses, bus), day, report_days=program.report_days)
     rows = indicator_rows([result])
 
     def draw(width: int) -> Any:
@@ -806,7 +807,8 @@ def _tell(done: Any, as_of: date | None) -> None:
     from gongfu_cli.metrics import assess_indicator
     from gongfu_cli.record import recorded_message
 
-    say(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
+    now = assess_indicator(done.indicator, _as_of(as_of), report_days=done.program.report_days)
+    say(recorded_message(done, now))
     for warning in done.warnings:
         say(f"warning: {warning}", err=True)
 
@@ -853,7 +855,8 @@ def history(
     def draw(width: int) -> Any:
         from gongfu_cli.render import history
 
-        return history(history_view(assess_bus(found, day), chosen, day), width)
+        result = assess_bus(found, day, report_days=dataset.program.report_days)
+        return history(history_view(result, chosen, day), width)
 
     title = f"{found.name} · 历史"
     _check_chart(chart)
@@ -868,7 +871,8 @@ def history(
         from gongfu_cli.charts import burnup_svg
         from gongfu_cli.metrics import assess_indicator
 
-        result = assess_indicator(chosen[0], day, dataset.program.lag)
+        program = dataset.program
+        result = assess_indicator(chosen[0], day, program.lag, report_days=program.report_days)
         _chart(chart, burnup_svg(found, result, day), title, dataset.files)
 
 

@@ -27,6 +27,7 @@ from gongfu_cli.model import (
     Number,
     Program,
     Reading,
+    Rule,
 )
 from gongfu_cli.system import O_BINARY, O_NONBLOCK, blocking
 from gongfu_cli.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean, quote
@@ -274,7 +275,47 @@ def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
             Place("program", (), "lag_tolerance"),
         )
         lag = None
-    return Program(values["name"], values["region"], values["source"], values["cadence"], lag)
+    for key in ("report_days", "reply_days"):
+        if values[key] is not None and values[key] < 0:
+            checker.error(
+                f"[program]: {key} must be 0 or more, got {values[key]}",
+                Place("program", (), key),
+            )
+            values[key] = None
+    rules = values["escalation"]
+    escalation = None if rules is None else _escalation(rules, checker)
+    return Program(values["name"], values["region"], values["source"], values["cadence"], lag,
+                   values["report_days"], values["meeting"], values["reply_days"],
+                   escalation)  # fmt: skip
+
+
+def _escalation(tables: list[dict[str, Any]], checker: FileChecker) -> tuple[Rule, ...]:
+    """The follow-up ladder's rules, each checked where it stands; a (light, streak) given
+    twice would leave the action to chance, so it is an error."""
+    rules: list[Rule] = []
+    seen: dict[tuple[str, int], int] = {}
+    for k, table in enumerate(tables):
+        place = Place("escalation", (k,))
+        what = f"[[program.escalation]] #{k + 1}"
+        before = len(checker.problems)
+        values = checker.take(table, declared.ESCALATION, what, place)
+        streak = values["streak"]
+        if streak is not None and streak < 1:
+            checker.error(f"{what}: streak must be 1 or more, got {streak}",
+                          Place("escalation", (k,), "streak"))  # fmt: skip
+        if len(checker.problems) > before:
+            continue
+        key = (values["light"], streak)
+        if key in seen:
+            checker.error(
+                f"{what}: a second rule for light {quote(key[0])} and streak {streak} (the "
+                f"first is #{seen[key] + 1}); keep one of them",
+                Place("escalation", (k,), "streak"),
+            )
+            continue
+        seen[key] = k
+        rules.append(Rule(values["light"], streak, values["action"]))
+    return tuple(rules)
 
 
 def _build_bus(

@@ -13,9 +13,11 @@ from gongfu_cli.errors import Place
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]\s]+)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
-_TOP_KEYS = {"program": "program", "bus": "buses", "indicator": "buses", "reading": "readings"}
+_TOP_KEYS = {"program": "program", "bus": "buses", "indicator": "buses", "reading": "readings",
+             "escalation": "program"}  # fmt: skip
 _SECTION_KINDS = {
     "program": "program",
+    "program.escalation": "escalation",
     "buses": "bus",
     "buses.indicators": "indicator",
     "readings": "reading",
@@ -48,7 +50,7 @@ class LineIndex:
 
 def index_lines(text: str) -> LineIndex:
     index = LineIndex()
-    counts = {"bus": -1, "reading": -1}
+    counts = {"bus": -1, "reading": -1, "escalation": -1}
     indicator_count = -1
     current: tuple[str, tuple[int, ...]] | None = ("top", ())
     in_multiline: str | None = None
@@ -73,6 +75,9 @@ def index_lines(text: str) -> LineIndex:
             elif kind == "reading":
                 counts["reading"] += 1
                 current = ("reading", (counts["reading"],))
+            elif kind == "escalation":
+                counts["escalation"] += 1
+                current = ("escalation", (counts["escalation"],))
             elif kind == "program":
                 current = ("program", ())
             else:

@@ -14,7 +14,7 @@ from gongfu_cli.display import date_text, number, percent, status_label, visible
 from gongfu_cli.entry import EntryError, check_text, parse_number
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.metrics import IndicatorResult
-from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
+from gongfu_cli.model import Bus, Dataset, Indicator, Number, Program, Reading
 from gongfu_cli.resolve import resolve
 from gongfu_cli.validate import quote
 
@@ -31,6 +31,7 @@ class Recorded(NamedTuple):
     written: bool
     warnings: tuple[str, ...] = ()  # what `check` would say of this reading
     old: Reading | None = None  # the reading replaced or deleted
+    program: Program = Program()  # the programme's settings, to assess the indicator with
 
 
 def recorded_message(done: Recorded, now: IndicatorResult) -> str:
@@ -152,7 +153,8 @@ def _recorded(applied: Applied, today: date) -> Recorded:
     reading = find_reading(indicator, change.date) if change.action != "delete" else None
     warnings = tuple(reading_warnings(indicator, reading, today)) if reading else ()
     file = Path(change.file)
-    return Recorded(file, bus, indicator, reading, applied.written, warnings, change.old)
+    return Recorded(file, bus, indicator, reading, applied.written, warnings, change.old,
+                    applied.dataset.program)  # fmt: skip
 
 
 def _dates_hint(indicator: Indicator) -> str:

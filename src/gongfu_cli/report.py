@@ -138,13 +138,15 @@ def _method(report: ReportView) -> list[str]:
     """The short method note: how the figures are computed, and from which data."""
     return [
         "完成率 =（最新值 − 基线）÷（目标 − 基线）；班车完成率为已开始的有目标指标按权重平均，"
-        "每项截至 100%，未报数的指标按 0 计；报送率为其中已报数指标的权重占比。",
+        "每项截至 100%，未报数的指标按 0 计；报送率为其中已到报送截止日的指标里"
+        "已报该期数据者的权重占比。",
         "序时进度 =（计划值 − 基线）÷（目标 − 基线）；计划值按日在起点、各年度目标（里程碑）"
         "与截止日之间直线插值"
         + (f"（{report.milestones} 项指标设有年度目标）" if report.milestones else "")
         + "。",
         f"落后序时进度不超过 {report.lag_tolerance:.0%} 为滞后，超过为严重滞后。",
-        "超过报送周期（月报 31 天、季报 92 天、半年报 183 天、年报 366 天）未报数的指标列为未报。",
+        f"报送期按自然月、季、半年、年计，期末后 {report.report_days} 天为报送截止日；"
+        "已过截止日而该期（或其后）没有读数、且未完成的指标列为未报。",
         f"数据截至 {report.as_of.isoformat()}；此后的读数不计入。",
     ]
 

@@ -61,6 +61,7 @@ INDICATOR_COLUMNS = (
     "eta",
     "expected",
     "stale",
+    "period",
 )
 READING_COLUMNS = (
     "bus_id",
@@ -76,6 +77,7 @@ READING_COLUMNS = (
 # Each machine column's Chinese header, for spreadsheets people read (the key stays beside it).
 COLUMN_LABELS = {
     "achieved": "已完成",
+    "action": "措施",
     "attainment": "完成率",
     "attainment_after": "完成率(后)",
     "attainment_before": "完成率(前)",
@@ -95,6 +97,7 @@ COLUMN_LABELS = {
     "file": "文件",
     "group": "分组",
     "in_progress": "推进中",
+    "item": "事项",
     "indicator": "指标",
     "indicator_id": "指标编号",
     "indicators": "指标数",
@@ -109,15 +112,18 @@ COLUMN_LABELS = {
     "off_track": "严重滞后",
     "on_track": "正常",
     "overdue": "逾期",
+    "period": "报送期",
     "previous_rank": "上期名次",
     "projected": "预计完成率",
     "rank": "名次",
     "message": "问题",
     "readings": "读数",
+    "reply_by": "回复期限",
     "schedule": "序时进度",
     "severity": "级别",
     "source": "来源",
     "stale": "逾期未报",
+    "streak": "连续",
     "start": "起始",
     "status": "状态",
     "status_after": "状态(后)",
@@ -181,6 +187,7 @@ def indicator_row(bus_result: BusResult, r: IndicatorResult) -> Row:
         "eta": r.eta,
         "expected": None if r.expected is None else round(r.expected, 6),
         "stale": r.stale,
+        "period": r.period.label if r.period is not None else None,
     }
 
 

@@ -219,6 +219,7 @@ class ReportView(NamedTuple):
     changes: ChangesView | None = None  # with --since
     lag_tolerance: float = 0.30
     milestones: int = 0  # how many indicators plan with milestones
+    report_days: int = 10  # a period's figures are due this many days after its last day
 
 
 def list_view(title: str, results: Sequence[BusResult]) -> ListView:
@@ -358,4 +359,5 @@ def report_view(
         changes=changes,
         lag_tolerance=dataset.program.lag,
         milestones=sum(1 for r in results for i in r.indicators if i.indicator.milestones),
+        report_days=dataset.program.report_days,
     )
