@@ -266,3 +266,91 @@ def test_the_bundled_data_and_the_sample_run() -> None:
     assert rows and {r["item"] for r in rows} <= {"red", "yellow", "missing"}
     result = runner.invoke(app, ["followup", "-d", str(SAMPLE), "--as-of", "2023-01-01"])
     assert result.exit_code == 0, result.output
+
+
+# 催报 in the round trip -------------------------------------------------------------------------
+
+
+def test_the_template_marks_what_each_agency_owes(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "报送表.csv"
+    code, _ = run_command("template", "--as-of", "2025-06-30", "-o", str(sheet))
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(sheet.read_text(encoding="utf-8-sig"))))
+    owed = {r["indicator_id"]: r["待报"] for r in rows}
+    # silent owes 2025-05; gamma's late reported 2024 on 06-01; the others reported
+    assert owed == {"red-streak": "", "yellow": "", "silent": "2025-05", "fixed": "",
+                    "caught-up": "", "late": ""}  # fmt: skip
+    book = tmp_path / "报送表.xlsx"
+    assert run_command("template", "--as-of", "2025-05-31", "-o", str(book))[0] == 0
+    ws = load_workbook(book)["丙局"]
+    header = [c.value for c in ws[2]]
+    assert header[-1] == "待报"
+    cells = {ws.cell(row=r, column=3).value: ws.cell(row=r, column=len(header))
+             for r in range(3, ws.max_row + 1)}  # fmt: skip
+    assert cells["caught-up"].value == "2025-Q1"  # its last reading is of 2024-12-20
+    assert cells["fixed"].value is None
+    assert cells["caught-up"].fill.fgColor.rgb != cells["fixed"].fill.fgColor.rgb
+    assert cells["caught-up"].protection.locked
+
+
+def test_a_filled_in_template_imports_and_clears_what_it_owed(tmp_path: Path) -> None:
+    data = tmp_path / "data.toml"
+    data.write_bytes(FOLLOWUP.read_bytes())
+    sheet = tmp_path / "报送表.csv"
+    assert run_command("template", "--as-of", "2025-06-30", "-o", str(sheet), data=data)[0] == 0
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    filled = [lines[0]] + [
+        line.replace(",,,,,2025-05", ",40,2025-06-30,补报,,2025-05")
+        for line in lines[1:]
+        if ",silent," in line
+    ]
+    sheet.write_text("\ufeff" + "\n".join(filled) + "\n", encoding="utf-8")
+    code, out = run_command("import", str(sheet), data=data)
+    assert code == 0, out
+    after = json.loads(run_command("followup", "--as-of", "2025-06-30", "--since",
+                                   "2025-06-29", "-f", "json", data=data)[1])  # fmt: skip
+    # 40% against 107/292 = 36.6% planned since its start on 03-15: on track, and struck off
+    silent = [(r["item"], r["action"], r["status"]) for r in after if r["indicator_id"] == "silent"]
+    assert silent == [("cleared", "销号", "on_track")]
+
+
+def run_command(*args: str, data: Path = FOLLOWUP) -> tuple[int, str]:
+    result = runner.invoke(app, [*args, "-d", str(data)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_the_report_has_the_follow_up_by_agency(tmp_path: Path) -> None:
+    code, out = run_command("report", "--as-of", "2025-06-30", "--since", "2025-05-31")
+    assert code == 0, out
+    section = out.split("## 督办\n")[1].split("\n## ")[0]
+    headings = [line for line in section.splitlines() if line.startswith("### ")]
+    assert headings == [
+        "### 甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复",
+        "### 丙局 · 销号 2",
+        "### — · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
+    ]
+    assert "销号：2025-05-31 会商时列入督办、现已解除的事项。" in section
+    rows = [line.split("|")[1:-1] for line in section.splitlines() if line.startswith("| ")]
+    items = [(cells[1].strip(), cells[2].strip(), cells[4].strip()) for cells in rows
+             if cells[0].strip() != "班车"]  # fmt: skip
+    assert items == [
+        ("红灯指标", "红灯", "约谈"),
+        ("未报指标", "待报", "催报"),
+        ("黄灯指标", "黄灯", "提醒"),
+        ("转绿指标", "销号", "销号"),
+        ("补报指标", "销号", "销号"),
+        ("新红指标", "红灯", "督办"),
+        ("新红指标", "销号", "销号"),
+    ]
+    page = tmp_path / "report.html"
+    code, _ = run_command("report", "--as-of", "2025-06-30", "-o", str(page))
+    assert code == 0
+    html = page.read_text(encoding="utf-8")
+    assert (
+        "<h2>督办</h2>" in html
+        and "<h3>甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复</h3>" in html
+    )
+    assert "销号" not in html.split("<h2>督办</h2>")[1].split("<h2>")[0]  # no --since

@@ -1232,7 +1232,12 @@ def report(
             return None
         return when, [r for r in assess(dataset, when) if r.bus.id in ids]
 
-    built = report_view(dataset, results, day, at(compare), at(since))
+    from gongfu_cli.followup import Ladder, follow_up
+    from gongfu_cli.followup_view import followup_rows, followup_view
+
+    items = follow_up(results, day, Ladder.of(dataset.program), since)
+    ladder = followup_view("督办", items, followup_rows(items), since)
+    built = report_view(dataset, results, day, at(compare), at(since), ladder)
     if spec.name == "html":
         from gongfu_cli.charts import bus_svg, race_svg
 

@@ -81,12 +81,15 @@ def meeting_points(as_of: date, meeting: str) -> list[date]:
     return points
 
 
-def light_streak(indicator: Indicator, points: Sequence[date], lag: float) -> int:
-    """How many consecutive points, from the first back, had the first point's light."""
-    first = light(status_at(indicator, points[0], lag))
+def light_streak(
+    indicator: Indicator, points: Sequence[date], lag: float, first: Status | None = None
+) -> int:
+    """How many consecutive points, from the first back, had the first point's light
+    (`first`: the status at the first point, when the caller has it already)."""
+    shown = light(first if first is not None else status_at(indicator, points[0], lag))
     count = 1
     for day in points[1:]:
-        if light(status_at(indicator, day, lag)) != first:
+        if light(status_at(indicator, day, lag)) != shown:
             break
         count += 1
     return count
@@ -125,7 +128,7 @@ def follow_up(
             coloured = shown in ("red", "yellow")
             if coloured:
                 assert shown is not None
-                streak = light_streak(ind, points, ladder.lag)
+                streak = light_streak(ind, points, ladder.lag, r.status)
                 found.append(Item(bus_result.bus, r, shown, streak,
                                   action(ladder.rules, shown, streak), reply_by))  # fmt: skip
             if r.stale:

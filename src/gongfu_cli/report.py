@@ -18,6 +18,7 @@ from gongfu_cli.display import (
     status_label,
     visible_line,
 )
+from gongfu_cli.followup_view import FOLLOWUP_TABLE
 from gongfu_cli.rows import Row
 from gongfu_cli.views import (
     CHANGES_TABLE,
@@ -117,6 +118,10 @@ def markdown_report(report: ReportView) -> str:
         if section.summary:
             out += [md(section.summary), ""]
         out += [table(INDICATOR_TABLE, section.indicators), ""]
+    if report.followup is not None:
+        out += ["## 督办", ""] + [md(line) for line in _followup_note(report)] + [""]
+        for agency in report.followup.agencies:
+            out += [f"### {md(agency.heading)}", "", table(FOLLOWUP_TABLE, agency.rows), ""]
     out += ["## 超过报送周期未报数的指标", ""]
     out += [table(STALE_TABLE, report.stale), ""] if report.stale else ["（无）", ""]
     out += ["## 方法说明", ""] + [f"- {line}" for line in _method(report)] + [""]
@@ -131,6 +136,21 @@ def _change_groups(changes: ChangesView) -> list[tuple[str, list[Row]]]:
 def _change_lines(changes: ChangesView) -> list[str]:
     lines = [f"班车 {bus}：{status_label(a)} → {status_label(b)}" for bus, a, b in changes.buses]
     lines += [f"超过报送周期未报数：{bus} · {ind}" for bus, ind in changes.stale]
+    return lines
+
+
+def _followup_note(report: ReportView) -> list[str]:
+    """What the 督办 section holds: the items by the agency that answers, and with --since
+    what is struck off."""
+    assert report.followup is not None
+    since = report.followup.since
+    lines = [
+        "红灯、黄灯指标与逾期未报（待报）的指标，按回复单位列出，连续为连续几次会商（待报为连续几期）。"
+    ]
+    if since is not None:
+        lines.append(f"销号：{since.isoformat()} 会商时列入督办、现已解除的事项。")
+    if not report.followup.agencies:
+        lines.append("（无督办事项）")
     return lines
 
 
@@ -291,6 +311,11 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
             parts.append(f'<p class="summary">{h(section.summary)}</p>')
         parts += _figure(charts.get(str(bus["bus_id"])))
         parts.append(_html_table(INDICATOR_TABLE, section.indicators))
+    if report.followup is not None:
+        parts.append("<h2>督办</h2>")
+        parts += [f"<p>{h(line)}</p>" for line in _followup_note(report)]
+        for agency in report.followup.agencies:
+            parts += [f"<h3>{h(agency.heading)}</h3>", _html_table(FOLLOWUP_TABLE, agency.rows)]
     parts.append("<h2>超过报送周期未报数的指标</h2>")
     parts.append(_html_table(STALE_TABLE, report.stale) if report.stale else "<p>（无）</p>")
     parts.append("<h2>方法说明</h2>")

@@ -419,7 +419,8 @@ def rank_rows(results: Sequence[BusResult], by: str = "attainment") -> list[Row]
 
 def template_rows(results: Sequence[BusResult], day: date | None) -> list[Row]:
     """The fill-in sheet's rows: one per indicator, the last figure as of the assessment date,
-    the input cells empty (the date pre-filled with `day`)."""
+    the input cells empty (the date pre-filled with `day`), and `待报`, the due period of an
+    indicator that owes its figures (stale), so the agency sees what it owes."""
     return [
         {
             "bus_id": r.bus.id,
@@ -435,6 +436,7 @@ def template_rows(results: Sequence[BusResult], day: date | None) -> list[Row]:
             "日期": day,
             "来源": None,
             "备注": None,
+            "待报": i.period.label if i.stale and i.period is not None else None,
         }
         for r in results
         for i in r.indicators

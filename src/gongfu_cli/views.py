@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gongfu_cli.metrics import BusResult, Status, status_counts
 from gongfu_cli.model import Dataset, Indicator
@@ -28,6 +28,9 @@ from gongfu_cli.rows import (
     rank_rows,
     summary_rows,
 )
+
+if TYPE_CHECKING:
+    from gongfu_cli.followup_view import FollowupView
 
 # ---------------------------------------------------------------------------------------------
 # Columns
@@ -220,6 +223,7 @@ class ReportView(NamedTuple):
     lag_tolerance: float = 0.30
     milestones: int = 0  # how many indicators plan with milestones
     report_days: int = 10  # a period's figures are due this many days after its last day
+    followup: FollowupView | None = None  # 督办: the items by agency, struck off with --since
 
 
 def list_view(title: str, results: Sequence[BusResult]) -> ListView:
@@ -321,9 +325,10 @@ def report_view(
     as_of: date,
     compared: tuple[date, Sequence[BusResult]] | None = None,
     since: tuple[date, Sequence[BusResult]] | None = None,
+    followup: FollowupView | None = None,
 ) -> ReportView:
     """The whole report; `compared` (a date and the buses assessed then) adds the movement in
-    the race, `since` what changed."""
+    the race, `since` what changed, `followup` the 督办 section."""
     buses = [bus_view(r) for r in results]
     attained = [b.facts["attainment"] for b in buses if b.facts["attainment"] is not None]
     stale = [
@@ -360,4 +365,5 @@ def report_view(
         lag_tolerance=dataset.program.lag,
         milestones=sum(1 for r in results for i in r.indicators if i.indicator.milestones),
         report_days=dataset.program.report_days,
+        followup=followup,
     )
