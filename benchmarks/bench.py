@@ -201,6 +201,19 @@ def main() -> None:
             Plan(size, "gongfu progress bus-1 (repeated)", [*exe, "progress", "bus-1"], False),
         ]
     plans += [
+        # the follow-up looks back over up to 24 meetings per red or yellow indicator
+        Plan(
+            "100,000 readings",
+            "gongfu followup -f csv (first run)",
+            [*exe, "followup", "-f", "csv"],
+            True,
+        ),
+        Plan(
+            "100,000 readings",
+            "gongfu followup -f csv (repeated)",
+            [*exe, "followup", "-f", "csv"],
+            False,
+        ),
         Plan("100,000 readings", "gongfu check", [*exe, "check"], True),
         # Reporting 10,000 located errors may cost more than loading, but linearly: a
         # suggestion is computed once per distinct mistyped name.
@@ -250,7 +263,15 @@ def main() -> None:
         growth.append((label, large / small))
         print(f"growth 10k → 100k readings, {label}: {large / small:.2f}× (target ≤ 11×)")
 
-    report = render(rows, growth, small_runs, large_runs, imported)
+    followup = []
+    for kind in ("first run", "repeated"):
+        export = medians[("100,000 readings", f"gongfu export ({kind})")]
+        ladder = medians[("100,000 readings", f"gongfu followup -f csv ({kind})")]
+        followup.append((kind, ladder / export))
+        print(f"followup against export on 100,000 readings, {kind}: {ladder / export:.2f}× "
+              "(target ≤ 3×)")  # fmt: skip
+
+    report = render(rows, growth, small_runs, large_runs, imported, followup)
     if args.write:
         (REPO / "docs" / "performance.md").write_text(report, encoding="utf-8")
         print("wrote docs/performance.md")
@@ -263,6 +284,7 @@ def render(
     small_runs: int,
     large_runs: int,
     imported: tuple[float, float],
+    followup: list[tuple[str, float]],
 ) -> str:
     from gongfu_cli import __version__
 
@@ -319,6 +341,12 @@ def render(
         f"- `gongfu import`: {imported[0]:.3f} s; `gongfu check`: {imported[1]:.3f} s; "
         f"{ratio:.2f}× ({'meets' if ratio <= 2 else 'MISSES'} ≤ 2×). The file is read, checked",
         "  and written once, whatever the number of rows.",
+    ]
+    lines += ["", "Follow-up: `gongfu followup -f csv` against `gongfu export` of the 100,000 "
+              "readings:", ""]  # fmt: skip
+    lines += [
+        f"- {kind}: {factor:.2f}× ({'meets' if factor <= 3 else 'MISSES'} ≤ 3×)"
+        for kind, factor in followup
     ]
     lines += [
         "",
