@@ -127,7 +127,7 @@ def test_markdown_report_of_the_sample() -> None:
     assert stale.split("##")[0].strip() == "（无）"  # 2022's figures are due on 2023-01-10
     later = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-10")
     stale = later.split("## 超过报送周期未报数的指标")[1].split("##")[0]
-    assert "| 贝塔   | 教师   | 年报       | 无" in stale  # nothing for 2022, due today
+    assert "| 贝塔   | 教师   | 年报       | 2022     | 无" in stale  # nothing for 2022, due today
     assert "阿尔法" not in stale
 
 

@@ -108,6 +108,7 @@ STALE_TABLE = (
     Column("bus", "班车", "text"),
     Column("indicator", "指标", "text"),
     Column("cadence", "报送周期", "text"),
+    Column("period", "应报期", "text"),
     Column("value_date", "最近读数", "date", empty="无"),
 )
 IMPORT_TABLE = (  # `gongfu import`: what each bus's figures did
@@ -217,7 +218,7 @@ class ReportView(NamedTuple):
     measured: int  # how many buses have an attainment
     race: RaceView  # with the movement when compared
     buses: list[BusView]
-    stale: list[Row]  # bus, indicator, cadence, value_date (the latest reading, if any)
+    stale: list[Row]  # bus, indicator, cadence, period (owed), value_date (the latest reading)
     summary: SummaryView | None = None  # by lead agency
     changes: ChangesView | None = None  # with --since
     lag_tolerance: float = 0.30
@@ -336,6 +337,7 @@ def report_view(
             "bus": r.bus.name,
             "indicator": i.indicator.name,
             "cadence": CADENCE_LABELS[i.indicator.cadence],
+            "period": i.period.label if i.period is not None else None,
             "value_date": i.value_date,
         }
         for r in results
