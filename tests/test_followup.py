@@ -145,6 +145,24 @@ def test_items_their_order_and_both_kinds_of_cleared() -> None:
     assert [i.item for i in without] == ["red", "missing", "yellow", "red"]
 
 
+def test_an_indicator_can_be_red_and_owe_its_figures() -> None:
+    dataset = load_dataset(FOLLOWUP)
+    day = date(2025, 8, 10)  # July is due; red-streak last reported on 06-05
+    items = follow_up(assess(dataset, day), day, Ladder.of(dataset.program), None)
+    got = [(i.item, i.streak, i.action) for i in items if i.result.indicator.id == "red-streak"]
+    # red at 08-10, 07-31, 06-30, 05-31, 04-30, green at 03-31; July alone has no reading
+    assert got == [("red", 5, "约谈"), ("missing", 1, "催报")]
+
+
+def test_a_single_file_holds_every_agency(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = tmp_path / "督办.xlsx"
+    assert run("--as-of", "2025-06-30", "-o", str(book))[0] == 0
+    ws = load_workbook(book).worksheets[0]
+    assert [row[0].value for row in ws.iter_rows(min_row=2)] == ["甲局、乙局"] * 3 + ["—"]
+
+
 def test_the_programme_settings_drive_the_ladder(write_toml) -> None:
     text = FOLLOWUP.read_text(encoding="utf-8").replace(
         '[program]\nname = "督办测试"',
