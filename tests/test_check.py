@@ -162,7 +162,7 @@ action = "再提醒"
     assert code == 1
     assert sorted(out.splitlines()) == sorted(
         [
-            f"{path}:2: [program]: report_days must be 0 or more, got -1",
+            f"{path}:2: [program]: report_days must lie between 0 and 366 days, got -1",
             f'{path}:3: [program]: key "reply_days": expected a whole number, got a string '
             '("7"); write numbers without quotes',
             f'{path}:4: [program]: key "meeting": "weekly" is not a cadence; use monthly, '

@@ -42,6 +42,7 @@ EVERY_COMMAND = (
     ("export", "-f", "json"),
     ("report",),
     ("check",),
+    ("followup", "-f", "csv"),
 )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from gongfu_cli.metrics import Status, assess_bus, is_stale
 from gongfu_cli.model import Bus, Indicator, Reading
-from gongfu_cli.periods import due_period, missing_streak, period_of, reported
+from gongfu_cli.periods import due_period, missing_streak, period_of, previous, reported
 
 
 def indicator(
@@ -149,3 +149,19 @@ def test_coverage_is_the_weight_share_of_those_due_that_reported() -> None:
     assert assess_bus(bus, date(2020, 2, 9), report_days=10).coverage is None
     # report_days moves the due period, and so the coverage
     assert assess_bus(bus, date(2025, 12, 10), report_days=11).coverage == pytest.approx(1.0)
+
+
+def test_the_ends_of_the_calendar() -> None:
+    from gongfu_cli.followup import meeting_points, reply_date
+
+    for cadence in ("monthly", "quarterly", "half-yearly", "yearly"):
+        assert period_of(date.max, cadence).last == date.max
+        assert previous(period_of(date.min, cadence), cadence) is None
+        assert due_period(indicator(cadence, start=date.min), date(1, 1, 5), 10) is None
+    assert meeting_points(date(1, 3, 15), "monthly") == [date(1, 3, 15), date(1, 2, 28),
+                                                         date(1, 1, 31)]  # fmt: skip
+    assert reply_date(date.max, 7) == date.max and reply_date(date(2025, 6, 30), 7) == date(
+        2025, 7, 7
+    )
+    ancient = indicator("monthly", start=date.min)
+    assert missing_streak(ancient, date(1, 4, 10), 10) == 3  # March, February, January

@@ -231,6 +231,7 @@ def test_the_schema_takes_the_follow_up_settings() -> None:
         (lambda d: d["readings"][0].update(date="30/06/2023"), "date"),
         (lambda d: d["buses"][0].update(lead=[]), "lead"),
         (lambda d: d["program"].update(report_days=-1), "report_days"),
+        (lambda d: d["program"].update(reply_days=367), "reply_days"),
         (lambda d: d["program"].update(reply_days="7"), "reply_days"),
         (lambda d: d["program"].update(meeting="weekly"), "meeting"),
         (lambda d: d["program"].update(escalation=[dict(light="blue", streak=1)]), "light"),

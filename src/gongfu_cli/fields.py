@@ -22,6 +22,7 @@ class Field(NamedTuple):
     json: Mapping[str, Any] = MappingProxyType({})  # extra JSON Schema constraints
 
 
+MAX_DAYS = 366  # report_days and reply_days: a year's grace at most
 CADENCE_DOC = "How often it reports: monthly, quarterly, half-yearly or yearly."
 PROGRAM = (
     Field("name", "text", "The programme's name, shown as the title of tables."),
@@ -38,9 +39,9 @@ PROGRAM = (
     Field(
         "report_days",
         "integer",
-        "A period's figures are due this many days after its last day; 0 or more.",
+        "A period's figures are due this many days after its last day; 0 to 366.",
         default="10",
-        json={"minimum": 0},
+        json={"minimum": 0, "maximum": MAX_DAYS},
     ),
     Field(
         "meeting",
@@ -51,9 +52,9 @@ PROGRAM = (
     Field(
         "reply_days",
         "integer",
-        "A 督办 notice is answered within this many days of the meeting; 0 or more.",
+        "A 督办 notice is answered within this many days of the meeting; 0 to 366.",
         default="7",
-        json={"minimum": 0},
+        json={"minimum": 0, "maximum": MAX_DAYS},
     ),
     Field(
         "escalation",

@@ -72,12 +72,12 @@ def light(state: Status) -> str | None:
 
 def meeting_points(as_of: date, meeting: str) -> list[date]:
     """The assessment points: `as_of`, then the last day of each earlier meeting period, going
-    back; MAX_POINTS in all."""
+    back; MAX_POINTS in all (fewer at the start of the calendar)."""
     points = [as_of]
-    period = period_of(as_of, meeting)
-    while len(points) < MAX_POINTS:
-        period = previous(period, meeting)
+    period = previous(period_of(as_of, meeting), meeting)
+    while period is not None and len(points) < MAX_POINTS:
         points.append(period.last)
+        period = previous(period, meeting)
     return points
 
 
@@ -106,6 +106,11 @@ def action(rules: Sequence[Rule], item: str, streak: int) -> str | None:
     return best.action if best is not None else None
 
 
+def reply_date(as_of: date, reply_days: int) -> date:
+    """The reply deadline: `reply_days` after the meeting (the calendar's last day at most)."""
+    return as_of + timedelta(days=min(reply_days, (date.max - as_of).days))
+
+
 def _flags(indicator: Indicator, as_of: date, ladder: Ladder) -> tuple[bool, bool]:
     """(has a red or yellow item, has a missing item) at a date."""
     state = status_at(indicator, as_of, ladder.lag)
@@ -119,7 +124,7 @@ def follow_up(
     appear), within an agency red, missing, yellow, then cleared, each in the data's order.
     With `since` (the last meeting), an indicator flagged then and not now is struck off."""
     points = meeting_points(as_of, ladder.meeting)
-    reply_by = as_of + timedelta(days=ladder.reply_days)
+    reply_by = reply_date(as_of, ladder.reply_days)
     found: list[Item] = []
     for bus_result in results:
         for r in bus_result.indicators:

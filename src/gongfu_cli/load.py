@@ -276,9 +276,10 @@ def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
         )
         lag = None
     for key in ("report_days", "reply_days"):
-        if values[key] is not None and values[key] < 0:
+        if values[key] is not None and not 0 <= values[key] <= declared.MAX_DAYS:
             checker.error(
-                f"[program]: {key} must be 0 or more, got {values[key]}",
+                f"[program]: {key} must lie between 0 and {declared.MAX_DAYS} days, "
+                f"got {values[key]}",
                 Place("program", (), key),
             )
             values[key] = None

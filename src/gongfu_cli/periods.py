@@ -33,9 +33,9 @@ def period_of(day: date, cadence: str) -> Period:
     months = _MONTHS[cadence]
     index = (day.month - 1) // months  # which period of the year, from 0
     first = date(day.year, index * months + 1, 1)
-    end_month = first.month + months  # the month after the period, maybe in the next year
-    after = date(day.year + 1, 1, 1) if end_month > 12 else date(day.year, end_month, 1)
-    return Period(first, after - _DAY, _label(day.year, index, cadence))
+    end_month = first.month + months  # the month after the period, unless it ends the year
+    last = date(day.year, end_month, 1) - _DAY if end_month <= 12 else date(day.year, 12, 31)
+    return Period(first, last, _label(day.year, index, cadence))
 
 
 def _label(year: int, index: int, cadence: str) -> str:
@@ -48,19 +48,23 @@ def _label(year: int, index: int, cadence: str) -> str:
     return str(year)
 
 
-def previous(period: Period, cadence: str) -> Period:
-    """The period of `cadence` just before `period`."""
+def previous(period: Period, cadence: str) -> Period | None:
+    """The period of `cadence` just before `period`; None before the calendar's first day."""
+    if period.first == date.min:
+        return None
     return period_of(period.first - _DAY, cadence)
 
 
 def due_period(indicator: Indicator, as_of: date, report_days: int) -> Period | None:
     """The latest period of the indicator's cadence whose figures are due on or before `as_of`
     (its last day + `report_days`), provided it ends on or after the indicator's start."""
+    if (as_of - date.min).days < report_days:
+        return None  # nothing on the calendar is due yet
     latest_due = as_of - timedelta(days=report_days)
-    period = period_of(latest_due, indicator.cadence)
-    if period.last > latest_due:
+    period: Period | None = period_of(latest_due, indicator.cadence)
+    if period is not None and period.last > latest_due:
         period = previous(period, indicator.cadence)
-    return period if period.last >= indicator.start else None
+    return period if period is not None and period.last >= indicator.start else None
 
 
 def last_reading_date(indicator: Indicator, as_of: date) -> date | None:
