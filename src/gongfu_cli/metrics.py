@@ -150,6 +150,12 @@ def expected(indicator: Indicator, as_of: date) -> float | None:
         return float(target)
     if as_of <= indicator.start:
         return float(indicator.baseline)
+    if not indicator.milestones:  # the one segment from start to due, without building a list
+        base = float(indicator.baseline)
+        return (
+            base
+            + (float(target) - base) * (as_of - indicator.start).days / (due - indicator.start).days
+        )
     points = [(indicator.start, indicator.baseline), *indicator.milestones, (due, target)]
     for (d0, v0), (d1, v1) in pairwise(points):
         if d0 <= as_of <= d1:
