@@ -12,6 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from gongfu_cli.cli import app
+from gongfu_cli.display import STATUS_LABELS
+from gongfu_cli.metrics import Status
 from gongfu_cli.outputs import FORMATS
 from tests.conftest import SAMPLE
 
@@ -109,3 +111,27 @@ def test_every_registered_format_has_help_and_distinct_suffixes() -> None:
     suffixes = [s for f in FORMATS.values() for s in f.suffixes]
     assert len(suffixes) == len(set(suffixes))
     assert all(f.help for f in FORMATS.values())
+
+
+def test_export_workbook_shows_status_labels_and_csv_keeps_keys(tmp_path: Path) -> None:
+    """A workbook is for people (滞后, not `lagging`); CSV stays the machine contract."""
+    from python_calamine import CalamineWorkbook
+
+    book = tmp_path / "x.xlsx"
+    result = runner.invoke(app, ["export", "-d", str(SAMPLE), "--level", "all", "-o", str(book)])
+    assert result.exit_code == 0, result.output
+    workbook = CalamineWorkbook.from_path(str(book))
+    csv_result = runner.invoke(app, ["export", "-d", str(SAMPLE), "--level", "indicators",
+                                     "-f", "csv"])  # fmt: skip
+    assert csv_result.exit_code == 0, csv_result.output
+    keys = [r["status"] for r in csv.DictReader(io.StringIO(csv_result.stdout))]
+    assert "overdue" in keys and set(keys) <= {s.value for s in Status}
+    for name in ("buses", "indicators"):
+        rows = workbook.get_sheet_by_name(name).to_python()
+        column = rows[0].index("状态")
+        shown = [row[column] for row in rows[1:]]
+        assert shown and set(shown) <= set(STATUS_LABELS.values()), shown
+    rows = workbook.get_sheet_by_name("indicators").to_python()
+    labels = [row[rows[0].index("状态")] for row in rows[1:]]
+    assert labels == [STATUS_LABELS[Status(k)] for k in keys]
+    assert isinstance(rows[1][rows[0].index("完成率")], float)  # numbers stay typed
