@@ -15,7 +15,7 @@ from gongfu_cli.cli import app
 from gongfu_cli.display import STATUS_LABELS
 from gongfu_cli.metrics import Status
 from gongfu_cli.outputs import FORMATS
-from tests.conftest import SAMPLE
+from tests.conftest import REPO, SAMPLE
 
 runner = CliRunner()
 ARGS = ["-d", str(SAMPLE), "--as-of", "2023-01-01"]
@@ -135,3 +135,30 @@ def test_export_workbook_shows_status_labels_and_csv_keeps_keys(tmp_path: Path) 
     labels = [row[rows[0].index("状态")] for row in rows[1:]]
     assert labels == [STATUS_LABELS[Status(k)] for k in keys]
     assert isinstance(rows[1][rows[0].index("完成率")], float)  # numbers stay typed
+
+
+def test_pictures_do_not_follow_the_terminal_width(tmp_path: Path) -> None:
+    """A saved picture is drawn at the width its table needs, the same on any terminal; only
+    what reaches the screen follows $COLUMNS."""
+    import os
+    import subprocess
+    import sys
+
+    def picture(columns: int, *args: str) -> tuple[bytes, str]:
+        target = tmp_path / f"{columns}-{args[0]}{Path(args[-1]).suffix}"
+        argv = [sys.executable, "-m", "gongfu_cli", *args[:-1], str(target), "--as-of",
+                "2024-06-30", "--no-cache", "-d", str(REPO / "data" / "buses.toml")]  # fmt: skip
+        env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return target.read_bytes(), done.stdout
+
+    for args in (("summary", "-o", "x.svg"), ("list", "-o", "x.svg"), ("list", "-o", "x.txt")):
+        narrow, _ = picture(60, *args)
+        wide, _ = picture(200, *args)
+        assert narrow == wide, args
+    narrow, shown_narrow = picture(60, "rank", "--save", "x.svg")
+    wide, shown_wide = picture(200, "rank", "--save", "x.svg")
+    assert narrow == wide
+    assert narrow.startswith(b"<svg") and "送气下乡".encode() in narrow
+    assert max(map(len, shown_narrow.splitlines())) <= 60 < max(map(len, shown_wide.splitlines()))
