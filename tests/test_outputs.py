@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from gongfu_cli.cli import app
 from gongfu_cli.display import STATUS_LABELS
 from gongfu_cli.metrics import Status
 from gongfu_cli.outputs import FORMATS
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import DATA, REPO, SAMPLE
 
 runner = CliRunner()
 ARGS = ["-d", str(SAMPLE), "--as-of", "2023-01-01"]
@@ -162,3 +163,30 @@ def test_pictures_do_not_follow_the_terminal_width(tmp_path: Path) -> None:
     assert narrow == wide
     assert narrow.startswith(b"<svg") and "送气下乡".encode() in narrow
     assert max(map(len, shown_narrow.splitlines())) <= 60 < max(map(len, shown_wide.splitlines()))
+
+
+def test_an_output_name_without_a_suffix_is_a_usage_error(tmp_path: Path) -> None:
+    """`-o newfile` is a forgotten suffix (or, for followup, a forgotten slash): nothing is
+    written and the message names the suffixes; `--format` or a device still write."""
+
+    target = tmp_path / "newfile"
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "gongfu writes no suffix-less files" in result.output and ".svg" in result.output
+    assert "Traceback" not in result.output and not target.exists()
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "--save", str(target)])
+    assert result.exit_code == 2 and not target.exists()
+    folder = tmp_path / "newdir"
+    argv = ["followup", "-d", str(DATA / "followup.toml"), "--as-of", "2025-06-30"]
+    result = runner.invoke(app, [*argv, "-o", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "suffix-less" in result.output and f"-o {folder}/ (with the slash)" in result.output
+    assert not folder.exists()
+    result = runner.invoke(app, [*argv, "-o", f"{folder}/"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "甲局.xlsx").is_file()
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "-o", str(target), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith("bus_id,")
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "-o", os.devnull])
+    assert result.exit_code == 0, result.output

@@ -1182,6 +1182,14 @@ def followup(
         raise typer.BadParameter(
             f"one sheet per agency is xlsx, csv or md, not {fmt}", param_hint="'--format'"
         )
+    if output is not None and not folder and not output.suffix:
+        try:
+            _format(fmt, output, "table")
+        except typer.BadParameter as exc:
+            raise typer.BadParameter(
+                f"{exc.message}; or write -o {target.rstrip(os.sep)}/ (with the slash) for one "
+                "sheet per agency (the 督办单)"
+            ) from None
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     results = select(assess(dataset, day), batch, field, lead=lead)
