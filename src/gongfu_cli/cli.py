@@ -1187,7 +1187,7 @@ def followup(
             _format(fmt, output, "table")
         except typer.BadParameter as exc:
             raise typer.BadParameter(
-                f"{exc.message}; or write -o {target.rstrip(os.sep)}/ (with the slash) for one "
+                f"{exc.message}; or write -o {output}/ (with the slash) for one "
                 "sheet per agency (the 督办单)"
             ) from None
     dataset = load_data(data, not no_cache)

@@ -78,13 +78,14 @@ def choose(
         raise FormatError(f"{name!r} is not a format; use {', '.join(names(tabulate))}")
     if not to_stdout(output):
         # a name without a suffix is a usage error (a forgotten suffix or slash), not text;
-        # a device or FIFO (`/dev/null`, a named pipe) takes the default
+        # a device or FIFO (`/dev/null`, a named pipe) takes the default, and so does a
+        # directory, for the write path to say it is one
         return by_suffix(str(output), default if _special(output) else None)
     return FORMATS[default]
 
 
 def _special(output: Path | str | None) -> bool:
-    """An existing device, FIFO or socket, which names no format by a suffix."""
+    """An existing device, FIFO, socket or directory: no file a suffix was forgotten on."""
     import os
     import stat
 
@@ -92,7 +93,7 @@ def _special(output: Path | str | None) -> bool:
         mode = os.stat(str(output)).st_mode
     except (OSError, ValueError):
         return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+    return not stat.S_ISREG(mode)
 
 
 def to_stdout(output: Path | str | None) -> bool:
