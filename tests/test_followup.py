@@ -247,7 +247,7 @@ def test_one_sheet_per_agency_in_a_folder(tmp_path: Path) -> None:
         "连续",
         "措施",
     ]
-    assert [row[5] for row in values[1:]] == ["red", "missing", "yellow"]
+    assert [row[5] for row in values[1:]] == ["红灯", "待报", "黄灯"]
     assert [row[7] for row in values[1:]] == ["约谈", "催报", "提醒"]
     assert values[1][11] == "2025-05" and values[1][14].date() == date(2025, 7, 7)  # a date cell
 
@@ -269,7 +269,30 @@ def test_agency_sheets_as_csv_or_markdown(tmp_path: Path, fmt: str) -> None:
         heading = "# 督办单 · 甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复\n"
         assert content.startswith(heading)
         table = [line.split("|") for line in content.splitlines() if line.startswith("|")]
-        assert [cells[8].strip() for cells in table[2:]] == ["约谈", "催报", "提醒"]
+        assert [c.strip() for c in table[0][1:-1]] == [
+            "班车", "指标", "事项", "连续", "措施", "状态", "完成率", "报送期", "最新值", "日期",
+        ]  # fmt: skip
+        assert [cells[3].strip() for cells in table[2:]] == ["红灯", "待报", "黄灯"]
+        assert [cells[5].strip() for cells in table[2:]] == ["约谈", "催报", "提醒"]
+        assert [cells[6].strip() for cells in table[2:]] == ["逾期", "无数据", "滞后"]
+
+
+def test_agency_sheets_speak_chinese(tmp_path: Path) -> None:
+    """A 督办单 is read by people: items and statuses as the tables name them, numbers and
+    dates typed."""
+    from python_calamine import CalamineWorkbook
+
+    folder = tmp_path / "督办单"
+    code, _ = run("--as-of", "2025-06-30", "-o", f"{folder}/")
+    assert code == 0
+    rows = CalamineWorkbook.from_path(str(folder / "甲局.xlsx")).get_sheet_by_index(0).to_python()
+    header = rows[0]
+    items = [row[header.index("事项")] for row in rows[1:]]
+    statuses = [row[header.index("状态")] for row in rows[1:]]
+    assert items == ["红灯", "待报", "黄灯"]
+    assert statuses == ["逾期", "无数据", "滞后"]
+    assert [row[header.index("连续")] for row in rows[1:]] == [3, 3, 2]
+    assert rows[1][header.index("回复期限")] == date(2025, 7, 7)
 
 
 def test_a_folder_takes_only_sheet_formats(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from gongfu_cli.cli import app
 from gongfu_cli.paths import bundled_data
+from gongfu_cli.pictures import PICTURE_WIDTH
 from gongfu_cli.schema import SCHEMA
 from tests.builders import hostile_file
 from tests.conftest import REPO, SAMPLE
@@ -38,7 +39,9 @@ def ok(*args: str, env: dict[str, str] | None = None) -> str:
     "command", [["list"], ["progress", "alpha"], ["history", "alpha"], ["rank"]]
 )
 def test_save_writes_svg_html_and_text(tmp_path: Path, command: list[str]) -> None:
-    shown = ok(*command, *SAMPLE_ARGS, "--save", str(tmp_path / "out.txt"))
+    # on a terminal as wide as a picture is laid out (PICTURE_WIDTH), both show the same
+    wide = {"COLUMNS": str(PICTURE_WIDTH)}
+    shown = ok(*command, *SAMPLE_ARGS, "--save", str(tmp_path / "out.txt"), env=wide)
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == shown  # still printed too
     ok(*command, *SAMPLE_ARGS, "--save", str(tmp_path / "out.svg"))
     picture = (tmp_path / "out.svg").read_text(encoding="utf-8")

@@ -150,12 +150,14 @@ def _console(record: bool = False, quiet: bool = False) -> Any:
     env = os.environ
     no_color = bool(env.get("NO_COLOR")) or env.get("CLICOLOR") == "0"
     force = env.get("CLICOLOR_FORCE", "0") not in ("", "0") and not no_color
-    if quiet:  # drawn only to be exported: as wide as the terminal would be, never shown
-        import io
-        import shutil
+    if quiet:  # drawn only to be exported, never shown: as wide as its table needs, up to a
+        import io  # fixed maximum, whatever the terminal (the same command, the same picture)
 
-        width = shutil.get_terminal_size((100, 24)).columns
-        return Console(file=io.StringIO(), width=width, record=True, highlight=False, emoji=False)
+        from gongfu_cli.pictures import PICTURE_WIDTH
+
+        return Console(
+            file=io.StringIO(), width=PICTURE_WIDTH, record=True, highlight=False, emoji=False
+        )
     return Console(
         highlight=False,
         emoji=False,
@@ -298,7 +300,13 @@ def _output(
         _write(output, "\ufeff" + text if bom or excel else text, protect, what)
         return
     to_terminal = spec.name == "table" and output is None
-    console = _console(record=not to_terminal or save is not None, quiet=not to_terminal)
+    if to_terminal:
+        screen = _console()
+        screen.print(draw(screen.width))
+        if save is None:
+            return
+    # a picture (or text into a file) is drawn anew, at the width its table needs
+    console = _console(quiet=True)
     drawn = draw(console.width)
     console.print(drawn)
     from gongfu_cli.pictures import saved_bytes
@@ -1174,6 +1182,14 @@ def followup(
         raise typer.BadParameter(
             f"one sheet per agency is xlsx, csv or md, not {fmt}", param_hint="'--format'"
         )
+    if output is not None and not folder and not output.suffix:
+        try:
+            _format(fmt, output, "table")
+        except typer.BadParameter as exc:
+            raise typer.BadParameter(
+                f"{exc.message}; or write -o {output}/ (with the slash) for one "
+                "sheet per agency (the 督办单)"
+            ) from None
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     results = select(assess(dataset, day), batch, field, lead=lead)

@@ -147,10 +147,22 @@ def agency_sheets(view: FollowupView, as_of: date, fmt: str) -> list[tuple[str, 
             content = ("\ufeff" + text).encode("utf-8")
         else:
             from gongfu_cli.display import markdown_text
-            from gongfu_cli.formats import render_rows
 
             title = f"# 督办单 · {markdown_text(agency.heading)}\n\n截至 {as_of.isoformat()}\n\n"
-            table = render_rows(rows, FOLLOWUP_COLUMNS, "md", crlf=False, neutral=False)
-            content = (title + table).encode("utf-8")
+            content = (title + _markdown_table(agency.rows)).encode("utf-8")
         out.append((name + SHEET_FORMATS[fmt], content))
     return out
+
+
+def _markdown_table(rows: Sequence[Row]) -> str:
+    """The agency's items as the terminal table shows them (`FOLLOWUP_TABLE`): Chinese headers
+    and labels, every cell escaped as inert Markdown; the sheet is read by people."""
+    from gongfu_cli.display import markdown_text
+    from gongfu_cli.views import cell_text
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    lines = [line([c.header for c in FOLLOWUP_TABLE]), line(["---"] * len(FOLLOWUP_TABLE))]
+    lines += [line([markdown_text(cell_text(c, row)) for c in FOLLOWUP_TABLE]) for row in rows]
+    return "\n".join(lines) + "\n"

@@ -120,6 +120,27 @@ IMPORT_TABLE = (  # `gongfu import`: what each bus's figures did
     Column("replaced", "替换", "count"),
 )
 CADENCE_LABELS = {"monthly": "月报", "quarterly": "季报", "half-yearly": "半年报", "yearly": "年报"}
+CHANGE_LABELS = {"worse": "转差", "better": "好转", "first": "首次报送", "same": "其他"}
+STATUS_KEYS = frozenset({"status", "status_before", "status_after"})
+
+
+def sheet_value(key: str, value: Any) -> Any:
+    """A flat row's value as a sheet for people shows it: a status, a follow-up item or a kind
+    of change as the Chinese label the tables show; numbers, dates and text as they are (typed).
+    Machine formats (CSV, TSV, JSON) keep the keys and never come here."""
+    from gongfu_cli.display import status_label
+
+    if value is None:
+        return None
+    if key in STATUS_KEYS:
+        return status_label(value)
+    if key == "item":
+        from gongfu_cli.followup_view import ITEM_LABELS
+
+        return ITEM_LABELS.get(value, value)
+    if key == "change" and isinstance(value, str):  # history's `change` is a number
+        return CHANGE_LABELS.get(value, value)
+    return value
 
 
 def cell_text(column: Column, row: Row) -> str:
@@ -278,8 +299,9 @@ class ChangesView(NamedTuple):
     @property
     def groups(self) -> list[tuple[str, list[Row]]]:
         """The groups the meeting reads out, in order, each with its heading."""
-        return [("转差", self.worse), ("好转", self.better), ("首次报送", self.first),
-                ("其他", self.other)]  # fmt: skip
+        labels = CHANGE_LABELS
+        return [(labels["worse"], self.worse), (labels["better"], self.better),
+                (labels["first"], self.first), (labels["same"], self.other)]  # fmt: skip
 
 
 def changes_view(
