@@ -80,11 +80,20 @@ class Entry(NamedTuple):
     named: tuple[str | None, str | None] = (None, None)  # bus and indicator as their name
     # columns give them, when the sheet has both an id and a name column (the template)
     named_columns: tuple[int | None, int | None] = (None, None)
+    date_cell: tuple[int, int] | None = None  # row and column of the date (its header, in a
+    # wide sheet); None when --date gave it
 
     @property
     def place(self) -> str:
-        """The value's cell: `FILE:ROW` or `FILE:SHEET!J3`."""
+        """The value's cell: `FILE:ROW:J` or `FILE:SHEET!J3`."""
         return self.sheet.place(self.row, self.column)
+
+    @property
+    def date_place(self) -> str:
+        """The cell the date was read from; the value's, when --date gave it."""
+        if self.date_cell is None:
+            return self.place
+        return self.sheet.place(*self.date_cell)
 
     @property
     def names(self) -> tuple[str, str]:
@@ -320,6 +329,10 @@ class _Reading:
                 day = self._date(r, cell("date"))
                 if day is None:
                     continue
+                date_column = layout.columns.get("date")
+                date_cell = (r, date_column) if date_column is not None else None
+            else:
+                date_cell = (layout.header, c)
             intake.entries.append(
                 Entry(
                     bus,
@@ -335,6 +348,7 @@ class _Reading:
                     (layout.columns["bus"], layout.columns["indicator"]),
                     named,  # type: ignore[arg-type]
                     (layout.names.get("bus"), layout.names.get("indicator")),
+                    date_cell,
                 )
             )
 
@@ -523,7 +537,7 @@ class _Matcher:
 
 
 class _Misnamed(NamedTuple):
-    place: str  # the bus or indicator cell
+    place: str  # the cell at fault when it is not the value's: bus, indicator or date
     message: str
 
 
@@ -561,9 +575,11 @@ def _plan_entry(
     except EntryError as exc:
         return str(exc)
     if entry.date > today:
-        return f"{what}: the date is in the future (today is {today})"
+        return _Misnamed(entry.date_place, f"{what}: the date is in the future (today is {today})")
     problem = date_problem(indicator, entry.date)
-    if problem is None and not as_typed and not _shown_as_percent(entry.value):
+    if problem is not None:
+        return _Misnamed(entry.date_place, f"{what}: {problem}")
+    if not as_typed and not _shown_as_percent(entry.value):
         problem = fraction_problem(indicator, entry.date, value)
     if problem is not None:
         return f"{what}: {problem}"
