@@ -434,6 +434,45 @@ def test_a_date_problem_names_the_date_cell(data: Path, tmp_path: Path) -> None:
     assert lines[1].startswith(f"{csv_path}:3:D: ") and "in the future" in lines[1]
 
 
+def test_every_problem_of_a_row_is_listed_in_one_run(data: Path, tmp_path: Path) -> None:
+    path = _filled_template(data, tmp_path, {
+        "coverage": {"本期数值": "约5", "日期": "2024-13-01"},
+        "households": {"本期数值": "1.2万", "日期": datetime(2021, 1, 1), "来源": "一行\n两行"},
+        "riders": {"本期数值": "三千", "日期": "2099-06-30"},
+        "scenic": {"本期数值": 0.48, "日期": "2099-06-30"},  # a fraction, and in the future
+    })  # fmt: skip
+    before = data.read_bytes()
+    code, _, err = run("import", str(path), data=data)
+    assert code == 1 and data.read_bytes() == before
+    where, roads = f"{path}:市建设局!", f"{path}:市交通运输局!"
+    places = [line.split(": ", 1)[0] for line in err.strip().split("\n")[:-1]]
+    assert sorted(places) == sorted([
+        f"{where}J3", f"{where}K3",
+        f"{where}J4", f"{where}K4", f"{where}L4",
+        f"{roads}J3", f"{roads}K3",
+        f"{roads}J4", f"{roads}K4",
+    ]), err  # fmt: skip
+    assert f'{where}J3: "约5" is not a number' in err
+    assert f'{where}K3: "2024-13-01" is not a date' in err
+    assert f'{where}J4: "1.2万" is not a number' in err
+    assert f"{where}K4: " in err and "before the indicator starts (2022-01-04)" in err
+    assert f"{where}L4: the source holds a line break" in err
+    assert f'{roads}K4: "roads" · "scenic" on 2099-06-30: the date is in the future' in err
+    assert f'{roads}J4: "roads" · "scenic" on 2099-06-30: 0.48: 48%?' in err
+    assert err.strip().endswith("9 problems in the input; nothing was imported")
+
+    rows = "".join(f"送气下乡,通气,约{k},2024-13-{k + 1:02}\n" for k in range(30))
+    csv_path = tmp_path / "bad.csv"
+    csv_path.write_text("班车,指标,数值,日期\n" + rows, encoding="utf-8")
+    code, _, err = run("import", str(csv_path), data=data)
+    assert code == 1 and data.read_bytes() == before
+    lines = err.strip().split("\n")
+    assert lines[0].startswith(f'{csv_path}:2:D: "2024-13-01" is not a date')
+    assert lines[1] == f'{csv_path}:2:C: "约0" is not a number'
+    assert lines[49] == f'{csv_path}:26:C: "约24" is not a number'
+    assert lines[50:] == ["… and 10 more", "60 problems in the input; nothing was imported"]
+
+
 def test_an_ambiguous_indicator_lists_the_candidates(data: Path, tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text("班车,指标,日期,数值\n乡村畅行,率,2024-06-30,95\n送气下乡,气,2024-06-30,1\n")
