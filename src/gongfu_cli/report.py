@@ -77,7 +77,8 @@ def _headline(report: ReportView) -> list[str]:
     batches = " · ".join(f"第{b}批 {n} 趟" for b, n in report.batches)
     statuses = " · ".join(f"{status_label(s)} {n}" for s, n in report.counts)
     overall = (
-        f"{percent(report.overall)}（{report.measured} 趟班车有完成率，各趟平均）"
+        f"{percent(report.overall)}（{report.measured} 趟班车有完成率；全部指标按权重合计，"
+        "未报送的按 0 计）"
         if report.overall is not None
         else "—（还没有班车有完成率）"
     )

@@ -16,7 +16,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from gongfu_cli.metrics import BusResult, Status, status_counts
+from gongfu_cli.metrics import BusResult, Status, overall_attainment, status_counts
 from gongfu_cli.model import Dataset, Indicator
 from gongfu_cli.rows import (
     Row,
@@ -26,6 +26,7 @@ from gongfu_cli.rows import (
     history_rows,
     indicator_row,
     rank_rows,
+    ratio,
     summary_rows,
 )
 
@@ -216,7 +217,7 @@ class ReportView(NamedTuple):
     as_of: date
     batches: list[tuple[int, int]]  # (batch, buses)
     counts: list[tuple[Status, int]]  # buses per status, worst first
-    overall: float | None  # mean attainment of the buses that have one
+    overall: float | None  # `metrics.overall_attainment` of the buses, as `summary` rounds it
     measured: int  # how many buses have an attainment
     race: RaceView  # with the movement when compared
     buses: list[BusView]
@@ -375,7 +376,7 @@ def report_view(
         as_of=as_of,
         batches=sorted(Counter(b.facts["batch"] for b in buses).items()),
         counts=status_counts(b.facts["status"] for b in buses),
-        overall=sum(attained) / len(attained) if attained else None,
+        overall=ratio(overall_attainment(results)),
         measured=len(attained),
         race=race,
         buses=buses,
