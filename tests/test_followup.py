@@ -145,6 +145,19 @@ def test_items_their_order_and_both_kinds_of_cleared() -> None:
     assert [i.item for i in without] == ["red", "missing", "yellow", "red"]
 
 
+def test_a_struck_off_row_says_what_was_struck_off() -> None:
+    """gamma's late is red now and reported what it owed: its 销号 row says 待报, not a light;
+    the machine columns keep `cleared` and `销号`."""
+    dataset = load_dataset(FOLLOWUP)
+    items = follow_up(assess(dataset, AS_OF), AS_OF, Ladder.of(dataset.program), SINCE)
+    struck = [(i.result.indicator.id, i.struck) for i in items if i.item == "cleared"]
+    assert struck == [("fixed", ("red",)), ("caught-up", ("missing",)), ("late", ("missing",))]
+    out = ok("--as-of", "2025-06-30", "--since", "2025-05-31", env={"COLUMNS": "150"})
+    cells = {tuple(line.split()[1:3]) for line in out.splitlines() if "销号" in line}
+    assert cells >= {("转绿指标", "销号：红灯"), ("补报指标", "销号：待报"), ("新红指标", "销号：待报")}
+    assert ("新红指标", "红灯") in {tuple(line.split()[1:3]) for line in out.splitlines()}
+
+
 def test_an_indicator_can_be_red_and_owe_its_figures() -> None:
     dataset = load_dataset(FOLLOWUP)
     day = date(2025, 8, 10)  # July is due; red-streak last reported on 06-05
@@ -358,10 +371,10 @@ def test_the_report_has_the_follow_up_by_agency(tmp_path: Path) -> None:
         ("红灯指标", "红灯", "约谈"),
         ("未报指标", "待报", "催报"),
         ("黄灯指标", "黄灯", "提醒"),
-        ("转绿指标", "销号", "销号"),
-        ("补报指标", "销号", "销号"),
+        ("转绿指标", "销号：红灯", "销号"),
+        ("补报指标", "销号：待报", "销号"),
         ("新红指标", "红灯", "督办"),
-        ("新红指标", "销号", "销号"),
+        ("新红指标", "销号：待报", "销号"),
     ]
     page = tmp_path / "report.html"
     code, _ = run_command("report", "--as-of", "2025-06-30", "-o", str(page))
