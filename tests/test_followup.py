@@ -158,6 +158,11 @@ def test_a_struck_off_row_says_what_was_struck_off() -> None:
     assert ("新红指标", "红灯") in {tuple(line.split()[1:3]) for line in out.splitlines()}
 
 
+def test_since_later_than_as_of_is_a_usage_error() -> None:
+    code, out = run("--as-of", "2024-06-30", "--since", "2025-01-01")
+    assert code == 2 and "2025-01-01 is later than --as-of 2024-06-30" in out
+
+
 def test_an_indicator_can_be_red_and_owe_its_figures() -> None:
     dataset = load_dataset(FOLLOWUP)
     day = date(2025, 8, 10)  # July is due; red-streak last reported on 06-05

@@ -1168,6 +1168,7 @@ def followup(
     from gongfu_cli.metrics import assess
     from gongfu_cli.selection import select
 
+    _earlier(since, as_of, "--since")
     output = Path(target) if target else None  # the text itself: a Path drops a final slash
     folder = bool(target) and (str(target).endswith(("/", os.sep)) or Path(str(target)).is_dir())
     if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md"):
