@@ -236,7 +236,7 @@ def test_the_table_groups_by_agency_with_counts_and_the_reply_deadline() -> None
     assert headers == [
         "甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复",
         "丙局 · 销号 2",
-        "— · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
+        "未指定牵头单位 · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
     ]
     assert out.index("红灯指标") < out.index("未报指标") < out.index("黄灯指标") < out.index("丙局")
     assert "约谈" in out and "催报" in out and "提醒" in out and "严重滞后" in out
@@ -251,7 +251,11 @@ def test_one_sheet_per_agency_in_a_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["followup", "-d", str(FOLLOWUP), "--as-of", "2025-06-30",
                                  "--since", "2025-05-31", "-o", f"{folder}/"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == ["—.xlsx", "丙局.xlsx", "甲局.xlsx"]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["丙局.xlsx", "未指定牵头单位.xlsx", "甲局.xlsx"]
+    sheet = load_workbook(folder / "未指定牵头单位.xlsx").worksheets[0]
+    assert sheet.title == "未指定牵头单位"
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["—", "—"]
     sheet = load_workbook(folder / "甲局.xlsx").worksheets[0]
     assert sheet.title == "甲局"
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -277,7 +281,7 @@ def test_agency_sheets_as_csv_or_markdown(tmp_path: Path, fmt: str) -> None:
     code, _ = run("--as-of", "2025-06-30", "-o", str(folder), "-f", fmt)
     assert code == 0
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted([f"甲局.{fmt}", f"—.{fmt}"])  # 丙局: nothing to answer for
+    assert names == sorted([f"甲局.{fmt}", f"未指定牵头单位.{fmt}"])  # 丙局: nothing owed
     content = (folder / f"甲局.{fmt}").read_text(encoding="utf-8-sig")
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(content)))
@@ -366,7 +370,7 @@ def test_the_report_has_the_follow_up_by_agency(tmp_path: Path) -> None:
     assert headings == [
         "### 甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复",
         "### 丙局 · 销号 2",
-        "### — · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
+        "### 未指定牵头单位 · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
     ]
     assert "销号：2025-05-31 会商时列入督办、现已解除的事项。" in section
     rows = [line.split("|")[1:-1] for line in section.splitlines() if line.startswith("| ")]
@@ -390,3 +394,25 @@ def test_the_report_has_the_follow_up_by_agency(tmp_path: Path) -> None:
         and "<h3>甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复</h3>" in html
     )
     assert "销号" not in html.split("<h2>督办</h2>")[1].split("<h2>")[0]  # no --since
+
+
+def test_the_group_without_a_lead_has_one_name_for_people(tmp_path: Path) -> None:
+    """gamma has no lead: people read 未指定牵头单位 in summary's table, the template's sheet
+    and the 督办单's file; machine rows keep `—`."""
+    from openpyxl import load_workbook
+
+    table = runner.invoke(app, ["summary", "-d", str(FOLLOWUP), "--as-of", "2025-06-30"],
+                          env={"COLUMNS": "200"})  # fmt: skip
+    assert table.exit_code == 0 and "未指定牵头单位" in table.stdout, table.output
+    assert "—" not in table.stdout
+    code, out = run_command("summary", "--as-of", "2025-06-30", "-f", "csv")
+    assert code == 0 and [line.split(",")[0] for line in out.splitlines()[1:]] == [
+        "甲局", "乙局", "丙局", "—"]  # fmt: skip
+    book = tmp_path / "报送表.xlsx"
+    code, _ = run_command("template", "--as-of", "2025-06-30", "-o", str(book))
+    assert code == 0
+    sheets = load_workbook(book).sheetnames
+    followup = tmp_path / "督办单"
+    code, _ = run_command("followup", "--as-of", "2025-06-30", "-o", f"{followup}/")
+    assert code == 0
+    assert "未指定牵头单位" in sheets and (followup / "未指定牵头单位.xlsx").is_file(), sheets

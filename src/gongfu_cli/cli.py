@@ -681,6 +681,7 @@ def template(
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import template_rows
     from gongfu_cli.selection import resolve_field, select
+    from gongfu_cli.views import UNASSIGNED_LEAD
 
     suffix = output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -700,7 +701,7 @@ def template(
         agency = resolve_field((n for r in assessed for n in r.bus.leads), lead, "lead")
     groups: dict[str, list[Row]] = {}
     for result in results:
-        name = agency or result.bus.lead or "未指定牵头单位"
+        name = agency or result.bus.lead or UNASSIGNED_LEAD
         groups.setdefault(name, []).extend(template_rows([result], when))
     rows = [row for group in groups.values() for row in group]
     if not rows:

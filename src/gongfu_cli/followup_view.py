@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from gongfu_cli.followup import ITEM_ORDER, Item
 from gongfu_cli.rows import NO_LEAD, Row, ratio
-from gongfu_cli.views import Column
+from gongfu_cli.views import UNASSIGNED_LEAD, Column
 
 FOLLOWUP_COLUMNS = (
     "lead",
@@ -116,7 +116,7 @@ def agency_groups(items: Sequence[Item], rows: Sequence[Row]) -> list[AgencyItem
     for item, row in zip(items, rows, strict=True):
         # for people: the item's word, and the unit `value` reads in
         shown = {**row, "item_label": item_label(item), "unit": item.result.indicator.unit}
-        groups.setdefault(item.answering or NO_LEAD, []).append((item, shown))
+        groups.setdefault(item.answering or UNASSIGNED_LEAD, []).append((item, shown))
     out = []
     for agency, members in groups.items():
         kinds = [item.item for item, _ in members]

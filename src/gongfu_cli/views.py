@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from gongfu_cli.metrics import BusResult, Status, overall_attainment, status_counts
 from gongfu_cli.model import Dataset, Indicator
 from gongfu_cli.rows import (
+    NO_LEAD,
     Row,
     bus_rows,
     changes_rows,
@@ -65,8 +66,11 @@ LIST_TABLE = (
     Column("status", "状态", "status"),
 )
 MOVE_COLUMN = Column("move", "进退", "move")
+# The group of buses without a lead agency, as people read it: table headings, sheet and file
+# names. Machine rows keep `rows.NO_LEAD`.
+UNASSIGNED_LEAD = "未指定牵头单位"
 SUMMARY_TABLE = (
-    Column("group", "分组", "text"),
+    Column("group_label", "分组", "text"),
     Column("buses", "班车", "count"),
     Column("indicators", "指标", "count"),
     Column("attainment", "完成率", "ratio", bar=True),
@@ -311,7 +315,13 @@ class SummaryView(NamedTuple):
 
 
 def summary_view(title: str, results: Sequence[BusResult], by: str) -> SummaryView:
-    return SummaryView(title, summary_rows(results, by), by)
+    """The summary rows, each with its group's name for people (`group_label`): the group
+    without a lead agency reads `UNASSIGNED_LEAD`, while `group` keeps `rows.NO_LEAD`."""
+    rows = summary_rows(results, by)
+    for row in rows:
+        unassigned = by == "lead" and row["group"] == NO_LEAD
+        row["group_label"] = UNASSIGNED_LEAD if unassigned else row["group"]
+    return SummaryView(title, rows, by)
 
 
 def bus_view(result: BusResult) -> BusView:
