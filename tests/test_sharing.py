@@ -352,7 +352,7 @@ def test_report_adds_movement_changes_summary_and_a_method_note(tmp_path: Path) 
         "- 班车 阿尔法：无数据 → 严重滞后",
         "## 按牵头单位",
         "## 方法说明",
-        "落后序时进度不超过 30% 为滞后",
+        "落后序时进度不超过 30 个百分点为滞后",
         "数据截至 2023-01-01",
     ):
         assert text in out, text
