@@ -1363,7 +1363,14 @@ def report(
         ),
     ] = None,
     lead: LeadOption = None,
-    within: WithinOption = False,
+    within: Annotated[
+        bool,
+        typer.Option(
+            "--within",
+            help="With --lead, rank among that agency's buses only (its own race), not in the "
+            "programme's.",
+        ),
+    ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
