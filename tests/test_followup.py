@@ -154,7 +154,11 @@ def test_a_struck_off_row_says_what_was_struck_off() -> None:
     assert struck == [("fixed", ("red",)), ("caught-up", ("missing",)), ("late", ("missing",))]
     out = ok("--as-of", "2025-06-30", "--since", "2025-05-31", env={"COLUMNS": "150"})
     cells = {tuple(line.split()[1:3]) for line in out.splitlines() if "销号" in line}
-    assert cells >= {("转绿指标", "销号：红灯"), ("补报指标", "销号：待报"), ("新红指标", "销号：待报")}
+    assert cells >= {
+        ("转绿指标", "销号：红灯"),
+        ("补报指标", "销号：待报"),
+        ("新红指标", "销号：待报"),
+    }
     assert ("新红指标", "红灯") in {tuple(line.split()[1:3]) for line in out.splitlines()}
 
 

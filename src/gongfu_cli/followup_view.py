@@ -40,6 +40,7 @@ def item_label(item: Item) -> str:
         label += "：" + "、".join(ITEM_LABELS[kind] for kind in item.struck)
     return label
 
+
 FOLLOWUP_TABLE = (
     Column("bus", "班车", "text"),
     Column("indicator", "指标", "text"),
