@@ -255,7 +255,7 @@ def test_the_template_refuses_other_suffixes_and_an_empty_selection(
     code, _, err = run("template", "-o", str(tmp_path / "t.json"), data=data)
     assert code == 2 and "written as .xlsx or .csv" in err
     code, _, err = run("template", "--batch", "9", "-o", str(tmp_path / "t.csv"), data=data)
-    assert code == 1 and "nothing to fill in" in err
+    assert code == 1 and "no batch matches 9" in err  # refused like an unknown field
     assert not (tmp_path / "t.csv").exists()
 
 

@@ -113,8 +113,9 @@ def test_save_needs_a_known_extension_and_the_table(tmp_path: Path) -> None:
 def test_markdown_report_of_the_sample() -> None:
     out = ok("report", *SAMPLE_ARGS)
     assert out.startswith("# 测试计划 进度报告\n\n截至 2023-01-01\n")
-    # Overall attainment: the mean of alpha 0.4477, beta 0.75 and gamma 0.5.
-    assert "- 总体完成率：48.3%（3 趟班车有完成率，各趟平均）" in out
+    # Overall attainment: every counted indicator, weighted, clipped, unreported as 0: alpha
+    # 0.6 + 2 × 0.5455 + 0.1, beta 1 + 0 + 0.5, gamma 0.6 + 0.4: 4.2909 / 9 (summary's figure).
+    assert "- 总体完成率：47.7%（3 趟班车有完成率；全部指标按权重合计，未报送的按 0 计）" in out
     assert "- 状态：逾期 1 · 严重滞后 1 · 无数据 1 · 监测 1" in out
     assert "- 班车：第1批 1 趟 · 第2批 3 趟" in out
     assert "| 1      | 贝塔" in out  # the race, best first
@@ -354,7 +355,7 @@ def test_report_adds_movement_changes_summary_and_a_method_note(tmp_path: Path) 
         "- 班车 阿尔法：无数据 → 严重滞后",
         "## 按牵头单位",
         "## 方法说明",
-        "落后序时进度不超过 30% 为滞后",
+        "落后序时进度不超过 30 个百分点为滞后",
         "数据截至 2023-01-01",
     ):
         assert text in out, text

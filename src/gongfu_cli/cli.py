@@ -689,6 +689,7 @@ def template(
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import template_rows
     from gongfu_cli.selection import resolve_field, select
+    from gongfu_cli.views import UNASSIGNED_LEAD
 
     suffix = output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -708,7 +709,7 @@ def template(
         agency = resolve_field((n for r in assessed for n in r.bus.leads), lead, "lead")
     groups: dict[str, list[Row]] = {}
     for result in results:
-        name = agency or result.bus.lead or "未指定牵头单位"
+        name = agency or result.bus.lead or UNASSIGNED_LEAD
         groups.setdefault(name, []).extend(template_rows([result], when))
     rows = [row for group in groups.values() for row in group]
     if not rows:
@@ -1176,6 +1177,7 @@ def followup(
     from gongfu_cli.metrics import assess
     from gongfu_cli.selection import select
 
+    _earlier(since, as_of, "--since")
     output = Path(target) if target else None  # the text itself: a Path drops a final slash
     folder = bool(target) and (str(target).endswith(("/", os.sep)) or Path(str(target)).is_dir())
     if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md"):
@@ -1377,7 +1379,14 @@ def report(
         ),
     ] = None,
     lead: LeadOption = None,
-    within: WithinOption = False,
+    within: Annotated[
+        bool,
+        typer.Option(
+            "--within",
+            help="With --lead, rank among that agency's buses only (its own race), not in the "
+            "programme's.",
+        ),
+    ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,

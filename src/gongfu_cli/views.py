@@ -16,9 +16,10 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from gongfu_cli.metrics import BusResult, Status, status_counts
+from gongfu_cli.metrics import BusResult, Status, overall_attainment, status_counts
 from gongfu_cli.model import Dataset, Indicator
 from gongfu_cli.rows import (
+    NO_LEAD,
     Row,
     bus_rows,
     changes_rows,
@@ -26,6 +27,7 @@ from gongfu_cli.rows import (
     history_rows,
     indicator_row,
     rank_rows,
+    ratio,
     summary_rows,
 )
 
@@ -64,8 +66,11 @@ LIST_TABLE = (
     Column("status", "状态", "status"),
 )
 MOVE_COLUMN = Column("move", "进退", "move")
+# The group of buses without a lead agency, as people read it: table headings, sheet and file
+# names. Machine rows keep `rows.NO_LEAD`.
+UNASSIGNED_LEAD = "未指定牵头单位"
 SUMMARY_TABLE = (
-    Column("group", "分组", "text"),
+    Column("group_label", "分组", "text"),
     Column("buses", "班车", "count"),
     Column("indicators", "指标", "count"),
     Column("attainment", "完成率", "ratio", bar=True),
@@ -237,7 +242,7 @@ class ReportView(NamedTuple):
     as_of: date
     batches: list[tuple[int, int]]  # (batch, buses)
     counts: list[tuple[Status, int]]  # buses per status, worst first
-    overall: float | None  # mean attainment of the buses that have one
+    overall: float | None  # `metrics.overall_attainment` of the buses, as `summary` rounds it
     measured: int  # how many buses have an attainment
     race: RaceView  # with the movement when compared
     buses: list[BusView]
@@ -332,7 +337,13 @@ class SummaryView(NamedTuple):
 
 
 def summary_view(title: str, results: Sequence[BusResult], by: str) -> SummaryView:
-    return SummaryView(title, summary_rows(results, by), by)
+    """The summary rows, each with its group's name for people (`group_label`): the group
+    without a lead agency reads `UNASSIGNED_LEAD`, while `group` keeps `rows.NO_LEAD`."""
+    rows = summary_rows(results, by)
+    for row in rows:
+        unassigned = by == "lead" and row["group"] == NO_LEAD
+        row["group_label"] = UNASSIGNED_LEAD if unassigned else row["group"]
+    return SummaryView(title, rows, by)
 
 
 def bus_view(result: BusResult) -> BusView:
@@ -397,7 +408,7 @@ def report_view(
         as_of=as_of,
         batches=sorted(Counter(b.facts["batch"] for b in buses).items()),
         counts=status_counts(b.facts["status"] for b in buses),
-        overall=sum(attained) / len(attained) if attained else None,
+        overall=ratio(overall_attainment(results)),
         measured=len(attained),
         race=race,
         buses=buses,
