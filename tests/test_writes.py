@@ -364,27 +364,29 @@ def test_replace_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -> Non
 
 
 def test_an_editor_save_during_record_is_kept_and_the_reading_lands(tmp_path: Path) -> None:
-    """A large file keeps gongfu busy between reading and replacing; an editor saves a
-    change meanwhile (by renaming its own temporary file into place, as editors do)."""
-    path = tmp_path / "big.toml"
-    padding = "".join(f"# padding line {k} ............................................\n"
-                      for k in range(300_000))  # fmt: skip
-    path.write_text(COMMENTED + "\n" + padding, encoding="utf-8")
+    """gongfu has read the file and staged its new version; an editor saves a change before
+    the rename (by renaming its own temporary file into place, as editors do). gongfu is
+    stopped at that very step, so the save falls between its read and its rename every time."""
+    from tests.test_interrupted import _wait_stopped
+
+    path = tmp_path / "data.toml"
+    path.write_text(COMMENTED, encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "gongfu_cli", *RECORD, "-d", str(path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "GONGFU_TEST_SIGNAL": "staged:STOP"},
     )  # fmt: skip
-    time.sleep(1.0)
+    _wait_stopped(process.pid)
     saved = tmp_path / ".editor-save"
     saved.write_text(path.read_text(encoding="utf-8") + "# the editor's change\n", "utf-8")
     os.replace(saved, path)
+    os.kill(process.pid, signal.SIGCONT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 0, err.decode()
+    assert "reading it again" in err.decode()
     text = path.read_text(encoding="utf-8")
     assert "# the editor's change\n" in text
     assert values(path) == [40, 70]
-    if "reading it again" not in err.decode():  # the save came before gongfu read the file
-        pytest.skip("the editor's save did not fall between gongfu's read and its rename")
 
 
 # ---------------------------------------------------------------------------------------------
