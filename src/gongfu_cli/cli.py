@@ -14,10 +14,11 @@ import click
 import typer
 import typer.core
 
-from gongfu_cli import __version__
+from gongfu_cli import __version__, i18n
 from gongfu_cli.cache import load_data
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.formats import render_rows
+from gongfu_cli.i18n import _
 from gongfu_cli.model import Dataset
 from gongfu_cli.options import (
     AsOfOption,
@@ -51,13 +52,14 @@ from gongfu_cli.system import LOCK_WAIT
 
 APP_SETTINGS: dict[str, Any] = {
     "name": "gongfu",
-    "help": "Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车).",
+    "help": _("Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车)."),
     "no_args_is_help": True,
     "rich_markup_mode": None,
     "pretty_exceptions_enable": False,
     "context_settings": {"help_option_names": ["-h", "--help"]},
 }
 app = typer.Typer(add_completion=True, **APP_SETTINGS)
+i18n.teach_click()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -313,7 +315,14 @@ def _output(
 # Commands
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_(
+        "One row per bus: lead, field, attainment, schedule and status.\n"
+        "\n"
+        "Example: gongfu list --batch 2 --format csv"
+    ),
+)
 @reports_errors
 def list_buses(
     batch: BatchOption = None,
@@ -329,10 +338,6 @@ def list_buses(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """One row per bus: lead, field, attainment, schedule and status.
-
-    Example: gongfu list --batch 2 --format csv
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import BUS_COLUMNS
     from gongfu_cli.selection import select
@@ -353,7 +358,13 @@ def list_buses(
     )
 
 
-@app.command()
+@app.command(
+    help=_(
+        "One bus: its facts, then each indicator with attainment, schedule and status.\n"
+        "\n"
+        "Example: gongfu progress 乡村畅行"
+    ),
+)
 @reports_errors
 def progress(
     bus: BusArgument,
@@ -367,10 +378,6 @@ def progress(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
-    """One bus: its facts, then each indicator with attainment, schedule and status.
-
-    Example: gongfu progress 乡村畅行
-    """
     from gongfu_cli.metrics import assess_bus
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import INDICATOR_COLUMNS, indicator_rows
@@ -397,7 +404,13 @@ def progress(
         _chart(chart, bus_svg(result, day), title, dataset.files)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Rows for scripts and spreadsheets: CSV by default.\n"
+        "\n"
+        "Example: gongfu export --level buses | cut -d, -f2,9"
+    ),
+)
 @reports_errors
 def export(
     level: Annotated[
@@ -405,8 +418,10 @@ def export(
         typer.Option(
             "--level",
             "-l",
-            help="buses, indicators (one row each), readings (every reading), or all (one "
-            "sheet each, .xlsx only).",
+            help=_(
+                "buses, indicators (one row each), readings (every reading), or all (one "
+                "sheet each, .xlsx only)."
+            ),
         ),
     ] = Level.indicators,
     output: OutputOption = None,
@@ -419,10 +434,6 @@ def export(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Rows for scripts and spreadsheets: CSV by default.
-
-    Example: gongfu export --level buses | cut -d, -f2,9
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import (
         BUS_COLUMNS,
@@ -469,23 +480,27 @@ def export(
             excel=excel, what=what, sheet=level.value, raw=raw)  # fmt: skip
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Start your own data file: a copy of the bundled dataset, or an empty template.\n"
+        "\n"
+        "Example: gongfu init my-buses.toml && export GONGFU_DATA=my-buses.toml"
+    ),
+)
 @reports_errors
 def init(
-    path: Annotated[Path, typer.Argument(help="The new data file to create.")],
+    path: Annotated[Path, typer.Argument(help=_("The new data file to create."))],
     empty: Annotated[
         bool,
         typer.Option(
             "--empty",
-            help="A commented template with one example bus, instead of a "
-            "copy of the bundled Huzhou dataset.",
+            help=_(
+                "A commented template with one example bus, instead of a "
+                "copy of the bundled Huzhou dataset."
+            ),
         ),
     ] = False,
 ) -> None:
-    """Start your own data file: a copy of the bundled dataset, or an empty template.
-
-    Example: gongfu init my-buses.toml && export GONGFU_DATA=my-buses.toml
-    """
     import shlex
 
     from gongfu_cli.files import create_new
@@ -531,7 +546,14 @@ class _ValueCommand(typer.core.TyperCommand):
             raise
 
 
-@app.command(cls=_ValueCommand)
+@app.command(
+    cls=_ValueCommand,
+    help=_(
+        "Append a dated reading to your data file, keeping every existing byte.\n"
+        "\n"
+        "Example: gongfu record 送气下乡 通气行政村覆盖率 45 --date 2023-06-30 --source 半年报"
+    ),
+)
 @reports_errors
 def record(
     bus: BusArgument,
@@ -540,8 +562,10 @@ def record(
         str,
         typer.Argument(
             metavar="VALUE",
-            help="The indicator's level on that date (not an increment): 85, 85.5, 1,200, "
-            "８５．５, or 85% for a % indicator. A negative value goes after --: -- -5.",
+            help=_(
+                "The indicator's level on that date (not an increment): 85, 85.5, 1,200, "
+                "８５．５, or 85% for a % indicator. A negative value goes after --: -- -5."
+            ),
         ),
     ],
     when: Annotated[
@@ -550,35 +574,34 @@ def record(
             "--date",
             metavar="YYYY-MM-DD",
             parser=parse_date,
-            help="The date of the reading (2024-06-30, 2024/6/30 or 2024年6月30日). "
-            "Default: today.",
+            help=_(
+                "The date of the reading (2024-06-30, 2024/6/30 or 2024年6月30日). Default: today."
+            ),
         ),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help="Where the figure comes from.")
+        str | None, typer.Option("--source", help=_("Where the figure comes from."))
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", help="A remark kept with the reading.")
+        str | None, typer.Option("--note", help=_("A remark kept with the reading."))
     ] = None,
     replace: Annotated[
         bool,
         typer.Option(
             "--replace",
-            help="Correct the reading already on that date, in place (its source and note "
-            "too, when given); prints old → new.",
+            help=_(
+                "Correct the reading already on that date, in place (its source and note "
+                "too, when given); prints old → new."
+            ),
         ),
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")
+        bool, typer.Option("--dry-run", help=_("Show what would be recorded; write nothing."))
     ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
-    """Append a dated reading to your data file, keeping every existing byte.
-
-    Example: gongfu record 送气下乡 通气行政村覆盖率 45 --date 2023-06-30 --source 半年报
-    """
     from gongfu_cli.record import BadValue
     from gongfu_cli.record import record as record_reading
 
@@ -601,11 +624,18 @@ def record(
             wait=wait,
         )
     except BadValue as exc:
-        raise typer.BadParameter(exc.message) from None
+        raise typer.BadParameter(i18n.said(exc.message)) from None
     _tell(done, as_of)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Remove one reading (a wrong entry) from your data file, keeping every other "
+        "byte.\n"
+        "\n"
+        "Example: gongfu delete 送气下乡 通气行政村覆盖率 --date 2023-06-30"
+    ),
+)
 @reports_errors
 def delete(
     bus: BusArgument,
@@ -616,20 +646,16 @@ def delete(
             "--date",
             metavar="YYYY-MM-DD",
             parser=parse_date,
-            help="The date of the reading to remove.",
+            help=_("The date of the reading to remove."),
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be deleted; write nothing.")
+        bool, typer.Option("--dry-run", help=_("Show what would be deleted; write nothing."))
     ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
-    """Remove one reading (a wrong entry) from your data file, keeping every other byte.
-
-    Example: gongfu delete 送气下乡 通气行政村覆盖率 --date 2023-06-30
-    """
     from gongfu_cli.record import delete as delete_reading
 
     path = data or _bundled()
@@ -637,7 +663,14 @@ def delete(
     _tell(done, as_of)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The sheet (报送表) a lead agency fills in: one row per indicator, with its last "
+        "figure.\n"
+        "\n"
+        "Example: gongfu template --lead 市建设局 --date 2024-06-30 -o 报送表.xlsx"
+    ),
+)
 @reports_errors
 def template(
     output: Annotated[
@@ -646,8 +679,10 @@ def template(
             "--output",
             "-o",
             metavar="FILE",
-            help="The sheet to send: FILE.xlsx (one sheet per lead agency, protected, with "
-            "input cells) or FILE.csv (UTF-8 with a byte-order mark).",
+            help=_(
+                "The sheet to send: FILE.xlsx (one sheet per lead agency, protected, with "
+                "input cells) or FILE.csv (UTF-8 with a byte-order mark)."
+            ),
         ),
     ],
     lead: LeadOption = None,
@@ -659,17 +694,13 @@ def template(
             "--date",
             metavar="YYYY-MM-DD",
             parser=parse_date,
-            help="Pre-fill the 日期 column with the date the figures are for.",
+            help=_("Pre-fill the 日期 column with the date the figures are for."),
         ),
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """The sheet (报送表) a lead agency fills in: one row per indicator, with its last figure.
-
-    Example: gongfu template --lead 市建设局 --date 2024-06-30 -o 报送表.xlsx
-    """
     from gongfu_cli.files import write_output
     from gongfu_cli.metrics import assess
     from gongfu_cli.resolve import resolve
@@ -723,19 +754,26 @@ class ImportFormat(StrEnum):
     json = "json"
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_(
+        "Import the figures of filled-in sheets: all of them, or none if any is wrong.\n"
+        "\n"
+        "Example: gongfu import 报送表.xlsx --dry-run"
+    ),
+)
 @reports_errors
 def import_figures(
     files: Annotated[
         list[Path],
         typer.Argument(
             metavar="FILE...",
-            help="The sheets that came back: .xlsx (every sheet), .csv or .tsv.",
+            help=_("The sheets that came back: .xlsx (every sheet), .csv or .tsv."),
             show_default=False,
         ),
     ],
     sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Read only this sheet of each workbook.")
+        str | None, typer.Option("--sheet", help=_("Read only this sheet of each workbook."))
     ] = None,
     when: Annotated[
         date | None,
@@ -743,46 +781,46 @@ def import_figures(
             "--date",
             metavar="YYYY-MM-DD",
             parser=parse_date,
-            help="The date of figures whose row has no date (or a sheet without a date column).",
+            help=_("The date of figures whose row has no date (or a sheet without a date column)."),
         ),
     ] = None,
     source: Annotated[
         str | None,
         typer.Option(
             "--source",
-            help="The source of rows without one. Default: the file and sheet "
-            "(报送表.xlsx!市建设局).",
+            help=_(
+                "The source of rows without one. Default: the file and sheet "
+                "(报送表.xlsx!市建设局)."
+            ),
         ),
     ] = None,
     replace: Annotated[
         bool,
         typer.Option(
             "--replace",
-            help="A figure that differs from the reading already on its date replaces it "
-            "(otherwise that is an error).",
+            help=_(
+                "A figure that differs from the reading already on its date replaces it "
+                "(otherwise that is an error)."
+            ),
         ),
     ] = False,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Show every reading that would be added or replaced."),
+        typer.Option("--dry-run", help=_("Show every reading that would be added or replaced.")),
     ] = False,
     fmt: Annotated[
-        ImportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
+        ImportFormat, typer.Option("--format", "-f", help=_("table for people, json for scripts."))
     ] = ImportFormat.table,
     include_hidden: Annotated[
         bool,
         typer.Option(
             "--include-hidden",
-            help="Read hidden sheets and hidden rows too (skipped with a note otherwise).",
+            help=_("Read hidden sheets and hidden rows too (skipped with a note otherwise)."),
         ),
     ] = False,
     data: DataOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
-    """Import the figures of filled-in sheets: all of them, or none if any is wrong.
-
-    Example: gongfu import 报送表.xlsx --dry-run
-    """
     from gongfu_cli.intake import import_sheets
 
     path = data or _bundled()
@@ -821,9 +859,10 @@ def _import_text(done: Any) -> None:
 
     console = _console()
     if done.ignored:
-        say("ignored columns: " + ", ".join(visible_line(n) for n in done.ignored))
+        names = ", ".join(visible_line(n) for n in done.ignored)
+        say(_("ignored columns: {names}").format(names=names))
     for note in done.notes:
-        say(f"note: {visible_line(note)}")
+        say(_("note: {note}").format(note=visible_line(i18n.said(note))))
 
     from gongfu_cli.display import number
     from gongfu_cli.render import rows_table
@@ -834,8 +873,10 @@ def _import_text(done: Any) -> None:
         value = number(c.value, c.indicator.unit)
         if c.old is not None:
             value = f"{number(c.old.value, c.indicator.unit)} → {value}"
-        verb = {"add": "added", "replace": "replaced"}[c.action]
-        verb = verb if done.written else f"would {c.action}"
+        if done.written:
+            verb = {"add": _("added"), "replace": _("replaced")}[c.action]
+        else:
+            verb = {"add": _("would add"), "replace": _("would replace")}[c.action]
         say(f"  {verb:<13} {visible_line(c.bus.name)} · {visible_line(c.indicator.name)} · "
             f"{c.date} · {value}  ({c.origin})")  # fmt: skip
     from gongfu_cli.render import fitted
@@ -845,24 +886,23 @@ def _import_text(done: Any) -> None:
     table = fitted(IMPORT_TABLE, rows, console.width)
     console.print(table if table is not None else rows_table(rows, SUMMARY_COLUMNS, console.width))
     counts = totals(done.changes)
-    line = (
-        f"{counts['added']} added, {counts['present']} already present, "
-        f"{counts['replaced']} replaced"
-    )
+    line = _("{added} added, {present} already present, {replaced} replaced").format(**counts)
     files = ", ".join(shown_path(f) for f in done.files)
     if done.written:
-        say(f"imported: {line}; written to {files}")
+        say(_("imported: {line}; written to {files}").format(line=line, files=files))
     elif done.files:
-        say(f"dry run: {line.replace('added', 'to add').replace(' replaced', ' to replace')}; "
-            f"nothing written (would write {files})")  # fmt: skip
+        planned = _("{added} to add, {present} already present, {replaced} to replace")
+        say(_("dry run: {line}; nothing written (would write {files})").format(
+            line=planned.format(**counts), files=files))  # fmt: skip
     else:
-        say(f"nothing to write: {line}")
+        say(_("nothing to write: {line}").format(line=line))
     shown = 10  # a sheet of thousands of figures can warn thousands of times
     for warning in done.warnings[:shown]:
-        say(f"warning: {visible_line(warning)}", err=True)
+        say(_("warning: {warning}").format(warning=visible_line(i18n.said(warning))), err=True)
     if len(done.warnings) > shown:
         more = len(done.warnings) - shown
-        say(f"warning: … and {more} more (`gongfu check` lists every one)", err=True)
+        say(_("warning: … and {more} more (`gongfu check` lists every one)").format(more=more),
+            err=True)  # fmt: skip
 
 
 def _bundled() -> Path:
@@ -873,7 +913,8 @@ def _bundled() -> Path:
 
 def _waiting(path: Path) -> Callable[[], None]:
     def waiting() -> None:
-        say(f"waiting for another gongfu command writing {shown_path(path)}…", err=True)
+        say(_("waiting for another gongfu command writing {path}…").format(
+            path=shown_path(path)), err=True)  # fmt: skip
 
     return waiting
 
@@ -881,7 +922,9 @@ def _waiting(path: Path) -> Callable[[], None]:
 def _again(path: Path) -> Callable[[], None]:
     def again() -> None:
         say(
-            f"{shown_path(path)} was changed by another program meanwhile; reading it again…",
+            _("{path} was changed by another program meanwhile; reading it again…").format(
+                path=shown_path(path)
+            ),
             err=True,
         )
 
@@ -895,10 +938,17 @@ def _tell(done: Any, as_of: date | None) -> None:
 
     say(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
     for warning in done.warnings:
-        say(f"warning: {warning}", err=True)
+        say(_("warning: {warning}").format(warning=i18n.said(warning)), err=True)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Every reading of an indicator, with changes, a sparkline and the trend's "
+        "forecast.\n"
+        "\n"
+        "Example: gongfu history 优教共享 --format csv"
+    ),
+)
 @reports_errors
 def history(
     bus: BusArgument,
@@ -908,7 +958,7 @@ def history(
             metavar="[INDICATOR]",
             callback=not_empty,
             autocompletion=complete_indicator,
-            help="One indicator (id, name or a unique part). Default: all of them.",
+            help=_("One indicator (id, name or a unique part). Default: all of them."),
         ),
     ] = None,
     fmt: FormatOption = None,
@@ -921,10 +971,6 @@ def history(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
-    """Every reading of an indicator, with changes, a sparkline and the trend's forecast.
-
-    Example: gongfu history 优教共享 --format csv
-    """
     from gongfu_cli.metrics import assess_bus
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import HISTORY_COLUMNS, history_rows
@@ -969,15 +1015,24 @@ def history(
         _chart(chart, burnup_svg(found, result, day), title, dataset.files)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The race (赛马): buses ranked by attainment or by how far ahead of schedule they "
+        "are.\n"
+        "\n"
+        "Example: gongfu rank --by gap --compare 2024-06-30"
+    ),
+)
 @reports_errors
 def rank(
     by: Annotated[
         RankBy,
         typer.Option(
             "--by",
-            help="attainment (完成率), or gap = attainment − schedule "
-            "(how far ahead of its own schedule).",
+            help=_(
+                "attainment (完成率), or gap = attainment − schedule "
+                "(how far ahead of its own schedule)."
+            ),
         ),
     ] = RankBy.attainment,
     compare: Annotated[
@@ -986,7 +1041,7 @@ def rank(
             "--compare",
             metavar="DATE",
             parser=parse_date,
-            help="Also rank as of DATE and show who moved up (进位) or down (退位).",
+            help=_("Also rank as of DATE and show who moved up (进位) or down (退位)."),
         ),
     ] = None,
     batch: BatchOption = None,
@@ -1002,10 +1057,6 @@ def rank(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
-    """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
-
-    Example: gongfu rank --by gap --compare 2024-06-30
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import COMPARE_COLUMNS, RANK_COLUMNS
     from gongfu_cli.selection import select
@@ -1035,7 +1086,14 @@ def rank(
         _chart(chart, race_svg(title, view.rows, view.caption), title, dataset.files)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "What changed since a date (晾晒): indicators newly reported or whose status moved,\n"
+        "worsened first; buses whose status changed; indicators that became stale.\n"
+        "\n"
+        "Example: gongfu changes --since 2024-03-31"
+    ),
+)
 @reports_errors
 def changes(
     since: Annotated[
@@ -1044,7 +1102,7 @@ def changes(
             "--since",
             metavar="DATE",
             parser=parse_date,
-            help="Compare with the state on this date (the last meeting).",
+            help=_("Compare with the state on this date (the last meeting)."),
         ),
     ],
     batch: BatchOption = None,
@@ -1059,11 +1117,6 @@ def changes(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """What changed since a date (晾晒): indicators newly reported or whose status moved,
-    worsened first; buses whose status changed; indicators that became stale.
-
-    Example: gongfu changes --since 2024-03-31
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import CHANGES_COLUMNS, changes_rows
     from gongfu_cli.selection import select
@@ -1094,11 +1147,19 @@ class GroupBy(StrEnum):
     batch = "batch"
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Group summaries: per lead agency, field or batch, the attainment, the coverage "
+        "(报送率)\n"
+        "and how many indicators stand at each status.\n"
+        "\n"
+        "Example: gongfu summary --by lead"
+    ),
+)
 @reports_errors
 def summary(
     by: Annotated[
-        GroupBy, typer.Option("--by", help="Group the buses by lead agency, field or batch.")
+        GroupBy, typer.Option("--by", help=_("Group the buses by lead agency, field or batch."))
     ] = GroupBy.lead,
     batch: BatchOption = None,
     field: FieldOption = None,
@@ -1112,11 +1173,6 @@ def summary(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """Group summaries: per lead agency, field or batch, the attainment, the coverage (报送率)
-    and how many indicators stand at each status.
-
-    Example: gongfu summary --by lead
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import SUMMARY_COLUMNS
     from gongfu_cli.selection import select
@@ -1147,10 +1203,16 @@ def summary(
     )
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Validate a data file: every problem, one per line as FILE:LINE: message.\n"
+        "\n"
+        "Example: gongfu check --data my-buses.toml --strict"
+    ),
+)
 def check(
     strict: Annotated[
-        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only on errors.")
+        bool, typer.Option("--strict", help=_("Fail (exit 1) on warnings too, not only on errors."))
     ] = False,
     fmt: Annotated[
         str | None,
@@ -1158,8 +1220,10 @@ def check(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text (FILE:LINE: message, the default), json, any rows format (csv, tsv, "
-            "jsonl, md, …) or xlsx.",
+            help=_(
+                "text (FILE:LINE: message, the default), json, any rows format (csv, tsv, "
+                "jsonl, md, …) or xlsx."
+            ),
         ),
     ] = None,
     output: OutputOption = None,
@@ -1168,10 +1232,6 @@ def check(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Validate a data file: every problem, one per line as FILE:LINE: message.
-
-    Example: gongfu check --data my-buses.toml --strict
-    """
     from gongfu_cli.check import CHECK_COLUMNS, run_check
     from gongfu_cli.paths import bundled_data
 
@@ -1188,7 +1248,7 @@ def check(
         if spec is None:
             _write(output, "".join(line + "\n" for line in result.lines()), protect, "")
         elif spec.kind == "workbook":
-            _workbook(output, [("check", result.rows(), CHECK_COLUMNS)], protect, "")
+            _workbook(output, [("check", result.rows(human=True), CHECK_COLUMNS)], protect, "")
         else:
             from gongfu_cli.outputs import neutral
 
@@ -1203,7 +1263,14 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The whole programme as of a date: headline figures, the race, every bus, stale "
+        "data.\n"
+        "\n"
+        "Example: gongfu report --output report.html"
+    ),
+)
 @reports_errors
 def report(
     fmt: Annotated[
@@ -1212,8 +1279,10 @@ def report(
             "--format",
             "-f",
             metavar="md|html|pdf",
-            help="md (Markdown), html (one self-contained page) or pdf (that page printed on "
-            "A4 by Chromium, Chrome or Edge). Default: from the --output name, else md.",
+            help=_(
+                "md (Markdown), html (one self-contained page) or pdf (that page printed on "
+                "A4 by Chromium, Chrome or Edge). Default: from the --output name, else md."
+            ),
         ),
     ] = None,
     output: OutputOption = None,
@@ -1223,7 +1292,7 @@ def report(
             "--compare",
             metavar="DATE",
             parser=parse_date,
-            help="Show each bus's move in the race since DATE (进位/退位).",
+            help=_("Show each bus's move in the race since DATE (进位/退位)."),
         ),
     ] = None,
     since: Annotated[
@@ -1232,7 +1301,7 @@ def report(
             "--since",
             metavar="DATE",
             parser=parse_date,
-            help="Add what changed since DATE (晾晒).",
+            help=_("Add what changed since DATE (晾晒)."),
         ),
     ] = None,
     lead: LeadOption = None,
@@ -1240,10 +1309,6 @@ def report(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """The whole programme as of a date: headline figures, the race, every bus, stale data.
-
-    Example: gongfu report --output report.html
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.report import html_report, markdown_report
     from gongfu_cli.selection import select
@@ -1291,12 +1356,14 @@ def report(
     _write(output, text, dataset.files, "")
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Print the JSON Schema of the data format, for editors that validate TOML.\n"
+        "\n"
+        "Example: gongfu schema > gongfu.schema.json"
+    ),
+)
 def schema() -> None:
-    """Print the JSON Schema of the data format, for editors that validate TOML.
-
-    Example: gongfu schema > gongfu.schema.json
-    """
     import json
 
     from gongfu_cli.schema import SCHEMA
@@ -1310,14 +1377,36 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _lang(value: Lang | None) -> None:
+    if value is not None:
+        i18n.use(value.value)
+
+
 @app.callback()
 def _main(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
         ),
     ] = False,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            callback=_lang,
+            is_eager=True,
+            help=_(
+                "The language of messages, help and pictures: zh (中文) or en. Default: "
+                "GONGFU_LANG, else the system's locale (Chinese when it is zh*)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车)."""
 
@@ -1337,6 +1426,10 @@ def _app_for(argv: list[str]) -> typer.Typer:
     shell loops needs only the one it runs. Shell completion and `gongfu --help` get the whole
     app; the one-command app is a group too, so usage and help read `gongfu COMMAND`.
     """
+    if argv[:1] == ["--lang"]:
+        argv = argv[2:]
+    elif argv[:1] and argv[0].startswith("--lang="):
+        argv = argv[1:]
     if not argv or any(name.startswith("_GONGFU_COMPLETE") for name in os.environ):
         return app
     for info in app.registered_commands:

@@ -10,12 +10,17 @@ import re
 import unicodedata
 from datetime import date
 
+from gongfu_cli.i18n import T
 from gongfu_cli.model import Number
 from gongfu_cli.validate import number_problem, quote
 
 
 class EntryError(ValueError):
-    """What was typed is not a number or date gongfu can take."""
+    """What was typed is not a number or date gongfu can take; `text` says why (a `Text`)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
@@ -35,8 +40,12 @@ def parse_number(text: str, unit: str = "") -> Number:
     if text.endswith("%"):
         if unit.strip() != "%":
             raise EntryError(
-                f"{quote(raw)}: a percentage, but the indicator's unit is "
-                f"{quote(unit) if unit else 'not %'}; write the number alone"
+                T(
+                    "{value}: a percentage, but the indicator's unit is {unit}; write the "
+                    "number alone",
+                    value=quote(raw),
+                    unit=quote(unit) if unit else T("not %"),
+                )
             )
         text = text[:-1].rstrip()
     if _NUMBER.fullmatch(text):
@@ -47,12 +56,14 @@ def parse_number(text: str, unit: str = "") -> Number:
         value = float(text)
         mantissa = re.split("[eE]", text)[0]
         if value == 0 and any(c in "123456789" for c in mantissa):
-            raise EntryError(f"{quote(raw)} is too small to store (it would become 0)")
+            raise EntryError(
+                T("{value} is too small to store (it would become 0)", value=quote(raw))
+            )
     else:
-        raise EntryError(f"{quote(raw)} is not a number")
+        raise EntryError(T("{value} is not a number", value=quote(raw)))
     problem = number_problem(value)
     if problem:
-        raise EntryError(f"{quote(raw)}: {problem}")
+        raise EntryError(T("{value}: {problem}", value=quote(raw), problem=problem))
     return value
 
 
@@ -79,8 +90,15 @@ def parse_day(text: str) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise EntryError(f"{quote(text)} is not a date: no such day") from None
-    raise EntryError(f"{quote(text)} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日)")
+                raise EntryError(
+                    T("{value} is not a date: no such day", value=quote(text))
+                ) from None
+    raise EntryError(
+        T(
+            "{value} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日)",
+            value=quote(text),
+        )
+    )
 
 
 def check_text(text: str | None, what: str) -> str | None:
@@ -91,11 +109,14 @@ def check_text(text: str | None, what: str) -> str | None:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise EntryError(
-            f"{what} is not valid text (it holds bytes that are not UTF-8); "
-            "check the terminal's encoding"
+            T(
+                "{what} is not valid text (it holds bytes that are not UTF-8); check the "
+                "terminal's encoding",
+                what=what,
+            )
         ) from None
     if not text.strip():
-        raise EntryError(f"{what} is empty")
+        raise EntryError(T("{what} is empty", what=what))
     return unicodedata.normalize("NFC", text)
 
 
@@ -141,8 +162,11 @@ def parse_period(text: str) -> date:
             break
         return _month_end(year, month)
     raise EntryError(
-        f"{quote(text)} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日), or a "
-        "period: 2024年6月, 2024年二季度, 2024Q2, 2024年"
+        T(
+            "{value} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日), or a "
+            "period: 2024年6月, 2024年二季度, 2024Q2, 2024年",
+            value=quote(text),
+        )
     )
 
 

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from gongfu_cli.changes import Change, Planner, reading_place
 from gongfu_cli.entry import EntryError, check_text, parse_number, parse_period
 from gongfu_cli.errors import CONTROLS, GongfuError, shown_path
+from gongfu_cli.i18n import T, joined, said
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.sheets import Percent, Sheet, Uncomputed, Value, column_letter
 from gongfu_cli.system import LOCK_WAIT
@@ -122,7 +123,8 @@ def read_entries(
     per_file = Counter(sheet.file for sheet in sheets)
     for sheet in sheets:
         if sheet.note:
-            intake.notes.append(f"{shown_path(sheet.file)}: {sheet.note}")
+            intake.notes.append(T("{place}: {message}", place=shown_path(sheet.file),
+                                  message=sheet.note))  # fmt: skip
         # a CSV, or the one sheet of a workbook (or the one --sheet names), must have figures;
         # among several sheets, one without a header (a 说明 sheet) is skipped with a note
         explicit = sheet.name is None or per_file[sheet.file] == 1
@@ -397,9 +399,14 @@ def _checked(value: Value, what: str) -> str | None:
         return None
     bad = next((ch for ch in text if ch in _CONTROL_CHARACTERS), None)
     if bad is not None:
-        kind = "a line break" if bad in "\r\n" else "a control character"
+        kind = T("a line break") if bad in "\r\n" else T("a control character")
         raise EntryError(
-            f"the {what} holds {kind} (U+{ord(bad):04X}); keep it on one line, as plain text"
+            T(
+                "the {what} holds {kind} ({code}); keep it on one line, as plain text",
+                what=what,
+                kind=kind,
+                code=f"U+{ord(bad):04X}",
+            )
         )
     return check_text(text, what)
 
@@ -413,7 +420,7 @@ def _as_date(value: Value) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise EntryError(f"{quote(str(value))} is not a date")
+        raise EntryError(T("{value} is not a date", value=quote(str(value))))
     if isinstance(value, int | float):
         return parse_period(str(int(value)))
     return parse_period(str(value))
@@ -428,11 +435,19 @@ class Problems(GongfuError):
 
     def __init__(self, problems: Sequence[str]) -> None:
         count = len(problems)
-        shown = list(problems[:MAX_PROBLEMS])
+        shown: list[str] = list(problems[:MAX_PROBLEMS])
         if count > MAX_PROBLEMS:
-            shown.append(f"… and {count - MAX_PROBLEMS:,} more")
-        tail = f"{count:,} problem{'s' if count != 1 else ''} in the input; nothing was imported"
-        super().__init__("\n".join([*shown, tail]))
+            shown.append(T("… and {count} more", count=f"{count - MAX_PROBLEMS:,}"))
+        tail = (
+            T("{count} problem in the input; nothing was imported", count="1")
+            if count == 1
+            else T("{count} problems in the input; nothing was imported", count=f"{count:,}")
+        )
+        self.texts = [*shown, tail]
+        super().__init__("\n".join(self.texts))
+
+    def lines(self) -> list[str]:
+        return [said(text) for text in self.texts]
 
 
 MAX_PROBLEMS = 50  # listed; the rest are counted
@@ -467,9 +482,11 @@ def plan_changes(
         if isinstance(result, Change):
             changes.append(result)
         elif isinstance(result, str):
-            found.append((entry.order, f"{entry.place}: {result}"))
+            found.append((entry.order, T("{place}: {message}", place=entry.place, message=result)))
         else:  # a name that matches nothing: its own cell
-            found.append((entry.order, f"{result.place}: {result.message}"))
+            found.append(
+                (entry.order, T("{place}: {message}", place=result.place, message=result.message))
+            )
     if found:
         raise Problems([text for _, text in sorted(found, key=lambda p: p[0])])
     return changes
@@ -496,7 +513,7 @@ class _Matcher:
         if found is None:
             found = _match(bus.indicators, query, "indicator")
             if isinstance(found, str):
-                found = f"bus {quote(bus.id)}: {found}"
+                found = T("bus {bus}: {message}", bus=quote(bus.id), message=found)
             self.indicators[(bus.id, query)] = found
         return found
 
@@ -536,19 +553,27 @@ def _plan_entry(
         wrong = _disagreement(entry, 1, indicator, matcher.indicator(bus, entry.named[1]))
         if wrong is not None:
             return wrong
-    what = f"{quote(bus.id)} · {quote(indicator.id)} on {entry.date}"
+    what = T(
+        "{bus} · {indicator} on {date}",
+        bus=quote(bus.id),
+        indicator=quote(indicator.id),
+        date=str(entry.date),
+    )
     key = (bus.id, indicator.id, entry.date)
     if key in seen:
-        return f"{what}: given twice in the input (also at {seen[key]})"
+        return T("{what}: given twice in the input (also at {place})", what=what,
+                 place=seen[key])  # fmt: skip
     seen[key] = entry.place
     try:
         value = _number(entry.value, indicator.unit)
     except EntryError as exc:
-        return str(exc)
+        return exc.text
     if entry.date > today:
-        return f"{what}: the date is in the future (today is {today})"
+        return T("{what}: the date is in the future (today is {today})", what=what,
+                 today=str(today))  # fmt: skip
     if entry.date < indicator.start:
-        return f"{what}: the date is before the indicator starts ({indicator.start})"
+        return T("{what}: the date is before the indicator starts ({start})", what=what,
+                 start=str(indicator.start))  # fmt: skip
     old = matcher.reading(bus, indicator, entry.date)
     args = (bus, indicator, entry.date, value, entry.source, entry.note)
     if old is None:
@@ -557,9 +582,13 @@ def _plan_entry(
         return Change("same", *args, old=old, origin=entry.place)
     if replace:
         return Change("replace", *args, old=old, origin=entry.place)
-    return (
-        f"{what}: {value} differs from the reading already there ({old.value}, at "
-        f"{reading_place(old)}); to replace it, import with --replace"
+    return T(
+        "{what}: {value} differs from the reading already there ({old}, at {place}); to "
+        "replace it, import with --replace",
+        what=what,
+        value=value,
+        old=old.value,
+        place=reading_place(old),
     )
 
 
@@ -571,13 +600,16 @@ def _disagreement(
     named = entry.named[k] or ""
     if other is item or header_key(named) in (header_key(item.id), header_key(item.name)):
         return None
-    kind = ("bus", "indicator")[k]
-    found = f" (that is {quote(other.id)})" if not isinstance(other, str) else ""
-    return _Misnamed(
-        entry.name_place(k),
-        f"the {kind} {quote(named)}{found} disagrees with the {kind}_id {quote(item.id)} "
-        f"({quote(item.name)}) at {entry.names[k]}; correct one of them",
-    )
+    found = T(" (that is {id})", id=quote(other.id)) if not isinstance(other, str) else ""
+    values = {"named": quote(named), "found": found, "id": quote(item.id),
+              "name": quote(item.name), "place": entry.names[k]}  # fmt: skip
+    if k == 0:
+        text = T("the bus {named}{found} disagrees with the bus_id {id} ({name}) at {place}; "
+                 "correct one of them", **values)  # fmt: skip
+    else:
+        text = T("the indicator {named}{found} disagrees with the indicator_id {id} ({name}) "
+                 "at {place}; correct one of them", **values)  # fmt: skip
+    return _Misnamed(entry.name_place(k), text)
 
 
 def _match(items: Sequence[Any], query: str, kind: str) -> Any:
@@ -592,31 +624,41 @@ def _match(items: Sequence[Any], query: str, kind: str) -> Any:
             names = ", ".join(
                 quote(i.id) for i in items if query.casefold() in (i.id + i.name).casefold()
             )
-            return f"{first.split(';')[0]}: {names}"
+            if kind == "bus":
+                return T("{query} matches several buses: {names}", query=quote(query),
+                         names=names)  # fmt: skip
+            return T("{query} matches several indicators: {names}", query=quote(query),
+                     names=names)  # fmt: skip
         hint = did_you_mean(query, [i.id for i in items] + [i.name for i in items])
-        return f"no {kind} matches {quote(query)}{hint}"
+        if kind == "bus":
+            return T("no bus matches {query}{hint}", query=quote(query), hint=hint)
+        return T("no indicator matches {query}{hint}", query=quote(query), hint=hint)
 
 
 def _number(value: Value, unit: str) -> Number:
     if isinstance(value, Percent):
         if unit.strip() != "%":
             raise EntryError(
-                f"{float(value):.4g} shown as a percentage, but the indicator's unit is "
-                f"{quote(unit) if unit else 'not %'}; enter the number itself"
+                T(
+                    "{value} shown as a percentage, but the indicator's unit is {unit}; enter "
+                    "the number itself",
+                    value=f"{float(value):.4g}",
+                    unit=quote(unit) if unit else T("not %"),
+                )
             )
         scaled = round(float(value) * 100, 9)
         return int(scaled) if scaled.is_integer() else scaled
     if isinstance(value, bool):
-        raise EntryError(f"{quote(str(value).upper())} is not a number")
+        raise EntryError(T("{value} is not a number", value=quote(str(value).upper())))
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            raise EntryError(f"{value} is not a finite number")
+            raise EntryError(T("{value} is not a finite number", value=value))
         problem = number_problem(value)
         if problem:
             raise EntryError(problem)
         return value
     if isinstance(value, date | datetime):
-        raise EntryError(f"{value:%Y-%m-%d} is a date, not a number")
+        raise EntryError(T("{value} is a date, not a number", value=f"{value:%Y-%m-%d}"))
     return parse_number(str(value), unit)
 
 
@@ -653,7 +695,13 @@ def import_sheets(
 
     today = today or date.today()
     if default_date is not None and default_date > today:
-        raise GongfuError(f"--date {default_date} is in the future (today is {today})")
+        raise GongfuError(
+            T(
+                "--date {date} is in the future (today is {today})",
+                date=str(default_date),
+                today=str(today),
+            )
+        )
     if source is not None:
         source = check_text(source, "--source")
     budget = Budget()
@@ -667,15 +715,22 @@ def import_sheets(
         intake = read_entries(sheets, default_date, source)
     except MemoryError:
         raise GongfuError(
-            "the sheets are too large to read in the memory there is; import them a few at a time"
+            T(
+                "the sheets are too large to read in the memory there is; import them a few at a "
+                "time"
+            )
         ) from None
     intake.notes[:0] = skipped
     if not intake.entries and intake.problems:
         raise Problems([text for _, text in intake.problems])
     if not intake.entries:
         raise GongfuError(
-            "no figures found: every value cell is empty"
-            + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
+            T(
+                "no figures found: every value cell is empty ({notes})",
+                notes=joined(intake.notes, "; "),
+            )
+            if intake.notes
+            else T("no figures found: every value cell is empty")
         )
     plan = planner(intake.entries, replace, today, intake.problems)
     try:
@@ -683,8 +738,10 @@ def import_sheets(
         warnings = _warnings(applied.dataset, applied.changes, today)
     except MemoryError:
         raise GongfuError(
-            "the data and the sheets are too large to check in the memory there is; import the "
-            "sheets a few at a time"
+            T(
+                "the data and the sheets are too large to check in the memory there is; import "
+                "the sheets a few at a time"
+            )
         ) from None
     return Imported(applied.changes, applied.files, applied.written, intake.ignored,
                     intake.notes, warnings)  # fmt: skip
@@ -704,7 +761,7 @@ def _warnings(dataset: Dataset, changes: Sequence[Change], today: date) -> list[
             origins = wanted.get((bus.id, indicator.id))
             if origins:
                 for day, message in dated_warnings(indicator, set(origins), today):
-                    out.append(f"{origins[day]}: {message}")
+                    out.append(T("{place}: {message}", place=origins[day], message=message))
     return out
 
 

@@ -173,8 +173,10 @@ def _nfc(value: Any) -> Any:
 def did_you_mean(key: str, allowed: Iterable[str]) -> str:
     import difflib
 
+    from gongfu_cli.i18n import T
+
     close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-    return f" (did you mean {quote(close[0])}?)" if close else ""
+    return T(" (did you mean {name}?)", name=quote(close[0])) if close else ""
 
 
 # Characters that show as nothing; a name made only of these (and spaces) is blank.

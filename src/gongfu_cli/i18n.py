@@ -1,0 +1,191 @@
+"""The language gongfu speaks to people: Chinese (zh) or English (en), chosen once per run.
+
+The choice: `--lang zh|en` before the command, else `GONGFU_LANG`, else the system's locale
+(`LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG`; on Windows, where these are seldom set, the user's
+interface language). Chinese when it starts with `zh`, English otherwise. The Chinese words live
+in `locale/zh_CN/LC_MESSAGES/gongfu.po` (the source translators edit) compiled to `gongfu.mo`.
+
+Two kinds of strings go through the catalog:
+
+- `_("…")` translates at once: help texts, prompts, notes, messages that only people read.
+- `T("… {name} …", name=…)` is a `Text`: a `str` whose value is the English sentence, so that
+  machine outputs (check's and import's JSON, CSV) stay the same in every language, and that
+  also knows how to say itself in the chosen language (`said`). Problems carry `Text`s.
+
+Placeholders are named (`{path}`), so a translation may put them in any order.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+DOMAIN = "gongfu"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("zh", "en")
+
+_catalog: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def system_language(env: Mapping[str, str], windows_ui: str | None = None) -> str:
+    """`zh` or `en` from the locale variables, in gettext's order (a `LANGUAGE` list counts by
+    its first entry), then Windows' interface language (`zh_CN`, …) when none is set."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").split(":")[0].strip()
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    if windows_ui:
+        return "zh" if windows_ui.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _windows_ui_language() -> str | None:
+    """The user's interface language on Windows (`zh_CN`), or None; never called elsewhere."""
+    if sys.platform != "win32":
+        return None
+    try:
+        import ctypes
+        import locale
+
+        langid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined,unused-ignore]
+        return locale.windows_locale.get(int(langid))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def lang_in(argv: Sequence[str]) -> str | None:
+    """The value of the global `--lang` (before the command name), if given."""
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--" or not arg.startswith("-"):
+            return None
+        i += 1
+    return None
+
+
+def choose(argv: Sequence[str], env: Mapping[str, str]) -> str:
+    """The language of this run: `--lang`, else `GONGFU_LANG`, else the system's."""
+    for given in (lang_in(argv), env.get("GONGFU_LANG")):
+        if given and given.strip():
+            return "zh" if given.strip().lower().startswith("zh") else "en"
+    ui = _windows_ui_language() if sys.platform == "win32" else None
+    return system_language(env, ui)
+
+
+def use(language: str) -> None:
+    """Speak `language` from now on: gongfu's words and click's and typer's own."""
+    global _catalog, _language
+    _language = "zh" if language.lower().startswith("zh") else "en"
+    if _language == "zh":
+        _catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=["zh_CN"], fallback=True)
+    else:
+        _catalog = gettext.NullTranslations()
+    teach_click()
+
+
+def setup(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> str:
+    """Choose the language from the command line and environment, and use it."""
+    use(choose(sys.argv[1:] if argv is None else argv, os.environ if env is None else env))
+    return _language
+
+
+def language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    """`message` in the chosen language."""
+    return _catalog.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog.ngettext(singular, plural, n)
+
+
+class Text(str):
+    """An English sentence (its `str` value) that can also say itself in the chosen language.
+
+    Built by `T`; `said(text)` gives the translation, with each placeholder's value said too
+    (a `Text` inside a `Text` is translated, a plain value is shown as it is)."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, params: dict[str, Any]) -> Text:
+        english = template.format(**params) if params else template
+        self = super().__new__(cls, english)
+        self.template = template
+        self.params = params
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Text, (self.template, self.params))
+
+
+def T(template: str, **params: Any) -> Text:
+    """A sentence with named placeholders, English in machine output, translated for people."""
+    return Text(template, params)
+
+
+def joined(items: Sequence[str], separator: str) -> Text:
+    """Several sentences as one, each said in the reader's language when the whole is."""
+    template = (
+        separator.replace("{", "{{")
+        .replace("}", "}}")
+        .join(f"{{item{i}}}" for i in range(len(items)))
+    )
+    return Text(template, {f"item{i}": item for i, item in enumerate(items)})
+
+
+def said(text: object) -> str:
+    """What a person reads: a `Text` in the chosen language, anything else as it is."""
+    if isinstance(text, Text):
+        if _language == "en":
+            return str.__str__(text)
+        values = {key: said(value) for key, value in text.params.items()}
+        translated = _catalog.gettext(text.template) if text.template else ""
+        return translated.format(**values) if text.params else translated
+    return str(text)
+
+
+# click and typer look their words up with `gettext.gettext` (the default domain), bound in
+# each module at import; pointing those names at gongfu's catalog translates them for this run
+# without changing the environment that child processes inherit.
+_CLICK_MODULES = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.types",
+    "click.termui",
+    "click.utils",
+    "click.shell_completion",
+    "typer.core",
+)
+
+
+def teach_click() -> None:
+    """Point click's and typer's words at the catalog (the modules already imported)."""
+    for name in _CLICK_MODULES:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        if hasattr(module, "_"):
+            module._ = _catalog.gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _catalog.ngettext  # type: ignore[attr-defined]
+
+
+setup()  # once, at the first import: typer's help texts are read when the app is built
