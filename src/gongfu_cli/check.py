@@ -134,8 +134,8 @@ def _reading_checks(
                 "the unit?",
                 value=reading.value,
                 date=str(reading.date),
-                attainment=f"{now:.0%}",
-                limit=f"{JUMP:.0%}",
+                attainment=format(now, ".0%"),
+                limit=format(JUMP, ".0%"),
             ),
         )
 
@@ -154,6 +154,10 @@ def place_lines(problems: list[Problem], texts: dict[str, str]) -> list[Problem]
 CHECK_COLUMNS = ("file", "line", "severity", "message")
 
 
+def _severity(severity: str) -> str:
+    return _("warning") if severity == "warning" else _("error")
+
+
 class CheckResult(NamedTuple):
     path: str
     problems: tuple[Problem, ...]  # errors when the data did not load, else warnings
@@ -169,7 +173,7 @@ class CheckResult(NamedTuple):
             {
                 "file": p.file,
                 "line": p.line,
-                "severity": _(p.severity) if human else p.severity,
+                "severity": _severity(p.severity) if human else p.severity,
                 "message": said(p.message) if human else p.message,
             }
             for p in self.problems

@@ -77,9 +77,15 @@ def _earlier(when: date | None, as_of: date | None, option: str) -> None:
     backwards. A usage error (exit 2) naming both dates."""
     day = _as_of(as_of)
     if when is not None and when > day:
-        given = f"--as-of {day.isoformat()}" if as_of else f"today ({day.isoformat()})"
+        given = (
+            f"--as-of {day.isoformat()}"
+            if as_of
+            else _("today ({date})").format(date=day.isoformat())
+        )
         raise typer.BadParameter(
-            f"{when.isoformat()} is later than {given}; compare with an earlier date",
+            _("{date} is later than {given}; compare with an earlier date").format(
+                date=when.isoformat(), given=given
+            ),
             param_hint=f"'{option}'",
         )
 
@@ -179,7 +185,7 @@ def _format(
         spec = choose(fmt, output, default, tabulate)
         check_options(spec, bom, excel, raw)
     except FormatError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(i18n.said(exc.args[0])) from None
     return spec
 
 
@@ -192,7 +198,7 @@ def _write(output: Path | None, text: str | bytes, protect: Sequence[str], what:
 
     data = text if isinstance(text, bytes) else text.encode("utf-8")
     if write_output(output or "-", data, protect):
-        say(f"wrote {what}{shown_path(output)}", err=True)
+        say(_("wrote {what}{path}").format(what=what, path=shown_path(output)), err=True)
 
 
 CHART_SUFFIXES = (".svg", ".html", ".htm", ".png")
@@ -202,7 +208,7 @@ def _check_chart(chart: Path | None) -> None:
     """Refuse a chart file gongfu cannot write before anything is drawn (exit 2)."""
     if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
         raise typer.BadParameter(
-            f"{shown_path(chart)}: a chart is written as .svg, .html or .png",
+            _("{path}: a chart is written as .svg, .html or .png").format(path=shown_path(chart)),
             param_hint="'--chart'",
         )
 
@@ -223,7 +229,7 @@ def _chart(path: Path, svg: str, title: str, protect: Sequence[str]) -> None:
     else:
         content = svg.encode("utf-8")
     if write_output(path, content, protect):
-        say(f"drew {shown_path(path)}", err=True)
+        say(_("drew {path}").format(path=shown_path(path)), err=True)
 
 
 def _workbook(
@@ -238,12 +244,12 @@ def _workbook(
 
     if (output is None or is_stdout(output)) and sys.stdout.isatty():
         raise typer.BadParameter(
-            "a workbook is a binary file: write it with -o FILE.xlsx", param_hint="'--format'"
+            _("a workbook is a binary file: write it with -o FILE.xlsx"), param_hint="'--format'"
         )
     cut: list[str] = []
     content = rows_workbook([SheetRows(*s) for s in sheets], cut)
     if write_output(output or "-", content, protect):
-        say(f"wrote {what}{shown_path(output)}", err=True)
+        say(_("wrote {what}{path}").format(what=what, path=shown_path(output)), err=True)
     _cut_notes(output, cut)
 
 
@@ -251,8 +257,8 @@ def _cut_notes(output: Path | None, cut: Sequence[str]) -> None:
     """Say which cells of a written workbook were cut at Excel's limit."""
     for place in cut:
         where = f"{shown_path(output)}:" if output is not None else ""
-        say(f"note: {where}{shown_path(place)}: cut at 32,767 characters, Excel's limit for "
-            "a cell", err=True)  # fmt: skip
+        say(_("note: {where}{place}: cut at 32,767 characters, Excel's limit for a cell")
+            .format(where=where, place=shown_path(place)), err=True)  # fmt: skip
 
 
 def _output(
@@ -282,8 +288,10 @@ def _output(
         picture = _format(None, save, "svg")
         if spec.name != "table" or picture.kind != "picture":
             raise typer.BadParameter(
-                "--save writes a picture (.svg, .html, .png or .txt) of the table: use it with "
-                "--format table"
+                _(
+                    "--save writes a picture (.svg, .html, .png or .txt) of the table: use it "
+                    "with --format table"
+                )
             )
     if spec.kind == "workbook":
         _workbook(output, [(sheet or title or "gongfu", rows, columns)], protect, what)
@@ -308,7 +316,7 @@ def _output(
         from gongfu_cli.files import write_output
 
         write_output(save, saved_bytes(console, picture.name, title, drawn, theme), protect)
-        say(f"saved {shown_path(save)}", err=True)
+        say(_("saved {path}").format(path=shown_path(save)), err=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,12 +469,13 @@ def export(
         spec = _format(fmt, output, "csv", bom, excel, raw=raw)
         if spec.name != "xlsx":
             raise typer.BadParameter(
-                "--level all writes one sheet per level: use -o FILE.xlsx (or --format xlsx)",
+                _("--level all writes one sheet per level: use -o FILE.xlsx (or --format xlsx)"),
                 param_hint="'--level'",
             )
         sheets = [(lv.value, *make()) for lv, make in levels.items()]
-        counts = [f"{len(rows)} {name}" for name, rows, _ in sheets]
-        _workbook(output, sheets, dataset.files, f"{', '.join(counts[:-1])} and {counts[-1]} to ")
+        counts = [f"{len(rows)} {name}" for name, rows, _cols in sheets]
+        what = _("{counts} and {last} to ").format(counts=", ".join(counts[:-1]), last=counts[-1])
+        _workbook(output, sheets, dataset.files, what)
         return
     rows, columns = levels[level]()
 
@@ -475,7 +484,7 @@ def export(
 
         return rows_table(rows, columns, width)
 
-    what = f"{len(rows)} {level.value} rows to "
+    what = _("{count} {level} rows to ").format(count=len(rows), level=level.value)
     _output(rows, columns, fmt, output, draw, "", dataset.files, default="csv", bom=bom,
             excel=excel, what=what, sheet=level.value, raw=raw)  # fmt: skip
 
@@ -509,8 +518,11 @@ def init(
     content = _empty_template().encode("utf-8") if empty else bundled_data().read_bytes()
     create_new(path, content)
     shown = shown_path(path)
-    say(f"created {shown}" + (" (template)" if empty else " (a copy of the bundled data)"))
-    say("next: point gongfu at it, then record readings:")
+    if empty:
+        say(_("created {path} (template)").format(path=shown))
+    else:
+        say(_("created {path} (a copy of the bundled data)").format(path=shown))
+    say(_("next: point gongfu at it, then record readings:"))
     say(f"  export GONGFU_DATA={shlex.quote(shown)}")
     say("  gongfu record BUS INDICATOR VALUE --date YYYY-MM-DD --source TEXT")
 
@@ -539,8 +551,10 @@ class _ValueCommand(typer.core.TyperCommand):
                 quoted = shlex.quote(whole)
                 quoted = quoted if quoted.startswith("'") else f"'{whole}'"
                 raise click.UsageError(
-                    f"No such option: {whole}. A negative value? Put -- before it: "
-                    f"gongfu record BUS INDICATOR -- {quoted}",
+                    _(
+                        "No such option: {option}. A negative value? Put -- before it: "
+                        "gongfu record BUS INDICATOR -- {quoted}"
+                    ).format(option=whole, quoted=quoted),
                     ctx,
                 ) from None
             raise
@@ -564,7 +578,7 @@ def record(
             metavar="VALUE",
             help=_(
                 "The indicator's level on that date (not an increment): 85, 85.5, 1,200, "
-                "８５．５, or 85% for a % indicator. A negative value goes after --: -- -5."
+                "８５．５, or 85% when the unit is %. A negative value goes after --: -- -5."
             ),
         ),
     ],
@@ -710,8 +724,9 @@ def template(
     suffix = output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise typer.BadParameter(
-            f"{shown_path(output)}: the sheet is written as .xlsx or .csv; end the name in one "
-            "of them",
+            _("{path}: the sheet is written as .xlsx or .csv; end the name in one of them").format(
+                path=shown_path(output)
+            ),
             param_hint="'--output'",
         )
     dataset = _load(data, no_cache, output)
@@ -729,7 +744,7 @@ def template(
         groups.setdefault(name, []).extend(template_rows([result], when))
     rows = [row for group in groups.values() for row in group]
     if not rows:
-        raise GongfuError("no indicators selected: nothing to fill in")
+        raise GongfuError(_("no indicators selected: nothing to fill in"))
     if suffix == ".xlsx":
         from gongfu_cli.workbook import template_workbook
 
@@ -742,9 +757,18 @@ def template(
         text = delimited(rows, TEMPLATE_COLUMNS, crlf=True, neutral=True)
         content = ("\ufeff" + text).encode("utf-8")
     write_output(output, content, dataset.files)
-    sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
-    buses = f"{len(results)} bus" + ("es" if len(results) != 1 else "")
-    say(f"wrote {shown_path(output)}: {len(rows)} indicators of {buses}{sheets}", err=True)
+    sheets = ""
+    if suffix == ".xlsx" and len(groups) > 1:
+        sheets = _(" in {count} sheets").format(count=len(groups))
+    buses = (_("{count} bus") if len(results) == 1 else _("{count} buses")).format(
+        count=len(results)
+    )
+    say(
+        _("wrote {path}: {count} indicators of {buses}{sheets}").format(
+            path=shown_path(output), count=len(rows), buses=buses, sheets=sheets
+        ),
+        err=True,
+    )
     if suffix == ".xlsx":
         _cut_notes(output, cut)
 
@@ -983,8 +1007,10 @@ def history(
         from gongfu_cli.validate import quote
 
         raise GongfuError(
-            f"{shown_path(found.file)}: bus {quote(found.name)} has no indicators, so no "
-            "history; add its [[buses.indicators]] first"
+            _(
+                "{path}: bus {bus} has no indicators, so no history; add its "
+                "[[buses.indicators]] first"
+            ).format(path=shown_path(found.file), bus=quote(found.name))
         )
     chosen = found.indicators
     if indicator is not None:
@@ -1000,8 +1026,10 @@ def history(
     _check_chart(chart)
     if chart is not None and indicator is None:
         raise typer.BadParameter(
-            "--chart draws one indicator: name it (gongfu history BUS INDICATOR --chart FILE), "
-            "or use gongfu progress BUS --chart FILE for all of them",
+            _(
+                "--chart draws one indicator: name it (gongfu history BUS INDICATOR --chart "
+                "FILE), or use gongfu progress BUS --chart FILE for all of them"
+            ),
             param_hint="'--chart'",
         )
     _output(
@@ -1238,9 +1266,11 @@ def check(
     text = fmt == "text" or (fmt is None and output is None)
     spec = None if text else _format(fmt, output, "csv", raw=raw)
     if spec is not None and spec.kind not in ("rows", "workbook"):
-        raise typer.BadParameter(f"check prints problems: text or a rows format, not {spec.name}")
+        raise typer.BadParameter(
+            _("check prints problems: text or a rows format, not {format}").format(format=spec.name)
+        )
     if spec is None and raw:
-        raise typer.BadParameter("--raw is for CSV and TSV only, not text")
+        raise typer.BadParameter(_("--raw is for CSV and TSV only, not text"))
     try:
         _refuse_inputs(data, output)
         result = run_check(data or bundled_data(), _as_of(as_of), date.today(), not no_cache)
@@ -1317,10 +1347,12 @@ def report(
     named_pdf = output is not None and output.suffix.lower() == ".pdf"
     as_pdf = fmt == "pdf" or (fmt is None and named_pdf)
     if as_pdf and (output is None or str(output) in ("-", "/dev/stdout")):
-        raise typer.BadParameter("a PDF report is written to a file: -o FILE.pdf")
+        raise typer.BadParameter(_("a PDF report is written to a file: -o FILE.pdf"))
     spec = _format("html" if as_pdf else fmt, output if not as_pdf else None, "md", tabulate=False)
     if spec.name not in ("md", "html"):
-        raise typer.BadParameter(f"a report is md, html or pdf, not {spec.name}")
+        raise typer.BadParameter(
+            _("a report is md, html or pdf, not {format}").format(format=spec.name)
+        )
     _earlier(compare, as_of, "--compare")
     _earlier(since, as_of, "--since")
     dataset = _load(data, no_cache, output)

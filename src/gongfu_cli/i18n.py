@@ -148,6 +148,26 @@ def joined(items: Sequence[str], separator: str) -> Text:
     return Text(template, {f"item{i}": item for i, item in enumerate(items)})
 
 
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, as its message reads in lower case; the usual reasons also say
+    themselves in the reader's language."""
+    import errno
+
+    english = (exc.strerror or str(exc)).lower() if exc.strerror else str(exc)
+    known = {
+        errno.EACCES: T("permission denied"),
+        errno.EPERM: T("operation not permitted"),
+        errno.ENOENT: T("no such file or directory"),
+        errno.ENOSPC: T("no space left on device"),
+        errno.EROFS: T("read-only file system"),
+        errno.EISDIR: T("is a directory"),
+        errno.ENOTDIR: T("not a directory"),
+        errno.EEXIST: T("file exists"),
+        errno.EBUSY: T("device or resource busy"),
+    }.get(exc.errno or 0)
+    return known if known is not None and known == english else english
+
+
 def said(text: object) -> str:
     """What a person reads: a `Text` in the chosen language, anything else as it is."""
     if isinstance(text, Text):

@@ -405,7 +405,7 @@ def _checked(value: Value, what: str) -> str | None:
                 "the {what} holds {kind} ({code}); keep it on one line, as plain text",
                 what=what,
                 kind=kind,
-                code=f"U+{ord(bad):04X}",
+                code="U+" + format(ord(bad), "04X"),
             )
         )
     return check_text(text, what)
@@ -437,11 +437,11 @@ class Problems(GongfuError):
         count = len(problems)
         shown: list[str] = list(problems[:MAX_PROBLEMS])
         if count > MAX_PROBLEMS:
-            shown.append(T("… and {count} more", count=f"{count - MAX_PROBLEMS:,}"))
+            shown.append(T("… and {count} more", count=format(count - MAX_PROBLEMS, ",")))
         tail = (
             T("{count} problem in the input; nothing was imported", count="1")
             if count == 1
-            else T("{count} problems in the input; nothing was imported", count=f"{count:,}")
+            else T("{count} problems in the input; nothing was imported", count=format(count, ","))
         )
         self.texts = [*shown, tail]
         super().__init__("\n".join(self.texts))
@@ -642,7 +642,7 @@ def _number(value: Value, unit: str) -> Number:
                 T(
                     "{value} shown as a percentage, but the indicator's unit is {unit}; enter "
                     "the number itself",
-                    value=f"{float(value):.4g}",
+                    value=format(float(value), ".4g"),
                     unit=quote(unit) if unit else T("not %"),
                 )
             )
@@ -658,7 +658,7 @@ def _number(value: Value, unit: str) -> Number:
             raise EntryError(problem)
         return value
     if isinstance(value, date | datetime):
-        raise EntryError(T("{value} is a date, not a number", value=f"{value:%Y-%m-%d}"))
+        raise EntryError(T("{value} is a date, not a number", value=value.strftime("%Y-%m-%d")))
     return parse_number(str(value), unit)
 
 
@@ -755,7 +755,7 @@ def _warnings(dataset: Dataset, changes: Sequence[Change], today: date) -> list[
     for change in changes:
         if change.action in ("add", "replace"):
             wanted.setdefault((change.bus.id, change.indicator.id), {})[change.date] = change.origin
-    out = []
+    out: list[str] = []
     for bus in dataset.buses:
         for indicator in bus.indicators:
             origins = wanted.get((bus.id, indicator.id))
