@@ -153,8 +153,10 @@ def _read_sheet(
             intake.ignored.append(name)
     if "date" not in layout.columns and not layout.dates and default_date is None:
         intake.problem(
-            f"{sheet.place(layout.header)}: no date column (日期 or date); give the date of "
-            "the figures with --date"
+            T(
+                "{place}: no date column (日期 or date); give the date of the figures with --date",
+                place=sheet.place(layout.header),
+            )
         )
         return
     source = default_source or sheet.label
@@ -183,8 +185,12 @@ def _layout(
                 continue
             if role in seen:
                 intake.problem(
-                    f"{sheet.place(r, c)}: a second {quote(str(cell))} column (the first is "
-                    f"column {column_letter(seen[role])}); keep one"
+                    T(
+                        "{place}: a second {name} column (the first is column {column}); keep one",
+                        place=sheet.place(r, c),
+                        name=quote(str(cell)),
+                        column=column_letter(seen[role]),
+                    )
                 )
                 return None
             roles[role] = seen[role] = c
@@ -205,8 +211,11 @@ def _layout(
             dates = _date_columns(row, set(roles.values()))
             if not dates:
                 intake.problem(
-                    f"{sheet.place(r)}: the header has no value column (本期数值, 数值 or "
-                    "value) and no date columns (2024-06-30, 2024年6月, 2024Q2…)"
+                    T(
+                        "{place}: the header has no value column (本期数值, 数值 or value) and "
+                        "no date columns (2024-06-30, 2024年6月, 2024Q2…)",
+                        place=sheet.place(r),
+                    )
                 )
                 return None
             columns.pop("date", None)
@@ -224,14 +233,22 @@ def _layout(
     )
     if explicit or filled:
         where = sheet.place(0) if sheet.name is None else f"{shown_path(sheet.file)}:{sheet.name}"
-        message = (
-            f"{where}: no header row with a bus column (班车, bus_id) and an indicator column "
-            "(指标, indicator_id) in its first rows"
-        )
         if explicit:
-            intake.problem(message)
+            intake.problem(
+                T(
+                    "{where}: no header row with a bus column (班车, bus_id) and an indicator "
+                    "column (指标, indicator_id) in its first rows",
+                    where=where,
+                )
+            )
         else:
-            intake.notes.append(message + "; sheet skipped")
+            intake.notes.append(
+                T(
+                    "{where}: no header row with a bus column (班车, bus_id) and an indicator "
+                    "column (指标, indicator_id) in its first rows; sheet skipped",
+                    where=where,
+                )
+            )
     return None
 
 
@@ -288,21 +305,30 @@ class _Reading:
             value = row[c] if c < len(row) else None
             if isinstance(value, Uncomputed):
                 intake.problem(
-                    f"{sheet.place(r, c)}: a formula ({quote(str(value))}) saved without its "
-                    "value; open and save it in Excel or WPS, then import it"
+                    T(
+                        "{place}: a formula ({formula}) saved without its value; open and save "
+                        "it in Excel or WPS, then import it",
+                        place=sheet.place(r, c),
+                        formula=quote(str(value)),
+                    )
                 )
                 return
         bus, indicator = self._text(cell("bus")), self._text(cell("indicator"))
         if bus is None or indicator is None:
-            missing = "bus" if bus is None else "indicator"
-            intake.problem(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
+            if bus is None:
+                place = sheet.place(r, layout.columns["bus"])
+                intake.problem(T("{place}: no bus given", place=place))
+            else:
+                place = sheet.place(r, layout.columns["indicator"])
+                intake.problem(T("{place}: no indicator given", place=place))
             return
         texts: dict[str, str | None] = {}
         for role in ("source", "note"):
             try:
                 texts[role] = _checked(cell(role), role)
             except EntryError as exc:
-                intake.problem(f"{sheet.place(r, layout.columns.get(role))}: {exc}")
+                place = sheet.place(r, layout.columns.get(role))
+                intake.problem(T("{place}: {message}", place=place, message=exc.text))
                 return
         row_source = self._shared(texts["source"]) if texts["source"] else self.source
         named = tuple(
@@ -342,12 +368,13 @@ class _Reading:
                         self.dates[raw] = found
                 return found
             except EntryError as exc:
-                self.intake.problem(f"{self.sheet.place(r, self.layout.columns['date'])}: {exc}")
+                place = self.sheet.place(r, self.layout.columns["date"])
+                self.intake.problem(T("{place}: {message}", place=place, message=exc.text))
                 return None
         if self.default_date is not None:
             return self.default_date
         where = self.sheet.place(r, self.layout.columns.get("date"))
-        self.intake.problem(f"{where}: no date; fill it in, or give --date")
+        self.intake.problem(T("{where}: no date; fill it in, or give --date", where=where))
         return None
 
     def _stray_quote(self, r: int, row: tuple[Value, ...]) -> bool:
@@ -364,9 +391,15 @@ class _Reading:
             swallowed = any(line.count(delimiter) >= row_width for line in value.splitlines()[1:])
             if c in used or swallowed:
                 self.intake.problem(
-                    f'{sheet.place(r)}: a quote (") opens the cell in column {column_letter(c)} '
-                    f"and does not close on this line, so lines {sheet.line(r)}–"
-                    f"{sheet.spans[r]} read as one cell; remove the stray quote or close it"
+                    T(
+                        '{place}: a quote (") opens the cell in column {column} and does not '
+                        "close on this line, so lines {first}–{last} read as one cell; remove "
+                        "the stray quote or close it",
+                        place=sheet.place(r),
+                        column=column_letter(c),
+                        first=sheet.line(r),
+                        last=sheet.spans[r],
+                    )
                 )
                 return True
         return False
