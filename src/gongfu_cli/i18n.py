@@ -206,6 +206,36 @@ def teach_click() -> None:
             module._ = _catalog.gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _catalog.ngettext  # type: ignore[attr-defined]
+    _teach_typer_completion()
+
+
+# typer's own help of its completion options, word for word (listed for the catalog's extraction)
+TYPER_HELP = (
+    T("Install completion for the current shell."),
+    T("Show completion for the current shell, to copy it or customize the installation."),
+    T("Install completion for the specified shell."),
+    T("Show completion for the specified shell, to copy it or customize the installation."),
+)
+
+
+def _teach_typer_completion() -> None:
+    """typer's --install-completion and --show-completion carry English help of their own (not
+    looked up through gettext): the defaults of two placeholder functions, read each time an app
+    is built."""
+    import inspect
+
+    completion = sys.modules.get("typer.completion")
+    for name in ("_install_completion_placeholder_function",
+                 "_install_completion_no_auto_placeholder_function"):  # fmt: skip
+        function = getattr(completion, name, None)
+        if function is None:
+            continue
+        for parameter in inspect.signature(function).parameters.values():
+            info = parameter.default
+            english = getattr(info, "gongfu_english", None) or getattr(info, "help", None)
+            if isinstance(english, str):
+                info.gongfu_english = english
+                info.help = _catalog.gettext(english)
 
 
 setup()  # once, at the first import: typer's help texts are read when the app is built

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from gongfu_cli.i18n import T
+from gongfu_cli.i18n import T, joined
 
 
 class Format(NamedTuple):
@@ -94,7 +94,7 @@ def choose(
             T(
                 "{name} is not a format; use {names}",
                 name=repr(name),
-                names=", ".join(names(tabulate)),
+                names=joined(names(tabulate), ", "),
             )
         )
     if not to_stdout(output):
@@ -128,7 +128,7 @@ def neutral(spec: Format, output: Path | str | None, bom: bool, excel: bool, raw
 def names(tabulate: bool = True) -> list[str]:
     out = list(FORMATS)
     if tabulate:
-        out.append("or a tabulate format (" + ", ".join(sorted(tabulate_names())) + ")")
+        out.append(T("or a tabulate format ({names})", names=", ".join(sorted(tabulate_names()))))
     return out
 
 
