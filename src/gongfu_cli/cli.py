@@ -1380,7 +1380,7 @@ def report(
             from gongfu_cli.browser import pdf
             from gongfu_cli.raster import require_chinese_font
 
-            require_chinese_font("the PDF")
+            require_chinese_font(i18n.T("the PDF"))
             _write(output, pdf(text), dataset.files, "")
             return
     else:
