@@ -116,7 +116,8 @@ def test_every_translation_in_the_catalog_keeps_its_placeholders() -> None:
         ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
         strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
         for translation in strings:
-            assert fields(translation) == fields(ids[-1]), entry.id
+            if translation:  # an entry nobody translated yet reads in English
+                assert fields(translation) == fields(ids[-1]), entry.id
 
 
 def test_a_placeholder_test_fails_on_a_translation_that_drops_one() -> None:
