@@ -10,8 +10,8 @@ import re
 import unicodedata
 from datetime import date
 
-from gongfu_cli.i18n import T
-from gongfu_cli.model import Number
+from gongfu_cli.i18n import T, joined
+from gongfu_cli.model import Indicator, Number
 from gongfu_cli.validate import number_problem, quote
 
 
@@ -174,3 +174,53 @@ def _month_end(year: int, month: int) -> date:
     import calendar
 
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# One set of rules for a new reading, whether `record` or `import` brings it
+
+
+def date_problem(indicator: Indicator, day: date) -> str | None:
+    """A reading dated before its indicator starts measures nothing the plan counts."""
+    if day < indicator.start:
+        return T("the date is before the indicator starts ({start})", start=str(indicator.start))
+    return None
+
+
+def typed_as_percent(text: str) -> bool:
+    """`46%` or `０.４６％`: the person said percent, so a small value is meant as it is."""
+    return _folded(text).endswith("%")
+
+
+FRACTION_MAX = 1.5  # 0.46 for 46%, 1.2 for 120%: a fraction a spreadsheet cell kept as typed
+PERCENT_LEVEL = 5  # a % indicator whose figures are at least this counts in whole percents
+
+
+def fraction_problem(indicator: Indicator, day: date, value: Number) -> str | None:
+    """A fraction typed for a percentage (0.46 for 46%, from a General cell): a value in
+    (0, 1.5] on a `%` indicator whose target, baseline or latest earlier reading is at least 5.
+    It would go in as 0.46%, silently, and read as a collapse; `--as-typed` keeps it."""
+    if indicator.unit.strip() != "%" or not 0 < value <= FRACTION_MAX:
+        return None
+    earlier = [r.value for r in indicator.readings if r.date < day][-1:]
+    levels = [indicator.target, indicator.baseline, *earlier]
+    if not any(level is not None and level >= PERCENT_LEVEL for level in levels):
+        return None
+    from gongfu_cli.display import plain_number
+
+    typed, meant = plain_number(value), plain_number(round(value * 100, 9))
+    target, baseline, latest = indicator.target, indicator.baseline, earlier[0] if earlier else None
+    given = []
+    if target is not None and target >= PERCENT_LEVEL:
+        given.append(T("target {value}", value=plain_number(target)))
+    if baseline is not None and baseline >= PERCENT_LEVEL:
+        given.append(T("baseline {value}", value=plain_number(baseline)))
+    if latest is not None and latest >= PERCENT_LEVEL:
+        given.append(T("latest {value}", value=plain_number(latest)))
+    return T(
+        "{typed}: {meant}%? a fraction where this indicator counts whole percents ({given}); "
+        "type {meant} or {meant}%, or keep {typed}% with --as-typed",
+        typed=typed,
+        meant=meant,
+        given=joined(given, ", "),
+    )

@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gongfu_cli.changes import Change, Planner, reading_place
-from gongfu_cli.entry import EntryError, check_text, parse_number, parse_period
+from gongfu_cli.entry import (
+    EntryError,
+    check_text,
+    date_problem,
+    fraction_problem,
+    parse_number,
+    parse_period,
+    typed_as_percent,
+)
 from gongfu_cli.errors import CONTROLS, GongfuError, shown_path
 from gongfu_cli.i18n import T, joined, said
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
@@ -487,12 +495,16 @@ MAX_PROBLEMS = 50  # listed; the rest are counted
 
 
 def planner(
-    entries: Sequence[Entry], replace: bool, today: date, earlier: Sequence[tuple[int, str]]
+    entries: Sequence[Entry],
+    replace: bool,
+    today: date,
+    earlier: Sequence[tuple[int, str]],
+    as_typed: bool = False,
 ) -> Planner:
     """The planner `changes.apply` calls with the data as it is (under the lock)."""
 
     def plan(dataset: Dataset) -> list[Change]:
-        return plan_changes(dataset, entries, replace, today, earlier)
+        return plan_changes(dataset, entries, replace, today, earlier, as_typed)
 
     return plan
 
@@ -503,15 +515,17 @@ def plan_changes(
     replace: bool,
     today: date,
     earlier: Sequence[tuple[int, str]] = (),
+    as_typed: bool = False,
 ) -> list[Change]:
     """One change per entry (`add`, `replace` or `same`), or `Problems` listing every mistake
-    (with those found `earlier`, in reading the sheets), in the order of the sheets."""
+    (with those found `earlier`, in reading the sheets), in the order of the sheets.
+    `as_typed` takes a fraction on a % indicator as typed (`entry.fraction_problem`)."""
     found: list[tuple[int, str]] = list(earlier)
     changes: list[Change] = []
     matcher = _Matcher(dataset)
     seen: dict[tuple[str, str, date], str] = {}
     for entry in entries:
-        result = _plan_entry(entry, matcher, seen, replace, today)
+        result = _plan_entry(entry, matcher, seen, replace, today, as_typed)
         if isinstance(result, Change):
             changes.append(result)
         elif isinstance(result, str):
@@ -569,6 +583,7 @@ def _plan_entry(
     seen: dict[tuple[str, str, date], str],
     replace: bool,
     today: date,
+    as_typed: bool = False,
 ) -> Change | str | _Misnamed:
     """The change one figure makes, or what is wrong with it (with the cell at fault, when
     that is not the value's)."""
@@ -604,9 +619,11 @@ def _plan_entry(
     if entry.date > today:
         return T("{what}: the date is in the future (today is {today})", what=what,
                  today=str(today))  # fmt: skip
-    if entry.date < indicator.start:
-        return T("{what}: the date is before the indicator starts ({start})", what=what,
-                 start=str(indicator.start))  # fmt: skip
+    problem = date_problem(indicator, entry.date)
+    if problem is None and not as_typed and not _shown_as_percent(entry.value):
+        problem = fraction_problem(indicator, entry.date, value)
+    if problem is not None:
+        return T("{what}: {message}", what=what, message=problem)
     old = matcher.reading(bus, indicator, entry.date)
     args = (bus, indicator, entry.date, value, entry.source, entry.note)
     if old is None:
@@ -668,6 +685,13 @@ def _match(items: Sequence[Any], query: str, kind: str) -> Any:
         return T("no indicator matches {query}{hint}", query=quote(query), hint=hint)
 
 
+def _shown_as_percent(value: Value) -> bool:
+    """A cell formatted as a percentage, or text with its % sign: the percent was meant."""
+    if isinstance(value, Percent):
+        return True
+    return isinstance(value, str) and typed_as_percent(value)
+
+
 def _number(value: Value, unit: str) -> Number:
     if isinstance(value, Percent):
         if unit.strip() != "%":
@@ -706,6 +730,7 @@ class Imported(NamedTuple):
     ignored: list[str]
     notes: list[str]
     warnings: list[str]  # what `check` says of the new figures, each with its cell
+    dataset: Dataset | None = None  # as it stands with the figures (or would, in a dry run)
 
 
 def import_sheets(
@@ -721,6 +746,7 @@ def import_sheets(
     on_retry: Callable[[], None] | None = None,
     wait: float = LOCK_WAIT,
     include_hidden: bool = False,
+    as_typed: bool = False,
 ) -> Imported:
     """Read every sheet, check every figure against the data, and write them all or none."""
     from gongfu_cli.changes import apply
@@ -765,7 +791,7 @@ def import_sheets(
             if intake.notes
             else T("no figures found: every value cell is empty")
         )
-    plan = planner(intake.entries, replace, today, intake.problems)
+    plan = planner(intake.entries, replace, today, intake.problems, as_typed)
     try:
         applied = apply(data, plan, dry_run, on_wait, on_retry, wait)
         warnings = _warnings(applied.dataset, applied.changes, today)
@@ -777,7 +803,7 @@ def import_sheets(
             )
         ) from None
     return Imported(applied.changes, applied.files, applied.written, intake.ignored,
-                    intake.notes, warnings)  # fmt: skip
+                    intake.notes, warnings, applied.dataset)  # fmt: skip
 
 
 def _warnings(dataset: Dataset, changes: Sequence[Change], today: date) -> list[str]:

@@ -91,6 +91,25 @@ WaitOption = Annotated[
         ),
     ),
 ]
+
+
+def _written(*kinds: str) -> tuple[list[str], list[str]]:
+    """The names and suffixes of the registry's formats of these kinds: what help promises
+    is what the command writes."""
+    from gongfu_cli.outputs import FORMATS
+
+    chosen = [f for f in FORMATS.values() if f.kind in kinds]
+    return [f.name for f in chosen], [s for f in chosen for s in f.suffixes]
+
+
+def _output_help(*kinds: str) -> str:
+    return _(
+        "Write to FILE (atomically; - is standard output); its suffix chooses the format when "
+        "--format is not given ({suffixes})."
+    ).format(suffixes=" ".join(_written(*kinds)[1]))
+
+
+TABLE_KINDS = ("table", "rows", "workbook", "picture")  # what the table commands write
 FormatOption = Annotated[
     str | None,
     typer.Option(
@@ -98,20 +117,30 @@ FormatOption = Annotated[
         "-f",
         metavar="FORMAT",
         help=_(
-            "table, csv, tsv, json, jsonl, md, svg, html, txt, or a tabulate format (plain, "
-            "simple, github, grid, …). Default: from the --output name, else a table."
-        ),
+            "{formats}, or a tabulate format (plain, simple, github, grid, …). Default: from the "
+            "--output name, else a table (export: csv)."
+        ).format(formats=", ".join(_written(*TABLE_KINDS)[0])),
     ),
 ]
 OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help=_output_help(*TABLE_KINDS)),
+]
+# `check` writes its problems as text, as rows or as a workbook, never as a picture.
+CheckOutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help=_output_help("rows", "workbook")),
+]
+ReportOutputOption = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
         metavar="FILE",
         help=_(
-            "Write to FILE (atomically; - is standard output); its suffix chooses the format "
-            "when --format is not given (.csv .tsv .json .jsonl .md .xlsx .svg .html .png .txt)."
+            "Write to FILE (atomically; - is standard output): .md (Markdown), .html or .htm "
+            "(one page), or .pdf (that page printed on A4); the suffix chooses when --format is "
+            "not given."
         ),
     ),
 ]
@@ -286,6 +315,25 @@ StatusOption = Annotated[
             "Only buses with this status: a key (off_track) or its label (严重滞后); "
             "repeat for several."
         ),
+    ),
+]
+
+AsTypedOption = Annotated[
+    bool,
+    typer.Option(
+        "--as-typed",
+        help=_(
+            "Take a value of 1.5 or less on a percentage indicator as typed (0.46 stays 0.46%), "
+            "where "
+            "it would be refused as a fraction typed for a percentage (0.46: 46%?)."
+        ),
+    ),
+]
+WithinOption = Annotated[
+    bool,
+    typer.Option(
+        "--within",
+        help=_("Rank among the chosen buses only (a batch's own race), not in the programme's."),
     ),
 ]
 

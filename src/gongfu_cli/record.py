@@ -11,7 +11,14 @@ from typing import NamedTuple
 from gongfu_cli.changes import Applied, Change, apply, find_reading, reading_place
 from gongfu_cli.check import reading_warnings
 from gongfu_cli.display import date_text, number, percent, status_label, visible_line
-from gongfu_cli.entry import EntryError, check_text, parse_number
+from gongfu_cli.entry import (
+    EntryError,
+    check_text,
+    date_problem,
+    fraction_problem,
+    parse_number,
+    typed_as_percent,
+)
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.i18n import T, Text, _
 from gongfu_cli.metrics import IndicatorResult
@@ -26,6 +33,7 @@ class BadValue(GongfuError):
 
 
 class Recorded(NamedTuple):
+    dataset: Dataset  # as it stands after the change (or would, after a dry run)
     file: Path
     bus: Bus
     indicator: Indicator  # as it stands after the change
@@ -59,16 +67,23 @@ def recorded_message(done: Recorded, now: IndicatorResult) -> str:
             verb=verb, what=what, value=number(done.reading.value, unit),
             date=done.reading.date, where=where,
         )  # fmt: skip
-    now_line = _(
-        "now: value {value} ({date}) · attainment {attainment} · status {status} ({label})"
+    return f"{line}\n{now_line(now)}"
+
+
+def now_line(now: IndicatorResult, what: str = "") -> str:
+    """Where an indicator stands after a change (`what` names it, where several changed), as
+    the one assessment sees it."""
+    unit = now.indicator.unit
+    return _(
+        "now: {what}value {value} ({date}) · attainment {attainment} · status {status} ({label})"
     ).format(
+        what=what,
         value=number(now.value, unit) or "—",
         date=date_text(now.value_date) or _("no data"),
         attainment=percent(now.attainment) or "—",
         status=now.status.value,
         label=status_label(now.status),
     )
-    return f"{line}\n{now_line}"
 
 
 def record(
@@ -85,6 +100,7 @@ def record(
     on_retry: Callable[[], None] | None = None,
     replace: bool = False,
     wait: float = LOCK_WAIT,
+    as_typed: bool = False,
 ) -> Recorded:
     """Add a reading to the file that defines its bus, or (`replace`) correct the one already
     on that date in place.
@@ -117,6 +133,20 @@ def record(
                 amount = parse_number(amount, indicator.unit)
             except EntryError as exc:
                 raise BadValue(exc.args[0]) from None
+        problem = date_problem(indicator, day)  # the rules `import` applies, word for word
+        percent_typed = isinstance(value, str) and typed_as_percent(value)
+        if problem is None and not as_typed and not percent_typed:
+            problem = fraction_problem(indicator, day, amount)
+        if problem is not None:
+            raise GongfuError(
+                T(
+                    "{bus} · {indicator} on {date}: {problem}",
+                    bus=quote(bus.id),
+                    indicator=quote(indicator.id),
+                    date=str(day),
+                    problem=problem,
+                )
+            )
         old = find_reading(indicator, day)
         if replace:
             if old is None:
@@ -189,7 +219,9 @@ def _recorded(applied: Applied, today: date) -> Recorded:
     reading = find_reading(indicator, change.date) if change.action != "delete" else None
     warnings = tuple(reading_warnings(indicator, reading, today)) if reading else ()
     file = Path(change.file)
-    return Recorded(file, bus, indicator, reading, applied.written, warnings, change.old)
+    return Recorded(
+        applied.dataset, file, bus, indicator, reading, applied.written, warnings, change.old
+    )
 
 
 def _dates_hint(indicator: Indicator) -> Text:
