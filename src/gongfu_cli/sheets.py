@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from gongfu_cli.errors import GongfuError, shown_path
-from gongfu_cli.i18n import T, joined
+from gongfu_cli.i18n import T, Text, joined
 from gongfu_cli.load import read_bytes
 
 Value = str | int | float | date | datetime | time | None
@@ -377,7 +377,13 @@ def _workbook(
             book = reader.wb
             for listed, part in reader.parser.find_sheets():
                 if part.target not in reader.valid_files:
-                    raise ValueError(f"sheet {listed.name}: its part {part.target} is missing")
+                    raise ValueError(
+                        T(
+                            "sheet {sheet}: its part {part} is missing",
+                            sheet=shown_path(listed.name),
+                            part=shown_path(part.target),
+                        )
+                    )
     except MemoryError:
         raise GongfuError(
             T("{name}: too large to read in the memory there is", name=name)
@@ -576,16 +582,22 @@ def _parsed_rows(
         attributes = parser.row_dimensions.pop(str(number), None)
         r = number - 1
         if r < 0:
-            raise ValueError(f"row number {number}")
+            raise ValueError(T("row number {number}", number=shown_path(str(number))))
         width = max((c["column"] for c in cells), default=0)
         if width > MAX_COLUMNS or any(c["column"] < 1 for c in cells):
-            raise ValueError(f"a cell reference past column XFD in row {number}")
+            raise ValueError(T("a cell reference past column XFD in row {number}", number=number))
         budget.take(sheet, r, width)
         values: list[Value] = [None] * width
         for c in cells:
             value, style = c["value"], c["style_id"]
             if style >= len(percent) or style < 0:
-                raise ValueError(f"cell {column_letter(c['column'] - 1)}{number}: no style {style}")
+                raise ValueError(
+                    T(
+                        "cell {cell}: no style {style}",
+                        cell=column_letter(c["column"] - 1) + str(number),
+                        style=shown_path(str(style)),
+                    )
+                )
             if isinstance(value, int | float) and not isinstance(value, bool) and percent[style]:
                 value = Percent(value)
             values[c["column"] - 1] = value
@@ -644,6 +656,8 @@ def _unreadable(name: str, sheet: str | None, exc: BaseException) -> GongfuError
 
 
 def _reason(exc: BaseException) -> str:
+    if exc.args and isinstance(exc.args[0], Text):  # gongfu's own words: said in either language
+        return exc.args[0]
     text = str(exc) or type(exc).__name__
     if len(text) > 200:
         text = text[:200] + "…"
