@@ -51,7 +51,7 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                             "{cadence}) up to {as_of} ({since})",
                             what=what,
                             days=days,
-                            cadence=ind.cadence,
+                            cadence=_cadence(ind.cadence),
                             as_of=str(as_of),
                             since=since,
                         ),
@@ -60,6 +60,17 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                     )
                 )
     return found
+
+
+def _cadence(cadence: str) -> str:
+    """How often an indicator reports, as a warning says it (the data's own word in English)."""
+    words = {
+        "monthly": T("monthly"),
+        "quarterly": T("quarterly"),
+        "half-yearly": T("half-yearly"),
+        "yearly": T("yearly"),
+    }
+    return words.get(cadence, cadence)
 
 
 def reading_warnings(indicator: Indicator, reading: Reading, today: date) -> list[Text]:
