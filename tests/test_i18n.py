@@ -236,6 +236,25 @@ def test_help_of_every_command_is_chinese(command: str) -> None:
     assert "选项:" in text and "显示本帮助并退出。" in text
     assert "示例：gongfu " in text
     assert english_sentences(text) == [], text
+    # wrapped by columns (a Chinese character takes two), within the terminal's 100
+    assert max(columns(line) for line in text.splitlines()) <= 100, text
+
+
+def columns(line: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def test_chinese_help_breaks_between_characters_not_inside_words() -> None:
+    wrapped = i18n.wrap_wide(
+        "只列该状态的班车：状态键（off_track）或其名称（严重滞后）；可重复。", 20
+    )
+    lines = wrapped.splitlines()
+    assert all(columns(line) <= 20 for line in lines), lines
+    assert "".join(lines) == "只列该状态的班车：状态键（off_track）或其名称（严重滞后）；可重复。"
+    assert not any(line[0] in "，。；：）" or line[-1] in "（" for line in lines), lines
+    assert any("off_track" in line for line in lines)  # a Latin word is never split
 
 
 def test_help_of_gongfu_itself_is_chinese() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -207,6 +208,11 @@ def teach_click() -> None:
         if hasattr(module, "ngettext"):
             module.ngettext = _catalog.ngettext  # type: ignore[attr-defined]
     _teach_typer_completion()
+    formatting = sys.modules.get("click.formatting")
+    if formatting is not None:  # Chinese is wrapped by its width, between any two characters
+        original = getattr(formatting, "_gongfu_wrap_text", formatting.wrap_text)
+        formatting._gongfu_wrap_text = original  # type: ignore[attr-defined]
+        formatting.wrap_text = wrap_wide if _language == "zh" else original  # type: ignore[attr-defined]
 
 
 # typer's own help of its completion options, word for word (listed for the catalog's extraction)
@@ -236,6 +242,107 @@ def _teach_typer_completion() -> None:
             if isinstance(english, str):
                 info.gongfu_english = english
                 info.help = _catalog.gettext(english)
+
+
+# ---------------------------------------------------------------------------------------------
+# Help in Chinese: click wraps at spaces and counts characters, so a Chinese sentence (no spaces,
+# each character two columns wide) would run past the terminal's edge. `wrap_wide` takes
+# click's place for Chinese help: lines break between any two Chinese characters and at spaces,
+# never inside a Latin word or number, never before closing punctuation, and are measured in
+# columns.
+
+_NO_START = frozenset("、，。．,.;；:：!！?？)）]］}｝」』》〉】〕〗”’…%％·～")
+_NO_END = frozenset("（［｛「『《〈【〔〖“‘")
+_TOKEN = re.compile(r"[A-Za-z0-9_@#&+\-./:%',’°=*<>|\[\]{}$~]+|\s+|.", re.S)
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _fill(text: str, width: int, first: str, rest: str) -> str:
+    tokens: list[str] = []
+    opening = ""  # an opening bracket or quote stays with what follows it
+    for piece in _TOKEN.findall(text):
+        if piece in _NO_END:
+            opening += piece
+            continue
+        if opening and not piece.isspace():
+            piece, opening = opening + piece, ""
+        if tokens and not piece.isspace() and piece[0] in _NO_START and not tokens[-1].isspace():
+            tokens[-1] += piece
+        else:
+            tokens.append(piece)
+    if opening:
+        tokens.append(opening)
+    lines: list[str] = []
+    line, used = first, _columns(first)
+    for token in tokens:
+        if token.isspace():
+            if line.strip():
+                line, used = line + " ", used + 1
+            continue
+        size = _columns(token)
+        if line.strip() and used + size > width:
+            lines.append(line.rstrip())
+            line, used = rest, _columns(rest)
+        line, used = line + token, used + size
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def wrap_wide(
+    text: str,
+    width: int = 78,
+    initial_indent: str = "",
+    subsequent_indent: str = "",
+    preserve_paragraphs: bool = False,
+) -> str:
+    """click's `wrap_text`, by columns and by the rules of Chinese line breaking."""
+    text = text.expandtabs()
+    if not preserve_paragraphs:
+        return _fill(text, width, initial_indent, subsequent_indent)
+    paragraphs: list[tuple[int, bool, str]] = []
+    lines: list[str] = []
+    indent = 0
+
+    def flush() -> None:
+        if not lines:
+            return
+        if lines[0].strip() == "\b":
+            paragraphs.append((indent, True, "\n".join(lines[1:])))
+        else:
+            joined = lines[0]
+            for line in lines[1:]:  # no space between two Chinese lines
+                both = joined and _wide(joined[-1]) and _wide(line[0])
+                joined += line if both else " " + line
+            paragraphs.append((indent, False, joined))
+        lines.clear()
+
+    for line in text.splitlines():
+        if not line:
+            flush()
+            continue
+        if not lines:
+            indent = len(line) - len(line.lstrip())
+        lines.append(line.strip())
+    flush()
+    out = []
+    for indent, raw, body in paragraphs:
+        pad = " " * indent
+        if raw:
+            out.append("\n".join(initial_indent + pad + line for line in body.splitlines()))
+        else:
+            out.append(_fill(body, width, initial_indent + pad, subsequent_indent + pad))
+    return "\n\n".join(out)
 
 
 setup()  # once, at the first import: typer's help texts are read when the app is built
