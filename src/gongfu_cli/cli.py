@@ -909,7 +909,8 @@ def _import_text(done: Any, as_of: date) -> None:
             verb = {"add": _("added"), "replace": _("replaced")}[c.action]
         else:
             verb = {"add": _("would add"), "replace": _("would replace")}[c.action]
-        say(f"  {verb:<13} {visible_line(c.bus.name)} · {visible_line(c.indicator.name)} · "
+        verb += " " * (13 - i18n.columns(verb))  # a column 13 wide, Chinese or English
+        say(f"  {verb} {visible_line(c.bus.name)} · {visible_line(c.indicator.name)} · "
             f"{c.date} · {value}  ({c.origin})")  # fmt: skip
     from gongfu_cli.render import fitted
     from gongfu_cli.views import IMPORT_TABLE

@@ -256,7 +256,8 @@ _NO_END = frozenset("（［｛「『《〈【〔〖“‘")
 _TOKEN = re.compile(r"[A-Za-z0-9_@#&+\-./:%',’°=*<>|\[\]{}$~]+|\s+|.", re.S)
 
 
-def _columns(text: str) -> int:
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: two for each wide (Chinese) character."""
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -284,16 +285,16 @@ def _fill(text: str, width: int, first: str, rest: str) -> str:
     if opening:
         tokens.append(opening)
     lines: list[str] = []
-    line, used = first, _columns(first)
+    line, used = first, columns(first)
     for token in tokens:
         if token.isspace():
             if line.strip():
                 line, used = line + " ", used + 1
             continue
-        size = _columns(token)
+        size = columns(token)
         if line.strip() and used + size > width:
             lines.append(line.rstrip())
-            line, used = rest, _columns(rest)
+            line, used = rest, columns(rest)
         line, used = line + token, used + size
     lines.append(line.rstrip())
     return "\n".join(lines)
