@@ -257,6 +257,16 @@ def test_chinese_help_breaks_between_characters_not_inside_words() -> None:
     assert any("off_track" in line for line in lines)  # a Latin word is never split
 
 
+def test_gongfu_lang_alone_is_gongfu_alone_in_that_language() -> None:
+    alone, chinese = run(lang="C"), run("--lang", "zh", lang="C")
+    assert (alone.returncode, chinese.returncode) == (2, 2)
+    assert alone.stderr.startswith("Usage: gongfu [OPTIONS] COMMAND [ARGS]...")
+    assert chinese.stderr.startswith("用法: gongfu [OPTIONS] COMMAND [ARGS]...")
+    assert "跟踪湖州共富班车的目标和进度。" in chinese.stderr
+    wrong = run("--lang", "fr", lang="C")
+    assert wrong.returncode == 2 and "'fr' is not one of 'zh', 'en'" in wrong.stderr
+
+
 def test_help_of_gongfu_itself_is_chinese() -> None:
     done = run("--help", lang="zh_CN.UTF-8")
     assert "跟踪湖州共富班车的目标和进度。" in done.stdout

@@ -1491,7 +1491,19 @@ def main() -> None:
     from gongfu_cli.display import fall_back_on_narrow_encodings
 
     fall_back_on_narrow_encodings()
-    _app_for(sys.argv[1:])(prog_name="gongfu")
+    argv = sys.argv[1:]
+    # `gongfu --lang zh` alone is `gongfu` in that language (already chosen): the help
+    only_lang = argv in (["--lang", "zh"], ["--lang", "en"], ["--lang=zh"], ["--lang=en"])
+    _app_for(argv)(args=[] if only_lang else None, prog_name="gongfu")
+
+
+def _after_lang(argv: list[str]) -> list[str]:
+    """The command line after a leading `--lang X` (or `--lang=X`)."""
+    if argv[:1] == ["--lang"]:
+        return argv[2:]
+    if argv[:1] and argv[0].startswith("--lang="):
+        return argv[1:]
+    return argv
 
 
 def _app_for(argv: list[str]) -> typer.Typer:
@@ -1501,10 +1513,7 @@ def _app_for(argv: list[str]) -> typer.Typer:
     shell loops needs only the one it runs. Shell completion and `gongfu --help` get the whole
     app; the one-command app is a group too, so usage and help read `gongfu COMMAND`.
     """
-    if argv[:1] == ["--lang"]:
-        argv = argv[2:]
-    elif argv[:1] and argv[0].startswith("--lang="):
-        argv = argv[1:]
+    argv = _after_lang(argv)
     if not argv or any(name.startswith("_GONGFU_COMPLETE") for name in os.environ):
         return app
     for info in app.registered_commands:
