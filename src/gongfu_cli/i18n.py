@@ -27,7 +27,6 @@ from typing import Any
 
 DOMAIN = "gongfu"
 LOCALE_DIR = Path(__file__).parent / "locale"
-LANGUAGES = ("zh", "en")
 
 _catalog: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
@@ -102,6 +101,7 @@ def setup(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
 
 
 def language() -> str:
+    """`zh` or `en`: the language of this run."""
     return _language
 
 
