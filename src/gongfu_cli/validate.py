@@ -298,6 +298,16 @@ def _check_milestones(value: object) -> bool | str:
     return True
 
 
+def _check_light(value: object) -> bool | str:
+    from gongfu_cli.fields import LIGHTS
+
+    if not isinstance(value, str):
+        return False
+    if value in LIGHTS:
+        return True
+    return T("{value} is not a light; use {lights}", value=quote(value), lights=", ".join(LIGHTS))
+
+
 def _check_tables(value: object) -> bool | str:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
@@ -310,6 +320,8 @@ _KIND_CHECKS = {
     "date": _check_date,
     "leads": _check_leads,
     "tables": _check_tables,
+    "rules": _check_tables,
+    "light": _check_light,
     "table": lambda v: isinstance(v, dict),
     "cadence": _check_cadence,
     "milestones": _check_milestones,
@@ -326,6 +338,8 @@ def _kind_name(kind: str) -> str:
         "date": T("a date (2025-12-31)"),
         "leads": T("a string or an array of strings"),
         "tables": T("an array of tables"),
+        "rules": T("an array of tables ([[program.escalation]])"),
+        "light": T("a string"),
         "table": T("a table"),
         "cadence": T("a string"),
         "milestones": T("an array of tables with date and value"),
