@@ -402,6 +402,10 @@ def error_cases(tmp_path: Path) -> list[tuple[str, list[str]]]:
         ("progress: no bus", ["progress", "nosuch"]),
         ("export: format", ["export", "--format", "nosuch"]),
         ("list: output onto data", ["list", "--data", d, "-o", d]),
+        (
+            "followup: folder format",
+            ["followup", "--data", d, "-o", f"{tmp_path}/督办/", "-f", "json"],
+        ),
     ]
 
 
@@ -448,6 +452,7 @@ def machine_cases(tmp_path: Path) -> list[list[str]]:
             ["export", "--level", "readings", *base, "-f", fmt],
             ["check", "--data", str(bad), "-f", fmt],
             ["check", "--strict", *base, "-f", fmt],
+            ["followup", "--since", "2022-07-01", *base, "-f", fmt],
         ]
     cases += [
         ["check", "--data", str(bad), "-f", "json"],
