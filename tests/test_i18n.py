@@ -126,19 +126,21 @@ def test_a_placeholder_test_fails_on_a_translation_that_drops_one() -> None:
 
 
 def test_loading_the_catalog_costs_under_5_ms() -> None:
+    """Reading gongfu.mo and teaching click its words, as every Chinese start does (the best of
+    twenty runs, so that a busy machine does not decide)."""
     import time
 
-    best = min(_timed(time.perf_counter) for _ in range(20))
+    def once() -> float:
+        gettext._translations.clear()  # type: ignore[attr-defined]  # read the file each time
+        start = time.perf_counter()
+        i18n.use("zh")
+        return time.perf_counter() - start
+
+    try:
+        best = min(once() for _ in range(20))
+    finally:
+        i18n.use("en")
     assert best < 0.005, f"{best * 1000:.1f} ms"
-
-
-def _timed(clock: object) -> float:
-    import time
-
-    start = time.perf_counter()
-    gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["zh_CN"])
-    gettext._translations.clear()  # type: ignore[attr-defined]  # read the file each time
-    return time.perf_counter() - start
 
 
 # ---------------------------------------------------------------------------------------------
