@@ -424,7 +424,7 @@ def test_located_messages_keep_their_place_prefix_under_zh(tmp_path: Path) -> No
     sheet = tmp_path / "回传.csv"
     sheet.write_text("班车,指标,日期,本期数值\nalpha,coverage,2022-12-31,约81\n", encoding="utf-8")
     done = run("--lang", "zh", "import", str(sheet), "--data", str(_data(tmp_path)))
-    assert f'{sheet}:2: "约81" 不是数字\n' in done.stderr, done.stderr
+    assert f'{sheet}:2:D: "约81" 不是数字\n' in done.stderr, done.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text('[[buses]]\nid = "a"\n', encoding="utf-8")
     check = run("--lang", "zh", "check", "--data", str(bad))

@@ -69,7 +69,7 @@ class Entry(NamedTuple):
 
     bus: str
     indicator: str
-    date: date
+    date: date | None  # None: its date cell is wrong (a problem already listed)
     value: Value  # the cell as it was: a number, `Percent`, or text to read with the unit
     source: str | None
     note: str | None
@@ -81,11 +81,20 @@ class Entry(NamedTuple):
     named: tuple[str | None, str | None] = (None, None)  # bus and indicator as their name
     # columns give them, when the sheet has both an id and a name column (the template)
     named_columns: tuple[int | None, int | None] = (None, None)
+    date_cell: tuple[int, int] | None = None  # row and column of the date (its header, in a
+    # wide sheet); None when --date gave it
 
     @property
     def place(self) -> str:
-        """The value's cell: `FILE:ROW` or `FILE:SHEET!J3`."""
+        """The value's cell: `FILE:ROW:J` or `FILE:SHEET!J3`."""
         return self.sheet.place(self.row, self.column)
+
+    @property
+    def date_place(self) -> str:
+        """The cell the date was read from; the value's, when --date gave it."""
+        if self.date_cell is None:
+            return self.place
+        return self.sheet.place(*self.date_cell)
 
     @property
     def names(self) -> tuple[str, str]:
@@ -131,8 +140,8 @@ def read_entries(
     per_file = Counter(sheet.file for sheet in sheets)
     for sheet in sheets:
         if sheet.note:
-            intake.notes.append(T("{place}: {message}", place=shown_path(sheet.file),
-                                  message=sheet.note))  # fmt: skip
+            note = T("{place}: {message}", place=shown_path(sheet.file), message=sheet.note)
+            intake.notes.append(note)
         # a CSV, or the one sheet of a workbook (or the one --sheet names), must have figures;
         # among several sheets, one without a header (a 说明 sheet) is skipped with a note
         explicit = sheet.name is None or per_file[sheet.file] == 1
@@ -309,6 +318,7 @@ class _Reading:
             figures = [(c, None)] if c < len(row) and _filled(row[c]) else []  # type: ignore[list-item]
         if not figures:
             return  # an empty row, or an indicator not reported this time
+        uncomputed = False
         for c in sorted(layout.used):
             value = row[c] if c < len(row) else None
             if isinstance(value, Uncomputed):
@@ -320,16 +330,16 @@ class _Reading:
                         formula=quote(str(value)),
                     )
                 )
-                return
-        bus, indicator = self._text(cell("bus")), self._text(cell("indicator"))
-        if bus is None or indicator is None:
-            if bus is None:
-                place = sheet.place(r, layout.columns["bus"])
-                intake.problem(T("{place}: no bus given", place=place))
-            else:
-                place = sheet.place(r, layout.columns["indicator"])
-                intake.problem(T("{place}: no indicator given", place=place))
+                uncomputed = True
+        if uncomputed:
             return
+        # every problem of the row is listed; a row with one is still read for the others
+        bus, indicator = self._text(cell("bus")), self._text(cell("indicator"))
+        if bus is None:
+            intake.problem(T("{place}: no bus given", place=sheet.place(r, layout.columns["bus"])))
+        if indicator is None:
+            place = sheet.place(r, layout.columns["indicator"])
+            intake.problem(T("{place}: no indicator given", place=place))
         texts: dict[str, str | None] = {}
         for role in ("source", "note"):
             try:
@@ -337,7 +347,7 @@ class _Reading:
             except EntryError as exc:
                 place = sheet.place(r, layout.columns.get(role))
                 intake.problem(T("{place}: {message}", place=place, message=exc.text))
-                return
+                texts[role] = None
         row_source = self._shared(texts["source"]) if texts["source"] else self.source
         named = tuple(
             self._text(row[c]) if c is not None and c < len(row) else None
@@ -346,8 +356,12 @@ class _Reading:
         for c, day in figures:
             if day is None:
                 day = self._date(r, cell("date"))
-                if day is None:
-                    continue
+                date_column = layout.columns.get("date")
+                date_cell = (r, date_column) if date_column is not None else None
+            else:
+                date_cell = (layout.header, c)
+            if bus is None or indicator is None:
+                continue  # its value is read with the indicator's unit: nothing to read it with
             intake.entries.append(
                 Entry(
                     bus,
@@ -363,6 +377,7 @@ class _Reading:
                     (layout.columns["bus"], layout.columns["indicator"]),
                     named,  # type: ignore[arg-type]
                     (layout.names.get("bus"), layout.names.get("indicator")),
+                    date_cell,
                 )
             )
 
@@ -528,11 +543,10 @@ def plan_changes(
         result = _plan_entry(entry, matcher, seen, replace, today, as_typed)
         if isinstance(result, Change):
             changes.append(result)
-        elif isinstance(result, str):
-            found.append((entry.order, T("{place}: {message}", place=entry.place, message=result)))
-        else:  # a name that matches nothing: its own cell
-            found.append(
-                (entry.order, T("{place}: {message}", place=result.place, message=result.message))
+        else:
+            found += (
+                (entry.order, T("{place}: {message}", place=place, message=message))
+                for place, message in result
             )
     if found:
         raise Problems([text for _, text in sorted(found, key=lambda p: p[0])])
@@ -572,8 +586,8 @@ class _Matcher:
         return by_date.get(day)
 
 
-class _Misnamed(NamedTuple):
-    place: str  # the bus or indicator cell
+class _Problem(NamedTuple):
+    place: str  # the cell at fault: the value's, the date's, the bus's or indicator's
     message: str
 
 
@@ -584,55 +598,76 @@ def _plan_entry(
     replace: bool,
     today: date,
     as_typed: bool = False,
-) -> Change | str | _Misnamed:
-    """The change one figure makes, or what is wrong with it (with the cell at fault, when
-    that is not the value's)."""
+) -> Change | list[_Problem]:
+    """The change one figure makes, or everything wrong with it, each with the cell at fault:
+    a row is corrected once, not once per mistake."""
+    problems: list[_Problem] = []
+    day = entry.date
     bus = matcher.bus(entry.bus)
+    indicator: Indicator | str = ""
     if isinstance(bus, str):
-        return _Misnamed(entry.names[0], bus)
-    if entry.named[0] is not None:
-        wrong = _disagreement(entry, 0, bus, matcher.bus(entry.named[0]))
-        if wrong is not None:
-            return wrong
-    indicator = matcher.indicator(bus, entry.indicator)
-    if isinstance(indicator, str):
-        return _Misnamed(entry.names[1], indicator)
-    if entry.named[1] is not None:
-        wrong = _disagreement(entry, 1, indicator, matcher.indicator(bus, entry.named[1]))
-        if wrong is not None:
-            return wrong
-    what = T(
-        "{bus} · {indicator} on {date}",
-        bus=quote(bus.id),
-        indicator=quote(indicator.id),
-        date=str(entry.date),
-    )
-    key = (bus.id, indicator.id, entry.date)
-    if key in seen:
-        return T("{what}: given twice in the input (also at {place})", what=what,
-                 place=seen[key])  # fmt: skip
-    seen[key] = entry.place
+        problems.append(_Problem(entry.names[0], bus))
+    else:
+        if entry.named[0] is not None:
+            wrong = _disagreement(entry, 0, bus, matcher.bus(entry.named[0]))
+            if wrong is not None:
+                problems.append(wrong)
+        indicator = matcher.indicator(bus, entry.indicator)
+        if isinstance(indicator, str):
+            problems.append(_Problem(entry.names[1], indicator))
+        elif entry.named[1] is not None:
+            wrong = _disagreement(entry, 1, indicator, matcher.indicator(bus, entry.named[1]))
+            if wrong is not None:
+                problems.append(wrong)
+    if isinstance(bus, str) or isinstance(indicator, str):
+        if day is not None and day > today:
+            what = _what(quote(entry.bus), quote(entry.indicator), day)
+            problems.append(_Problem(entry.date_place, _future(what, today)))
+        return problems
+    what = _what(quote(bus.id), quote(indicator.id), day)
+    if day is not None:
+        key = (bus.id, indicator.id, day)
+        if key in seen:
+            problems.append(
+                _Problem(
+                    entry.place,
+                    T(
+                        "{what}: given twice in the input (also at {place})",
+                        what=what,
+                        place=seen[key],
+                    ),
+                )
+            )
+        else:
+            seen[key] = entry.place
+    value: Number | None = None
     try:
         value = _number(entry.value, indicator.unit)
     except EntryError as exc:
-        return exc.text
-    if entry.date > today:
-        return T("{what}: the date is in the future (today is {today})", what=what,
-                 today=str(today))  # fmt: skip
-    problem = date_problem(indicator, entry.date)
-    if problem is None and not as_typed and not _shown_as_percent(entry.value):
-        problem = fraction_problem(indicator, entry.date, value)
-    if problem is not None:
-        return T("{what}: {message}", what=what, message=problem)
-    old = matcher.reading(bus, indicator, entry.date)
-    args = (bus, indicator, entry.date, value, entry.source, entry.note)
+        problems.append(_Problem(entry.place, exc.text))
+    if day is not None:
+        if day > today:
+            problems.append(_Problem(entry.date_place, _future(what, today)))
+        problem = date_problem(indicator, day)
+        if problem is not None:
+            problems.append(_Problem(entry.date_place, T("{what}: {message}", what=what,
+                                                         message=problem)))  # fmt: skip
+        if value is not None and not as_typed and not _shown_as_percent(entry.value):
+            problem = fraction_problem(indicator, day, value)
+            if problem is not None:
+                message = T("{what}: {message}", what=what, message=problem)
+                problems.append(_Problem(entry.place, message))
+    if problems or day is None or value is None:
+        return problems
+    old = matcher.reading(bus, indicator, day)
+    args = (bus, indicator, day, value, entry.source, entry.note)
     if old is None:
         return Change("add", *args, origin=entry.place)
     if old.value == value:
         return Change("same", *args, old=old, origin=entry.place)
     if replace:
         return Change("replace", *args, old=old, origin=entry.place)
-    return T(
+    message = T(
         "{what}: {value} differs from the reading already there ({old}, at {place}); to "
         "replace it, import with --replace",
         what=what,
@@ -640,11 +675,21 @@ def _plan_entry(
         old=old.value,
         place=reading_place(old),
     )
+    return [_Problem(entry.place, message)]
+
+
+def _future(what: str, today: date) -> str:
+    return T("{what}: the date is in the future (today is {today})", what=what, today=str(today))
+
+
+def _what(bus: str, indicator: str, day: date | None) -> str:
+    """How a figure is named in its problems: bus · indicator on date."""
+    return T("{bus} · {indicator} on {date}", bus=bus, indicator=indicator, date=str(day))
 
 
 def _disagreement(
     entry: Entry, k: int, item: Bus | Indicator, other: Bus | Indicator | str
-) -> _Misnamed | None:
+) -> _Problem | None:
     """A row whose name cell names another bus or indicator than its id cell: the figure
     would land where the id says, not where the person typing it looked."""
     named = entry.named[k] or ""
@@ -659,7 +704,7 @@ def _disagreement(
     else:
         text = T("the indicator {named}{found} disagrees with the indicator_id {id} ({name}) "
                  "at {place}; correct one of them", **values)  # fmt: skip
-    return _Misnamed(entry.name_place(k), text)
+    return _Problem(entry.name_place(k), text)
 
 
 def _match(items: Sequence[Any], query: str, kind: str) -> Any:
