@@ -329,6 +329,15 @@ def main() -> None:
         Plan(bundled, "gongfu list --format csv", [*exe, "list", "--format", "csv"], True, 4.5),
         Plan(bundled, "gongfu list", [*exe, "list"], True, 4.5),
         Plan(bundled, "gongfu progress 乡村畅行", [*exe, "progress", "乡村畅行"], True, 4.5),
+        # in Chinese: the catalog is read and click's words are translated on every start
+        Plan(
+            bundled,
+            "gongfu --lang zh list --format csv",
+            [*exe, "--lang", "zh", "list", "--format", "csv"],
+            True,
+            4.5,
+        ),
+        Plan(bundled, "gongfu --lang zh list", [*exe, "--lang", "zh", "list"], True, 4.5),
     ]
     for size in ("10,000 readings", "100,000 readings"):
         large = size.startswith("100,000")  # the targets are set for the large file

@@ -16,6 +16,11 @@ from typing import Any
 
 import pytest
 
+# Every test reads gongfu in English, as a user with LANG=C does, whatever this machine's locale;
+# the tests of the Chinese interface choose it themselves (tests/test_i18n.py). Set before gongfu
+# is imported: the language is chosen once, when it is.
+os.environ["GONGFU_LANG"] = "en"
+
 from gongfu_cli.load import build_dataset, parse
 from gongfu_cli.model import Dataset
 

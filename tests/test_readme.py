@@ -34,7 +34,7 @@ def examples(text: str) -> list[tuple[str, str]]:
 def run_session(commands: list[str], cwd: Path) -> list[str]:
     script = "".join(f"echo '{MARK.format(i)}'\n{command}\n" for i, command in enumerate(commands))
     env = {k: v for k, v in os.environ.items() if k not in ("GONGFU_DATA", "NO_COLOR")}
-    env.update(COLUMNS="100", TERM="dumb")
+    env.update(COLUMNS="100", TERM="dumb", GONGFU_LANG="en")  # the README's examples are English
     done = subprocess.run(
         ["bash", "-c", script],
         cwd=cwd,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.i18n import T
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
          "microsoft-edge", "msedge")  # fmt: skip
@@ -90,9 +91,11 @@ def _browser() -> str:
     exe = find_browser()
     if exe is None:
         raise GongfuError(
-            "a PDF is printed by a Chromium-family browser, and none was found (install "
-            "chromium, Chrome or Edge, or name one with GONGFU_BROWSER); or write the report "
-            "as .html and print it from any browser"
+            T(
+                "a PDF is printed by a Chromium-family browser, and none was found (install "
+                "chromium, Chrome or Edge, or name one with GONGFU_BROWSER); or write the report "
+                "as .html and print it from any browser"
+            )
         )
     return exe
 
@@ -113,7 +116,11 @@ def run(command: list[str], timeout: float = TIMEOUT) -> subprocess.CompletedPro
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         raise GongfuError(
-            f"the browser ({command[0]}) did not finish within {timeout:g} s and was stopped"
+            T(
+                "the browser ({browser}) did not finish within {timeout} s and was stopped",
+                browser=command[0],
+                timeout=format(timeout, "g"),
+            )
         ) from None
     finally:
         if process is not None:
@@ -160,11 +167,22 @@ def _make(html: str, flag: str, suffix: str, *arguments: str) -> bytes:
         try:
             done = run(command)
         except OSError as exc:
-            raise GongfuError(f"the browser ({exe}) could not be started: {exc}") from None
+            raise GongfuError(
+                T(
+                    "the browser ({browser}) could not be started: {reason}",
+                    browser=exe,
+                    reason=str(exc),
+                )
+            ) from None
         if not made.is_file() or made.stat().st_size == 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
             raise GongfuError(
-                f"the browser ({exe}) wrote nothing (exit {done.returncode}) {detail[0]}"
+                T(
+                    "the browser ({browser}) wrote nothing (exit {status}) {detail}",
+                    browser=exe,
+                    status=done.returncode,
+                    detail=detail[0],
+                )
             )
         return made.read_bytes()
 

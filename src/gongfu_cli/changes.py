@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 from gongfu_cli import system
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.files import FileChanged, FileState, check_replaceable, real_path, replace_file
+from gongfu_cli.i18n import T, os_reason
 from gongfu_cli.journal import Read, Target, recover, replace_together
 from gongfu_cli.load import build_dataset, data_files, decode_text, parse, read_bytes
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
@@ -79,7 +80,6 @@ class _Version(NamedTuple):
     doc: dict[str, Any]
 
 
-
 def _lock(
     stack: contextlib.ExitStack, real: Path, on_wait: Callable[[], None] | None, wait: float
 ) -> None:
@@ -90,8 +90,9 @@ def _lock(
         raise _locked(real, locked.holder, wait) from None
     except OSError as exc:
         raise GongfuError(
-            f"{shown_path(real)}: cannot lock: {(exc.strerror or str(exc)).lower()}"
+            T("{name}: cannot lock: {reason}", name=shown_path(real), reason=os_reason(exc))
         ) from None
+
 
 def apply(
     data: Path,
@@ -108,9 +109,12 @@ def apply(
     for file in files:
         if is_bundled(file):
             raise GongfuError(
-                f"{shown_path(file)} is the bundled dataset and is not changed by gongfu. "
-                "Start your own file and point gongfu at it:\n  gongfu init my-buses.toml\n"
-                "  export GONGFU_DATA=my-buses.toml"
+                T(
+                    "{name} is the bundled dataset and is not changed by gongfu. Start your own "
+                    "file and point gongfu at it:\n  gongfu init my-buses.toml\n"
+                    "  export GONGFU_DATA=my-buses.toml",
+                    name=shown_path(file),
+                )
             )
     if dry_run:
         versions = [_read(file) for file in files]
@@ -151,18 +155,32 @@ def apply(
                 continue
             return Applied(changes, dataset, tuple(outputs), bool(outputs))
     raise GongfuError(
-        f"{shown_path(data)}: the data kept changing while gongfu was writing it (is an editor "
-        "saving it over and over?); nothing was written. Try again"
+        T(
+            "{name}: the data kept changing while gongfu was writing it (is an editor saving it "
+            "over and over?); nothing was written. Try again",
+            name=shown_path(data),
+        )
     )
 
 
 def _locked(real: Path, holder: str | None, wait: float) -> GongfuError:
-    by = f" ({holder})" if holder else ""
-    what = "the data folder" if real.is_dir() else "the file"
+    by = T(" ({holder})", holder=holder) if holder else ""
+    values = {"name": shown_path(real), "by": by, "wait": format(wait, "g")}
+    if real.is_dir():
+        return GongfuError(
+            T(
+                "{name}: the data folder is locked by another program{by}; gave up after {wait} "
+                "s and wrote nothing. Try again once it is done, or wait longer with --wait "
+                "SECONDS",
+                **values,
+            )
+        )
     return GongfuError(
-        f"{shown_path(real)}: {what} is locked by another program{by}; gave up after "
-        f"{wait:g} s and wrote nothing. Try again once it is done, or wait longer with --wait "
-        "SECONDS"
+        T(
+            "{name}: the file is locked by another program{by}; gave up after {wait} s and "
+            "wrote nothing. Try again once it is done, or wait longer with --wait SECONDS",
+            **values,
+        )
     )
 
 
@@ -173,7 +191,9 @@ def _read(file: Path) -> _Version:
     try:
         before = os.stat(real)
     except OSError as exc:
-        raise GongfuError(f"{shown}: cannot read: {(exc.strerror or str(exc)).lower()}") from None
+        raise GongfuError(
+            T("{name}: cannot read: {reason}", name=shown, reason=os_reason(exc))
+        ) from None
     raw = read_bytes(real)
     after = os.stat(real)
     if FileState.of(after) != FileState.of(before):  # changed while read: read once more
@@ -216,10 +236,13 @@ def _new_bytes(version: _Version, changes: list[Change]) -> bytes:
     adds = sorted((c for c in changes if c.action == "add"), key=lambda c: c.date)
     if adds and has_inline_readings(version.text, version.doc):
         raise GongfuError(
-            f"{name}: its readings are an inline array (readings = [...]), and TOML allows no "
-            "[[readings]] table beside it, which is what new readings are written as. Write "
-            "each reading as a [[readings]] table (see the data format in the README), then "
-            "try again"
+            T(
+                "{name}: its readings are an inline array (readings = [...]), and TOML allows no "
+                "[[readings]] table beside it, which is what new readings are written as. Write "
+                "each reading as a [[readings]] table (see the data format in the README), then "
+                "try again",
+                name=name,
+            )
         )
     tables = [
         reading_table(c.bus.id, c.indicator.id, c.date, c.value, c.source, c.note)  # type: ignore[arg-type]
@@ -247,9 +270,11 @@ def _check_writable(real: Path, name: str) -> None:
     try:
         st = os.stat(real)
     except OSError as exc:
-        raise GongfuError(f"{name}: cannot write: {(exc.strerror or str(exc)).lower()}") from None
+        raise GongfuError(
+            T("{name}: cannot write: {reason}", name=name, reason=os_reason(exc))
+        ) from None
     if not stat.S_ISREG(st.st_mode):
-        raise GongfuError(f"{name}: not a regular file; readings go into a data file")
+        raise GongfuError(T("{name}: not a regular file; readings go into a data file", name=name))
     check_replaceable(real, st, name)
 
 

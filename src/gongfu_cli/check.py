@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
+from gongfu_cli.i18n import T, Text, _, said
 from gongfu_cli.locate import index_lines
 from gongfu_cli.metrics import assess, attainment, latest_reading
 from gongfu_cli.model import Dataset, Indicator, Reading
@@ -25,14 +26,14 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
     report_days = dataset.program.report_days
     for bus, assessed in zip(dataset.buses, assess(dataset, as_of), strict=True):
         for j, (ind, result) in enumerate(zip(bus.indicators, assessed.indicators, strict=True)):
-            what = f"bus {quote(bus.id)}, indicator {quote(ind.id)}"
+            what = T("bus {bus}, indicator {indicator}", bus=quote(bus.id), indicator=quote(ind.id))
             previous = None
             for reading in ind.readings:
                 for key, message in _reading_checks(ind, reading, previous, today):
                     found.append(
                         Problem(
                             reading.file,
-                            f"{what}: {message}",
+                            T("{what}: {message}", what=what, message=message),
                             Place("reading", (reading.position,), key),
                             "warning",
                         )
@@ -40,13 +41,22 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                 previous = reading
             if result.stale and result.period is not None:
                 latest = latest_reading(ind, as_of)
-                since = f"the latest is of {latest.date}" if latest else "none yet"
+                since = (
+                    T("the latest is of {date}", date=str(latest.date)) if latest else T("none yet")
+                )
                 found.append(
                     Problem(
                         bus.file,
-                        f"{what}: no reading for {result.period.label} (it reports "
-                        f"{ind.cadence}; due {result.period.last + timedelta(report_days)}"
-                        f") up to {as_of} ({since})",
+                        T(
+                            "{what}: no reading for {period} (it reports {cadence}; due {due}) up "
+                            "to {as_of} ({since})",
+                            what=what,
+                            period=result.period.label,
+                            cadence=_cadence(ind.cadence),
+                            due=str(result.period.last + timedelta(report_days)),
+                            as_of=str(as_of),
+                            since=since,
+                        ),
                         Place("indicator", (bus.position, j)),
                         "warning",
                     )
@@ -54,7 +64,18 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
     return found
 
 
-def reading_warnings(indicator: Indicator, reading: Reading, today: date) -> list[str]:
+def _cadence(cadence: str) -> str:
+    """How often an indicator reports, as a warning says it (the data's own word in English)."""
+    words = {
+        "monthly": T("monthly"),
+        "quarterly": T("quarterly"),
+        "half-yearly": T("half-yearly"),
+        "yearly": T("yearly"),
+    }
+    return words.get(cadence, cadence)
+
+
+def reading_warnings(indicator: Indicator, reading: Reading, today: date) -> list[Text]:
     """What `check` says of one reading of an indicator, for `record` to show at once."""
     index = indicator.readings.index(reading)
     previous = indicator.readings[index - 1] if index else None
@@ -63,7 +84,7 @@ def reading_warnings(indicator: Indicator, reading: Reading, today: date) -> lis
 
 def dated_warnings(
     indicator: Indicator, dates: set[date], today: date
-) -> Iterator[tuple[date, str]]:
+) -> Iterator[tuple[date, Text]]:
     """(date, message) for the readings on `dates`, in one pass over the indicator's readings."""
     previous = None
     for reading in indicator.readings:
@@ -78,15 +99,26 @@ JUMP = 2.0  # an attainment past 200% is more often a wrong unit than a triumph
 
 def _reading_checks(
     ind: Indicator, reading: Reading, previous: Reading | None, today: date
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, Text]]:
     """(key, message) for each thing worth a second look in one reading."""
     if reading.date < ind.start:
         yield (
             "date",
-            (f"reading of {reading.date} is dated before the indicator starts ({ind.start})"),
+            T(
+                "reading of {date} is dated before the indicator starts ({start})",
+                date=str(reading.date),
+                start=str(ind.start),
+            ),
         )
     if reading.date > today:
-        yield "date", f"reading of {reading.date} is in the future (today is {today})"
+        yield (
+            "date",
+            T(
+                "reading of {date} is in the future (today is {today})",
+                date=str(reading.date),
+                today=str(today),
+            ),
+        )
     if ind.target is None:
         return
     if previous is not None:
@@ -95,9 +127,14 @@ def _reading_checks(
         if moved * towards < 0:
             yield (
                 "value",
-                (
-                    f"value {reading.value} on {reading.date} moved away from the target "
-                    f"{ind.target} (it was {previous.value} on {previous.date})"
+                T(
+                    "value {value} on {date} moved away from the target {target} (it was "
+                    "{before} on {before_date})",
+                    value=reading.value,
+                    date=str(reading.date),
+                    target=ind.target,
+                    before=previous.value,
+                    before_date=str(previous.date),
                 ),
             )
     now = attainment(reading.value, ind.baseline, ind.target)
@@ -105,9 +142,13 @@ def _reading_checks(
     if now is not None and now > JUMP and (before is None or before <= JUMP):
         yield (
             "value",
-            (
-                f"value {reading.value} on {reading.date} puts attainment at {now:.0%}, past "
-                f"{JUMP:.0%}: check the unit?"
+            T(
+                "value {value} on {date} puts attainment at {attainment}, past {limit}: check "
+                "the unit?",
+                value=reading.value,
+                date=str(reading.date),
+                attainment=format(now, ".0%"),
+                limit=format(JUMP, ".0%"),
             ),
         )
 
@@ -126,6 +167,10 @@ def place_lines(problems: list[Problem], texts: dict[str, str]) -> list[Problem]
 CHECK_COLUMNS = ("file", "line", "severity", "message")
 
 
+def _severity(severity: str) -> str:
+    return _("warning") if severity == "warning" else _("error")
+
+
 class CheckResult(NamedTuple):
     path: str
     problems: tuple[Problem, ...]  # errors when the data did not load, else warnings
@@ -134,9 +179,16 @@ class CheckResult(NamedTuple):
     def failed(self, strict: bool) -> bool:
         return self.dataset is None or (strict and bool(self.problems))
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self, human: bool = False) -> list[dict[str, Any]]:
+        """One row per problem: English for machine formats, the reader's language in the
+        workbook sent back to an agency (`human`)."""
         return [
-            {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message}
+            {
+                "file": p.file,
+                "line": p.line,
+                "severity": _severity(p.severity) if human else p.severity,
+                "message": said(p.message) if human else p.message,
+            }
             for p in self.problems
         ]
 
@@ -145,10 +197,17 @@ class CheckResult(NamedTuple):
         out = [str(p) for p in self.problems]
         if self.dataset is not None:
             d, warnings = self.dataset, len(self.problems)
+            found = _("no problems") if not warnings else _("{n} warning(s)").format(n=warnings)
             out.append(
-                f"{shown_path(self.path)}: {len(d.buses)} buses, {d.indicator_count()} "
-                f"indicators, {d.reading_count()} readings; "
-                + ("no problems" if not warnings else f"{warnings} warning(s)")
+                _(
+                    "{path}: {buses} buses, {indicators} indicators, {readings} readings; {found}"
+                ).format(
+                    path=shown_path(self.path),
+                    buses=len(d.buses),
+                    indicators=d.indicator_count(),
+                    readings=d.reading_count(),
+                    found=found,
+                )
             )
         return out
 

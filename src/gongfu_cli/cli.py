@@ -14,10 +14,11 @@ import click
 import typer
 import typer.core
 
-from gongfu_cli import __version__
+from gongfu_cli import __version__, i18n
 from gongfu_cli.cache import load_data
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.formats import render_rows
+from gongfu_cli.i18n import _
 from gongfu_cli.model import Dataset
 from gongfu_cli.options import (
     AsOfOption,
@@ -55,13 +56,14 @@ from gongfu_cli.system import LOCK_WAIT
 
 APP_SETTINGS: dict[str, Any] = {
     "name": "gongfu",
-    "help": "Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车).",
+    "help": _("Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车)."),
     "no_args_is_help": True,
     "rich_markup_mode": None,
     "pretty_exceptions_enable": False,
     "context_settings": {"help_option_names": ["-h", "--help"]},
 }
 app = typer.Typer(add_completion=True, **APP_SETTINGS)
+i18n.teach_click()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,9 +81,15 @@ def _earlier(when: date | None, as_of: date | None, option: str) -> None:
     backwards. A usage error (exit 2) naming both dates."""
     day = _as_of(as_of)
     if when is not None and when > day:
-        given = f"--as-of {day.isoformat()}" if as_of else f"today ({day.isoformat()})"
+        given = (
+            f"--as-of {day.isoformat()}"
+            if as_of
+            else _("today ({date})").format(date=day.isoformat())
+        )
         raise typer.BadParameter(
-            f"{when.isoformat()} is later than {given}; compare with an earlier date",
+            _("{date} is later than {given}; compare with an earlier date").format(
+                date=when.isoformat(), given=given
+            ),
             param_hint=f"'{option}'",
         )
 
@@ -183,7 +191,7 @@ def _format(
         spec = choose(fmt, output, default, tabulate)
         check_options(spec, bom, excel, raw)
     except FormatError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(i18n.said(exc.args[0])) from None
     return spec
 
 
@@ -196,7 +204,7 @@ def _write(output: Path | None, text: str | bytes, protect: Sequence[str], what:
 
     data = text if isinstance(text, bytes) else text.encode("utf-8")
     if write_output(output or "-", data, protect):
-        say(f"wrote {what}{shown_path(output)}", err=True)
+        say(_("wrote {what}{path}").format(what=what, path=shown_path(output)), err=True)
 
 
 CHART_SUFFIXES = (".svg", ".html", ".htm", ".png")
@@ -206,7 +214,7 @@ def _check_chart(chart: Path | None) -> None:
     """Refuse a chart file gongfu cannot write before anything is drawn (exit 2)."""
     if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
         raise typer.BadParameter(
-            f"{shown_path(chart)}: a chart is written as .svg, .html or .png",
+            _("{path}: a chart is written as .svg, .html or .png").format(path=shown_path(chart)),
             param_hint="'--chart'",
         )
 
@@ -227,7 +235,7 @@ def _chart(path: Path, svg: str, title: str, protect: Sequence[str]) -> None:
     else:
         content = svg.encode("utf-8")
     if write_output(path, content, protect):
-        say(f"drew {shown_path(path)}", err=True)
+        say(_("drew {path}").format(path=shown_path(path)), err=True)
 
 
 def _workbook(
@@ -242,12 +250,12 @@ def _workbook(
 
     if (output is None or is_stdout(output)) and sys.stdout.isatty():
         raise typer.BadParameter(
-            "a workbook is a binary file: write it with -o FILE.xlsx", param_hint="'--format'"
+            _("a workbook is a binary file: write it with -o FILE.xlsx"), param_hint="'--format'"
         )
     cut: list[str] = []
     content = rows_workbook([SheetRows(*s) for s in sheets], cut)
     if write_output(output or "-", content, protect):
-        say(f"wrote {what}{shown_path(output)}", err=True)
+        say(_("wrote {what}{path}").format(what=what, path=shown_path(output)), err=True)
     _cut_notes(output, cut)
 
 
@@ -255,8 +263,8 @@ def _cut_notes(output: Path | None, cut: Sequence[str]) -> None:
     """Say which cells of a written workbook were cut at Excel's limit."""
     for place in cut:
         where = f"{shown_path(output)}:" if output is not None else ""
-        say(f"note: {where}{shown_path(place)}: cut at 32,767 characters, Excel's limit for "
-            "a cell", err=True)  # fmt: skip
+        say(_("note: {where}{place}: cut at 32,767 characters, Excel's limit for a cell")
+            .format(where=where, place=shown_path(place)), err=True)  # fmt: skip
 
 
 def _output(
@@ -286,8 +294,10 @@ def _output(
         picture = _format(None, save, "svg")
         if spec.name != "table" or picture.kind != "picture":
             raise typer.BadParameter(
-                "--save writes a picture (.svg, .html, .png or .txt) of the table: use it with "
-                "--format table"
+                _(
+                    "--save writes a picture (.svg, .html, .png or .txt) of the table: use it "
+                    "with --format table"
+                )
             )
     if spec.kind == "workbook":
         _workbook(output, [(sheet or title or "gongfu", rows, columns)], protect, what)
@@ -318,14 +328,21 @@ def _output(
         from gongfu_cli.files import write_output
 
         write_output(save, saved_bytes(console, picture.name, title, drawn, theme), protect)
-        say(f"saved {shown_path(save)}", err=True)
+        say(_("saved {path}").format(path=shown_path(save)), err=True)
 
 
 # ---------------------------------------------------------------------------------------------
 # Commands
 
 
-@app.command("list")
+@app.command(
+    "list",
+    help=_(
+        "One row per bus: lead, field, attainment, schedule and status.\n"
+        "\n"
+        "Example: gongfu list --batch 2 --format csv"
+    ),
+)
 @reports_errors
 def list_buses(
     batch: BatchOption = None,
@@ -341,10 +358,6 @@ def list_buses(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """One row per bus: lead, field, attainment, schedule and status.
-
-    Example: gongfu list --batch 2 --format csv
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import BUS_COLUMNS
     from gongfu_cli.selection import select
@@ -365,7 +378,13 @@ def list_buses(
     )
 
 
-@app.command()
+@app.command(
+    help=_(
+        "One bus: its facts, then each indicator with attainment, schedule and status.\n"
+        "\n"
+        "Example: gongfu progress 乡村畅行"
+    ),
+)
 @reports_errors
 def progress(
     bus: BusArgument,
@@ -379,10 +398,6 @@ def progress(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
-    """One bus: its facts, then each indicator with attainment, schedule and status.
-
-    Example: gongfu progress 乡村畅行
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import INDICATOR_COLUMNS, indicator_rows
@@ -409,7 +424,13 @@ def progress(
         _chart(chart, bus_svg(result, day), title, dataset.files)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Rows for scripts and spreadsheets: CSV by default.\n"
+        "\n"
+        "Example: gongfu export --level buses | cut -d, -f2,9"
+    ),
+)
 @reports_errors
 def export(
     level: Annotated[
@@ -417,8 +438,10 @@ def export(
         typer.Option(
             "--level",
             "-l",
-            help="buses, indicators (one row each), readings (every reading), or all (one "
-            "sheet each, .xlsx only).",
+            help=_(
+                "buses, indicators (one row each), readings (every reading), or all (one "
+                "sheet each, .xlsx only)."
+            ),
         ),
     ] = Level.indicators,
     output: OutputOption = None,
@@ -431,10 +454,6 @@ def export(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Rows for scripts and spreadsheets: CSV by default.
-
-    Example: gongfu export --level buses | cut -d, -f2,9
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import (
         BUS_COLUMNS,
@@ -462,12 +481,13 @@ def export(
         spec = _format(fmt, output, "csv", bom, excel, raw=raw)
         if spec.name != "xlsx":
             raise typer.BadParameter(
-                "--level all writes one sheet per level: use -o FILE.xlsx (or --format xlsx)",
+                _("--level all writes one sheet per level: use -o FILE.xlsx (or --format xlsx)"),
                 param_hint="'--level'",
             )
         sheets = [(lv.value, *make()) for lv, make in levels.items()]
-        counts = [f"{len(rows)} {name}" for name, rows, _ in sheets]
-        _workbook(output, sheets, dataset.files, f"{', '.join(counts[:-1])} and {counts[-1]} to ")
+        counts = [f"{len(rows)} {name}" for name, rows, _cols in sheets]
+        what = _("{counts} and {last} to ").format(counts=", ".join(counts[:-1]), last=counts[-1])
+        _workbook(output, sheets, dataset.files, what)
         return
     rows, columns = levels[level]()
 
@@ -476,28 +496,32 @@ def export(
 
         return rows_table(rows, columns, width)
 
-    what = f"{len(rows)} {level.value} rows to "
+    what = _("{count} {level} rows to ").format(count=len(rows), level=level.value)
     _output(rows, columns, fmt, output, draw, "", dataset.files, default="csv", bom=bom,
             excel=excel, what=what, sheet=level.value, raw=raw)  # fmt: skip
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Start your own data file: a copy of the bundled dataset, or an empty template.\n"
+        "\n"
+        "Example: gongfu init my-buses.toml && export GONGFU_DATA=my-buses.toml"
+    ),
+)
 @reports_errors
 def init(
-    path: Annotated[Path, typer.Argument(help="The new data file to create.")],
+    path: Annotated[Path, typer.Argument(help=_("The new data file to create."))],
     empty: Annotated[
         bool,
         typer.Option(
             "--empty",
-            help="A commented template with one example bus, instead of a "
-            "copy of the bundled Huzhou dataset.",
+            help=_(
+                "A commented template with one example bus, instead of a "
+                "copy of the bundled Huzhou dataset."
+            ),
         ),
     ] = False,
 ) -> None:
-    """Start your own data file: a copy of the bundled dataset, or an empty template.
-
-    Example: gongfu init my-buses.toml && export GONGFU_DATA=my-buses.toml
-    """
     import shlex
 
     from gongfu_cli.files import create_new
@@ -506,8 +530,11 @@ def init(
     content = _empty_template().encode("utf-8") if empty else bundled_data().read_bytes()
     create_new(path, content)
     shown = shown_path(path)
-    say(f"created {shown}" + (" (template)" if empty else " (a copy of the bundled data)"))
-    say("next: point gongfu at it, then record readings:")
+    if empty:
+        say(_("created {path} (template)").format(path=shown))
+    else:
+        say(_("created {path} (a copy of the bundled data)").format(path=shown))
+    say(_("next: point gongfu at it, then record readings:"))
     say(f"  export GONGFU_DATA={shlex.quote(shown)}")
     say("  gongfu record BUS INDICATOR VALUE --date YYYY-MM-DD --source TEXT")
 
@@ -536,14 +563,23 @@ class _ValueCommand(typer.core.TyperCommand):
                 quoted = shlex.quote(whole)
                 quoted = quoted if quoted.startswith("'") else f"'{whole}'"
                 raise click.UsageError(
-                    f"No such option: {whole}. A negative value? Put -- before it: "
-                    f"gongfu record BUS INDICATOR -- {quoted}",
+                    _(
+                        "No such option: {option}. A negative value? Put -- before it: "
+                        "gongfu record BUS INDICATOR -- {quoted}"
+                    ).format(option=whole, quoted=quoted),
                     ctx,
                 ) from None
             raise
 
 
-@app.command(cls=_ValueCommand)
+@app.command(
+    cls=_ValueCommand,
+    help=_(
+        "Append a dated reading to your data file, keeping every existing byte.\n"
+        "\n"
+        "Example: gongfu record 送气下乡 通气行政村覆盖率 45 --date 2023-06-30 --source 半年报"
+    ),
+)
 @reports_errors
 def record(
     bus: BusArgument,
@@ -552,8 +588,10 @@ def record(
         str,
         typer.Argument(
             metavar="VALUE",
-            help="The indicator's level on that date (not an increment): 85, 85.5, 1,200, "
-            "８５．５, or 85% for a % indicator. A negative value goes after --: -- -5.",
+            help=_(
+                "The indicator's level on that date (not an increment): 85, 85.5, 1,200, "
+                "８５．５, or 85% when the unit is %. A negative value goes after --: -- -5."
+            ),
         ),
     ],
     when: Annotated[
@@ -562,36 +600,35 @@ def record(
             "--date",
             metavar="YYYY-MM-DD",
             parser=parse_date,
-            help="The date of the reading (2024-06-30, 2024/6/30 or 2024年6月30日). "
-            "Default: today.",
+            help=_(
+                "The date of the reading (2024-06-30, 2024/6/30 or 2024年6月30日). Default: today."
+            ),
         ),
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help="Where the figure comes from.")
+        str | None, typer.Option("--source", help=_("Where the figure comes from."))
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", help="A remark kept with the reading.")
+        str | None, typer.Option("--note", help=_("A remark kept with the reading."))
     ] = None,
     replace: Annotated[
         bool,
         typer.Option(
             "--replace",
-            help="Correct the reading already on that date, in place (its source and note "
-            "too, when given); prints old → new.",
+            help=_(
+                "Correct the reading already on that date, in place (its source and note "
+                "too, when given); prints old → new."
+            ),
         ),
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")
+        bool, typer.Option("--dry-run", help=_("Show what would be recorded; write nothing."))
     ] = False,
     as_typed: AsTypedOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
-    """Append a dated reading to your data file, keeping every existing byte.
-
-    Example: gongfu record 送气下乡 通气行政村覆盖率 45 --date 2023-06-30 --source 半年报
-    """
     from gongfu_cli.record import BadValue
     from gongfu_cli.record import record as record_reading
 
@@ -615,11 +652,18 @@ def record(
             as_typed=as_typed,
         )
     except BadValue as exc:
-        raise typer.BadParameter(exc.message) from None
+        raise typer.BadParameter(i18n.said(exc.message)) from None
     _tell(done, as_of)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Remove one reading (a wrong entry) from your data file, keeping every other "
+        "byte.\n"
+        "\n"
+        "Example: gongfu delete 送气下乡 通气行政村覆盖率 --date 2023-06-30"
+    ),
+)
 @reports_errors
 def delete(
     bus: BusArgument,
@@ -630,20 +674,16 @@ def delete(
             "--date",
             metavar="YYYY-MM-DD",
             parser=parse_date,
-            help="The date of the reading to remove.",
+            help=_("The date of the reading to remove."),
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be deleted; write nothing.")
+        bool, typer.Option("--dry-run", help=_("Show what would be deleted; write nothing."))
     ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
-    """Remove one reading (a wrong entry) from your data file, keeping every other byte.
-
-    Example: gongfu delete 送气下乡 通气行政村覆盖率 --date 2023-06-30
-    """
     from gongfu_cli.record import delete as delete_reading
 
     path = data or _bundled()
@@ -651,7 +691,14 @@ def delete(
     _tell(done, as_of)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The sheet (报送表) a lead agency fills in: one row per indicator, with its last "
+        "figure.\n"
+        "\n"
+        "Example: gongfu template --lead 市建设局 --date 2024-06-30 -o 报送表.xlsx"
+    ),
+)
 @reports_errors
 def template(
     output: Annotated[
@@ -660,8 +707,10 @@ def template(
             "--output",
             "-o",
             metavar="FILE",
-            help="The sheet to send: FILE.xlsx (one sheet per lead agency, protected, with "
-            "input cells) or FILE.csv (UTF-8 with a byte-order mark).",
+            help=_(
+                "The sheet to send: FILE.xlsx (one sheet per lead agency, protected, with "
+                "input cells) or FILE.csv (UTF-8 with a byte-order mark)."
+            ),
         ),
     ],
     lead: LeadOption = None,
@@ -673,17 +722,13 @@ def template(
             "--date",
             metavar="YYYY-MM-DD",
             parser=parse_date,
-            help="Pre-fill the 日期 column with the date the figures are for.",
+            help=_("Pre-fill the 日期 column with the date the figures are for."),
         ),
     ] = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """The sheet (报送表) a lead agency fills in: one row per indicator, with its last figure.
-
-    Example: gongfu template --lead 市建设局 --date 2024-06-30 -o 报送表.xlsx
-    """
     from gongfu_cli.files import write_output
     from gongfu_cli.metrics import assess
     from gongfu_cli.resolve import resolve
@@ -694,8 +739,9 @@ def template(
     suffix = output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise typer.BadParameter(
-            f"{shown_path(output)}: the sheet is written as .xlsx or .csv; end the name in one "
-            "of them",
+            _("{path}: the sheet is written as .xlsx or .csv; end the name in one of them").format(
+                path=shown_path(output)
+            ),
             param_hint="'--output'",
         )
     dataset = _load(data, no_cache, output)
@@ -713,7 +759,7 @@ def template(
         groups.setdefault(name, []).extend(template_rows([result], when))
     rows = [row for group in groups.values() for row in group]
     if not rows:
-        raise GongfuError("no indicators selected: nothing to fill in")
+        raise GongfuError(_("no indicators selected: nothing to fill in"))
     if suffix == ".xlsx":
         from gongfu_cli.workbook import template_workbook
 
@@ -726,9 +772,18 @@ def template(
         text = delimited(rows, TEMPLATE_COLUMNS, crlf=True, neutral=True)
         content = ("\ufeff" + text).encode("utf-8")
     write_output(output, content, dataset.files)
-    sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
-    buses = f"{len(results)} bus" + ("es" if len(results) != 1 else "")
-    say(f"wrote {shown_path(output)}: {len(rows)} indicators of {buses}{sheets}", err=True)
+    sheets = ""
+    if suffix == ".xlsx" and len(groups) > 1:
+        sheets = _(" in {count} sheets").format(count=len(groups))
+    buses = (_("{count} bus") if len(results) == 1 else _("{count} buses")).format(
+        count=len(results)
+    )
+    say(
+        _("wrote {path}: {count} indicators of {buses}{sheets}").format(
+            path=shown_path(output), count=len(rows), buses=buses, sheets=sheets
+        ),
+        err=True,
+    )
     if suffix == ".xlsx":
         _cut_notes(output, cut)
 
@@ -738,19 +793,26 @@ class ImportFormat(StrEnum):
     json = "json"
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_(
+        "Import the figures of filled-in sheets: all of them, or none if any is wrong.\n"
+        "\n"
+        "Example: gongfu import 报送表.xlsx --dry-run"
+    ),
+)
 @reports_errors
 def import_figures(
     files: Annotated[
         list[Path],
         typer.Argument(
             metavar="FILE...",
-            help="The sheets that came back: .xlsx (every sheet), .csv or .tsv.",
+            help=_("The sheets that came back: .xlsx (every sheet), .csv or .tsv."),
             show_default=False,
         ),
     ],
     sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Read only this sheet of each workbook.")
+        str | None, typer.Option("--sheet", help=_("Read only this sheet of each workbook."))
     ] = None,
     when: Annotated[
         date | None,
@@ -758,37 +820,41 @@ def import_figures(
             "--date",
             metavar="YYYY-MM-DD",
             parser=parse_date,
-            help="The date of figures whose row has no date (or a sheet without a date column).",
+            help=_("The date of figures whose row has no date (or a sheet without a date column)."),
         ),
     ] = None,
     source: Annotated[
         str | None,
         typer.Option(
             "--source",
-            help="The source of rows without one. Default: the file and sheet "
-            "(报送表.xlsx!市建设局).",
+            help=_(
+                "The source of rows without one. Default: the file and sheet "
+                "(报送表.xlsx!市建设局)."
+            ),
         ),
     ] = None,
     replace: Annotated[
         bool,
         typer.Option(
             "--replace",
-            help="A figure that differs from the reading already on its date replaces it "
-            "(otherwise that is an error).",
+            help=_(
+                "A figure that differs from the reading already on its date replaces it "
+                "(otherwise that is an error)."
+            ),
         ),
     ] = False,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Show every reading that would be added or replaced."),
+        typer.Option("--dry-run", help=_("Show every reading that would be added or replaced.")),
     ] = False,
     fmt: Annotated[
-        ImportFormat, typer.Option("--format", "-f", help="table for people, json for scripts.")
+        ImportFormat, typer.Option("--format", "-f", help=_("table for people, json for scripts."))
     ] = ImportFormat.table,
     include_hidden: Annotated[
         bool,
         typer.Option(
             "--include-hidden",
-            help="Read hidden sheets and hidden rows too (skipped with a note otherwise).",
+            help=_("Read hidden sheets and hidden rows too (skipped with a note otherwise)."),
         ),
     ] = False,
     as_typed: AsTypedOption = False,
@@ -796,10 +862,6 @@ def import_figures(
     as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
-    """Import the figures of filled-in sheets: all of them, or none if any is wrong.
-
-    Example: gongfu import 报送表.xlsx --dry-run
-    """
     from gongfu_cli.intake import import_sheets
 
     path = data or _bundled()
@@ -838,9 +900,10 @@ def _import_text(done: Any, as_of: date) -> None:
 
     console = _console()
     if done.ignored:
-        say("ignored columns: " + ", ".join(visible_line(n) for n in done.ignored))
+        names = ", ".join(visible_line(n) for n in done.ignored)
+        say(_("ignored columns: {names}").format(names=names))
     for note in done.notes:
-        say(f"note: {visible_line(note)}")
+        say(_("note: {note}").format(note=visible_line(i18n.said(note))))
 
     from gongfu_cli.display import number
     from gongfu_cli.render import rows_table
@@ -851,9 +914,12 @@ def _import_text(done: Any, as_of: date) -> None:
         value = number(c.value, c.indicator.unit)
         if c.old is not None:
             value = f"{number(c.old.value, c.indicator.unit)} → {value}"
-        verb = {"add": "added", "replace": "replaced"}[c.action]
-        verb = verb if done.written else f"would {c.action}"
-        say(f"  {verb:<13} {visible_line(c.bus.name)} · {visible_line(c.indicator.name)} · "
+        if done.written:
+            verb = {"add": _("added"), "replace": _("replaced")}[c.action]
+        else:
+            verb = {"add": _("would add"), "replace": _("would replace")}[c.action]
+        verb += " " * (13 - i18n.columns(verb))  # a column 13 wide, Chinese or English
+        say(f"  {verb} {visible_line(c.bus.name)} · {visible_line(c.indicator.name)} · "
             f"{c.date} · {value}  ({c.origin})")  # fmt: skip
     from gongfu_cli.render import fitted
     from gongfu_cli.views import IMPORT_TABLE
@@ -862,25 +928,24 @@ def _import_text(done: Any, as_of: date) -> None:
     table = fitted(IMPORT_TABLE, rows, console.width)
     console.print(table if table is not None else rows_table(rows, SUMMARY_COLUMNS, console.width))
     counts = totals(done.changes)
-    line = (
-        f"{counts['added']} added, {counts['present']} already present, "
-        f"{counts['replaced']} replaced"
-    )
+    line = _("{added} added, {present} already present, {replaced} replaced").format(**counts)
     files = ", ".join(shown_path(f) for f in done.files)
     if done.written:
-        say(f"imported: {line}; written to {files}")
+        say(_("imported: {line}; written to {files}").format(line=line, files=files))
     elif done.files:
-        say(f"dry run: {line.replace('added', 'to add').replace(' replaced', ' to replace')}; "
-            f"nothing written (would write {files})")  # fmt: skip
+        planned = _("{added} to add, {present} already present, {replaced} to replace")
+        say(_("dry run: {line}; nothing written (would write {files})").format(
+            line=planned.format(**counts), files=files))  # fmt: skip
     else:
-        say(f"nothing to write: {line}")
+        say(_("nothing to write: {line}").format(line=line))
     shown = 10  # a sheet of thousands of figures can warn thousands of times
     _import_now(done, as_of, shown)
     for warning in done.warnings[:shown]:
-        say(f"warning: {visible_line(warning)}", err=True)
+        say(_("warning: {warning}").format(warning=visible_line(i18n.said(warning))), err=True)
     if len(done.warnings) > shown:
         more = len(done.warnings) - shown
-        say(f"warning: … and {more} more (`gongfu check` lists every one)", err=True)
+        say(_("warning: … and {more} more (`gongfu check` lists every one)").format(more=more),
+            err=True)  # fmt: skip
 
 
 def _import_now(done: Any, as_of: date, shown: int) -> None:
@@ -900,7 +965,9 @@ def _import_now(done: Any, as_of: date, shown: int) -> None:
         what = f"{visible_line(bus.name)} · {visible_line(indicator.name)}: "
         say(now_line(assess_one(done.dataset, bus, indicator, as_of), what))
     if len(touched) > shown:
-        say(f"now: … and {len(touched) - shown} more indicators (`gongfu progress BUS` shows each)")
+        more = len(touched) - shown
+        say(_("now: … and {more} more indicators (`gongfu progress BUS` shows each)").format(
+            more=more))  # fmt: skip
 
 
 def _bundled() -> Path:
@@ -911,7 +978,8 @@ def _bundled() -> Path:
 
 def _waiting(path: Path) -> Callable[[], None]:
     def waiting() -> None:
-        say(f"waiting for another gongfu command writing {shown_path(path)}…", err=True)
+        say(_("waiting for another gongfu command writing {path}…").format(
+            path=shown_path(path)), err=True)  # fmt: skip
 
     return waiting
 
@@ -919,7 +987,9 @@ def _waiting(path: Path) -> Callable[[], None]:
 def _again(path: Path) -> Callable[[], None]:
     def again() -> None:
         say(
-            f"{shown_path(path)} was changed by another program meanwhile; reading it again…",
+            _("{path} was changed by another program meanwhile; reading it again…").format(
+                path=shown_path(path)
+            ),
             err=True,
         )
 
@@ -934,10 +1004,17 @@ def _tell(done: Any, as_of: date | None) -> None:
     now = assess_one(done.dataset, done.bus, done.indicator, _as_of(as_of))
     say(recorded_message(done, now))
     for warning in done.warnings:
-        say(f"warning: {warning}", err=True)
+        say(_("warning: {warning}").format(warning=i18n.said(warning)), err=True)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Every reading of an indicator, with changes, a sparkline and the trend's "
+        "forecast.\n"
+        "\n"
+        "Example: gongfu history 优教共享 --format csv"
+    ),
+)
 @reports_errors
 def history(
     bus: BusArgument,
@@ -947,7 +1024,7 @@ def history(
             metavar="[INDICATOR]",
             callback=not_empty,
             autocompletion=complete_indicator,
-            help="One indicator (id, name or a unique part). Default: all of them.",
+            help=_("One indicator (id, name or a unique part). Default: all of them."),
         ),
     ] = None,
     fmt: FormatOption = None,
@@ -960,10 +1037,6 @@ def history(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
-    """Every reading of an indicator, with changes, a sparkline and the trend's forecast.
-
-    Example: gongfu history 优教共享 --format csv
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import HISTORY_COLUMNS, history_rows
@@ -976,8 +1049,10 @@ def history(
         from gongfu_cli.validate import quote
 
         raise GongfuError(
-            f"{shown_path(found.file)}: bus {quote(found.name)} has no indicators, so no "
-            "history; add its [[buses.indicators]] first"
+            _(
+                "{path}: bus {bus} has no indicators, so no history; add its "
+                "[[buses.indicators]] first"
+            ).format(path=shown_path(found.file), bus=quote(found.name))
         )
     chosen = found.indicators
     if indicator is not None:
@@ -994,8 +1069,10 @@ def history(
     _check_chart(chart)
     if chart is not None and indicator is None:
         raise typer.BadParameter(
-            "--chart draws one indicator: name it (gongfu history BUS INDICATOR --chart FILE), "
-            "or use gongfu progress BUS --chart FILE for all of them",
+            _(
+                "--chart draws one indicator: name it (gongfu history BUS INDICATOR --chart "
+                "FILE), or use gongfu progress BUS --chart FILE for all of them"
+            ),
             param_hint="'--chart'",
         )
     _output(
@@ -1008,15 +1085,25 @@ def history(
         _chart(chart, burnup_svg(found, result, day), title, dataset.files)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The race (赛马): buses ranked by attainment or by how far ahead of schedule they are. "
+        "Every bus of the programme races; --batch, --field, --lead and --status choose the rows "
+        "shown, with their programme-wide ranks (--within ranks among the chosen buses only).\n"
+        "\n"
+        "Example: gongfu rank --by gap --compare 2024-06-30"
+    ),
+)
 @reports_errors
 def rank(
     by: Annotated[
         RankBy,
         typer.Option(
             "--by",
-            help="attainment (完成率), or gap = attainment − schedule "
-            "(how far ahead of its own schedule).",
+            help=_(
+                "attainment (完成率), or gap = attainment − schedule "
+                "(how far ahead of its own schedule)."
+            ),
         ),
     ] = RankBy.attainment,
     compare: Annotated[
@@ -1025,7 +1112,7 @@ def rank(
             "--compare",
             metavar="DATE",
             parser=parse_date,
-            help="Also rank as of DATE and show who moved up (进位) or down (退位).",
+            help=_("Also rank as of DATE and show who moved up (进位) or down (退位)."),
         ),
     ] = None,
     batch: BatchOption = None,
@@ -1043,12 +1130,6 @@ def rank(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
-    """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
-    Every bus of the programme races; --batch, --field, --lead and --status choose the rows
-    shown, with their programme-wide ranks (--within ranks among the chosen buses only).
-
-    Example: gongfu rank --by gap --compare 2024-06-30
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import COMPARE_COLUMNS, RANK_COLUMNS
     from gongfu_cli.selection import select
@@ -1080,7 +1161,15 @@ def rank(
         _chart(chart, race_svg(title, view.rows, view.caption), title, dataset.files)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "What changed since a date (晾晒): indicators with new figures or whose status moved, "
+        "by kind (转差 worse, 好转 better, 首次报送 first, 其他 same); buses whose status changed; "
+        "indicators that became stale.\n"
+        "\n"
+        "Example: gongfu changes --since 2024-03-31"
+    ),
+)
 @reports_errors
 def changes(
     since: Annotated[
@@ -1089,7 +1178,7 @@ def changes(
             "--since",
             metavar="DATE",
             parser=parse_date,
-            help="Compare with the state on this date (the last meeting).",
+            help=_("Compare with the state on this date (the last meeting)."),
         ),
     ],
     batch: BatchOption = None,
@@ -1104,12 +1193,6 @@ def changes(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """What changed since a date (晾晒): indicators with new figures or whose status moved,
-    by kind (转差 worse, 好转 better, 首次报送 first, 其他 same); buses whose status changed;
-    indicators that became stale.
-
-    Example: gongfu changes --since 2024-03-31
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import CHANGES_COLUMNS, changes_rows
     from gongfu_cli.selection import select
@@ -1134,7 +1217,14 @@ def changes(
     )
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The follow-up ladder (督办): each agency's red and yellow indicators and the figures it "
+        "owes (催报), with how long each has stood and the action the rules give.\n"
+        "\n"
+        "Example: gongfu followup --since 2024-05-31 -o 督办单/"
+    ),
+)
 @reports_errors
 def followup(
     since: Annotated[
@@ -1143,8 +1233,10 @@ def followup(
             "--since",
             metavar="DATE",
             parser=parse_date,
-            help="The last meeting (回头看): what was flagged then and no longer is, struck off "
-            "(销号).",
+            help=_(
+                "The last meeting (回头看): what was flagged then and no longer is, struck off "
+                "(销号)."
+            ),
         ),
     ] = None,
     batch: BatchOption = None,
@@ -1157,8 +1249,10 @@ def followup(
             "--output",
             "-o",
             metavar="FILE|DIR/",
-            help="Write to FILE (format from its suffix), or to DIR/ one sheet per agency (the "
-            "督办单: xlsx, or csv or md with --format).",
+            help=_(
+                "Write to FILE (format from its suffix), or to DIR/ one sheet per agency (the "
+                "督办单: xlsx, or csv or md with --format)."
+            ),
         ),
     ] = None,
     data: DataOption = None,
@@ -1167,11 +1261,6 @@ def followup(
     save: SaveOption = None,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """The follow-up ladder (督办): each agency's red and yellow indicators and the figures it
-    owes (催报), with how long each has stood and the action the rules give.
-
-    Example: gongfu followup --since 2024-05-31 -o 督办单/
-    """
     from gongfu_cli.followup import Ladder, follow_up
     from gongfu_cli.followup_view import FOLLOWUP_COLUMNS, followup_rows, followup_view
     from gongfu_cli.metrics import assess
@@ -1182,15 +1271,18 @@ def followup(
     folder = bool(target) and (str(target).endswith(("/", os.sep)) or Path(str(target)).is_dir())
     if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md"):
         raise typer.BadParameter(
-            f"one sheet per agency is xlsx, csv or md, not {fmt}", param_hint="'--format'"
+            _("one sheet per agency is xlsx, csv or md, not {format}").format(format=fmt),
+            param_hint="'--format'",
         )
     if output is not None and not folder and not output.suffix:
         try:
             _format(fmt, output, "table")
         except typer.BadParameter as exc:
             raise typer.BadParameter(
-                f"{exc.message}; or write -o {output}/ (with the slash) for one "
-                "sheet per agency (the 督办单)"
+                _(
+                    "{message}; or write -o {folder}/ (with the slash) for one sheet per agency "
+                    "(the 督办单)"
+                ).format(message=exc.message, folder=shown_path(output))
             ) from None
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
@@ -1223,12 +1315,19 @@ def _agency_sheets(folder: Path, view: Any, day: date, fmt: str, protect: Sequen
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GongfuError(
-            f"{shown_path(folder)}: cannot create the folder: {exc.strerror}"
+            i18n.T(
+                "{name}: cannot create the folder: {reason}",
+                name=shown_path(folder),
+                reason=i18n.os_reason(exc),
+            )
         ) from None
     sheets = agency_sheets(view, day, fmt)
     for name, content in sheets:
         write_output(folder / name, content, protect)
-    say(f"wrote {len(sheets)} sheet(s) to {shown_path(folder)}", err=True)
+    say(
+        _("wrote {count} sheet(s) to {path}").format(count=len(sheets), path=shown_path(folder)),
+        err=True,
+    )
 
 
 class GroupBy(StrEnum):
@@ -1237,11 +1336,19 @@ class GroupBy(StrEnum):
     batch = "batch"
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Group summaries: per lead agency, field or batch, the attainment, the coverage "
+        "(报送率)\n"
+        "and how many indicators stand at each status.\n"
+        "\n"
+        "Example: gongfu summary --by lead"
+    ),
+)
 @reports_errors
 def summary(
     by: Annotated[
-        GroupBy, typer.Option("--by", help="Group the buses by lead agency, field or batch.")
+        GroupBy, typer.Option("--by", help=_("Group the buses by lead agency, field or batch."))
     ] = GroupBy.lead,
     batch: BatchOption = None,
     field: FieldOption = None,
@@ -1255,11 +1362,6 @@ def summary(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """Group summaries: per lead agency, field or batch, the attainment, the coverage (报送率)
-    and how many indicators stand at each status.
-
-    Example: gongfu summary --by lead
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.rows import SUMMARY_COLUMNS
     from gongfu_cli.selection import select
@@ -1290,10 +1392,16 @@ def summary(
     )
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Validate a data file: every problem, one per line as FILE:LINE: message.\n"
+        "\n"
+        "Example: gongfu check --data my-buses.toml --strict"
+    ),
+)
 def check(
     strict: Annotated[
-        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too, not only on errors.")
+        bool, typer.Option("--strict", help=_("Fail (exit 1) on warnings too, not only on errors."))
     ] = False,
     fmt: Annotated[
         str | None,
@@ -1301,8 +1409,10 @@ def check(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text (FILE:LINE: message, the default), json, any rows format (csv, tsv, "
-            "jsonl, md, …) or xlsx.",
+            help=_(
+                "text (FILE:LINE: message, the default), json, any rows format (csv, tsv, "
+                "jsonl, md, …) or xlsx."
+            ),
         ),
     ] = None,
     output: CheckOutputOption = None,
@@ -1311,19 +1421,17 @@ def check(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Validate a data file: every problem, one per line as FILE:LINE: message.
-
-    Example: gongfu check --data my-buses.toml --strict
-    """
     from gongfu_cli.check import CHECK_COLUMNS, run_check
     from gongfu_cli.paths import bundled_data
 
     text = fmt == "text" or (fmt is None and output is None)
     spec = None if text else _format(fmt, output, "csv", raw=raw)
     if spec is not None and spec.kind not in ("rows", "workbook"):
-        raise typer.BadParameter(f"check prints problems: text or a rows format, not {spec.name}")
+        raise typer.BadParameter(
+            _("check prints problems: text or a rows format, not {format}").format(format=spec.name)
+        )
     if spec is None and raw:
-        raise typer.BadParameter("--raw is for CSV and TSV only, not text")
+        raise typer.BadParameter(_("--raw is for CSV and TSV only, not text"))
     try:
         _refuse_inputs(data, output)
         result = run_check(data or bundled_data(), _as_of(as_of), date.today(), not no_cache)
@@ -1331,7 +1439,7 @@ def check(
         if spec is None:
             _write(output, "".join(line + "\n" for line in result.lines()), protect, "")
         elif spec.kind == "workbook":
-            _workbook(output, [("check", result.rows(), CHECK_COLUMNS)], protect, "")
+            _workbook(output, [("check", result.rows(human=True), CHECK_COLUMNS)], protect, "")
         else:
             from gongfu_cli.outputs import neutral
 
@@ -1346,7 +1454,15 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "The whole programme as of a date: headline figures, the race, every bus, stale data. "
+        "With --lead, that agency's buses, each with its place in the programme's race (--within: "
+        "ranked among them only).\n"
+        "\n"
+        "Example: gongfu report --output report.html"
+    ),
+)
 @reports_errors
 def report(
     fmt: Annotated[
@@ -1355,8 +1471,10 @@ def report(
             "--format",
             "-f",
             metavar="md|html|pdf",
-            help="md (Markdown), html (one self-contained page) or pdf (that page printed on "
-            "A4 by Chromium, Chrome or Edge). Default: from the --output name, else md.",
+            help=_(
+                "md (Markdown), html (one self-contained page) or pdf (that page printed on "
+                "A4 by Chromium, Chrome or Edge). Default: from the --output name, else md."
+            ),
         ),
     ] = None,
     output: ReportOutputOption = None,
@@ -1366,7 +1484,7 @@ def report(
             "--compare",
             metavar="DATE",
             parser=parse_date,
-            help="Show each bus's move in the race since DATE (进位/退位).",
+            help=_("Show each bus's move in the race since DATE (进位/退位)."),
         ),
     ] = None,
     since: Annotated[
@@ -1375,7 +1493,7 @@ def report(
             "--since",
             metavar="DATE",
             parser=parse_date,
-            help="Add what changed since DATE (晾晒).",
+            help=_("Add what changed since DATE (晾晒)."),
         ),
     ] = None,
     lead: LeadOption = None,
@@ -1383,20 +1501,16 @@ def report(
         bool,
         typer.Option(
             "--within",
-            help="With --lead, rank among that agency's buses only (its own race), not in the "
-            "programme's.",
+            help=_(
+                "With --lead, rank among that agency's buses only (its own race), not in the "
+                "programme's."
+            ),
         ),
     ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """The whole programme as of a date: headline figures, the race, every bus, stale data.
-    With --lead, that agency's buses, each with its place in the programme's race (--within:
-    ranked among them only).
-
-    Example: gongfu report --output report.html
-    """
     from gongfu_cli.metrics import assess
     from gongfu_cli.report import html_report, markdown_report
     from gongfu_cli.selection import select
@@ -1405,10 +1519,12 @@ def report(
     named_pdf = output is not None and output.suffix.lower() == ".pdf"
     as_pdf = fmt == "pdf" or (fmt is None and named_pdf)
     if as_pdf and (output is None or str(output) in ("-", "/dev/stdout")):
-        raise typer.BadParameter("a PDF report is written to a file: -o FILE.pdf")
+        raise typer.BadParameter(_("a PDF report is written to a file: -o FILE.pdf"))
     spec = _format("html" if as_pdf else fmt, output if not as_pdf else None, "md", tabulate=False)
     if spec.name not in ("md", "html"):
-        raise typer.BadParameter(f"a report is md, html or pdf, not {spec.name}")
+        raise typer.BadParameter(
+            _("a report is md, html or pdf, not {format}").format(format=spec.name)
+        )
     _earlier(compare, as_of, "--compare")
     _earlier(since, as_of, "--since")
     dataset = _load(data, no_cache, output)
@@ -1443,7 +1559,7 @@ def report(
             from gongfu_cli.browser import pdf
             from gongfu_cli.raster import require_chinese_font
 
-            require_chinese_font("the PDF")
+            require_chinese_font(i18n.T("the PDF"))
             _write(output, pdf(text), dataset.files, "")
             return
     else:
@@ -1451,12 +1567,14 @@ def report(
     _write(output, text, dataset.files, "")
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Print the JSON Schema of the data format, for editors that validate TOML.\n"
+        "\n"
+        "Example: gongfu schema > gongfu.schema.json"
+    ),
+)
 def schema() -> None:
-    """Print the JSON Schema of the data format, for editors that validate TOML.
-
-    Example: gongfu schema > gongfu.schema.json
-    """
     import json
 
     from gongfu_cli.schema import SCHEMA
@@ -1470,14 +1588,36 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _lang(value: Lang | None) -> None:
+    if value is not None:
+        i18n.use(value.value)
+
+
 @app.callback()
 def _main(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
         ),
     ] = False,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            callback=_lang,
+            is_eager=True,
+            help=_(
+                "The language of messages, help and pictures: zh (中文) or en. Default: "
+                "GONGFU_LANG, else the system's locale (Chinese when it is zh*)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Track the targets and progress of Huzhou's common-prosperity bus lines (共富班车)."""
 
@@ -1487,7 +1627,19 @@ def main() -> None:
     from gongfu_cli.display import fall_back_on_narrow_encodings
 
     fall_back_on_narrow_encodings()
-    _app_for(sys.argv[1:])(prog_name="gongfu")
+    argv = sys.argv[1:]
+    # `gongfu --lang zh` alone is `gongfu` in that language (already chosen): the help
+    only_lang = argv in (["--lang", "zh"], ["--lang", "en"], ["--lang=zh"], ["--lang=en"])
+    _app_for(argv)(args=[] if only_lang else None, prog_name="gongfu")
+
+
+def _after_lang(argv: list[str]) -> list[str]:
+    """The command line after a leading `--lang X` (or `--lang=X`)."""
+    if argv[:1] == ["--lang"]:
+        return argv[2:]
+    if argv[:1] and argv[0].startswith("--lang="):
+        return argv[1:]
+    return argv
 
 
 def _app_for(argv: list[str]) -> typer.Typer:
@@ -1497,6 +1649,7 @@ def _app_for(argv: list[str]) -> typer.Typer:
     shell loops needs only the one it runs. Shell completion and `gongfu --help` get the whole
     app; the one-command app is a group too, so usage and help read `gongfu COMMAND`.
     """
+    argv = _after_lang(argv)
     if not argv or any(name.startswith("_GONGFU_COMPLETE") for name in os.environ):
         return app
     for info in app.registered_commands:

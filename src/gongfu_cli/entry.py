@@ -10,12 +10,17 @@ import re
 import unicodedata
 from datetime import date
 
+from gongfu_cli.i18n import T, joined
 from gongfu_cli.model import Indicator, Number
 from gongfu_cli.validate import number_problem, quote
 
 
 class EntryError(ValueError):
-    """What was typed is not a number or date gongfu can take."""
+    """What was typed is not a number or date gongfu can take; `text` says why (a `Text`)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+")
@@ -35,8 +40,12 @@ def parse_number(text: str, unit: str = "") -> Number:
     if text.endswith("%"):
         if unit.strip() != "%":
             raise EntryError(
-                f"{quote(raw)}: a percentage, but the indicator's unit is "
-                f"{quote(unit) if unit else 'not %'}; write the number alone"
+                T(
+                    "{value}: a percentage, but the indicator's unit is {unit}; write the "
+                    "number alone",
+                    value=quote(raw),
+                    unit=quote(unit) if unit else T("not %"),
+                )
             )
         text = text[:-1].rstrip()
     if _NUMBER.fullmatch(text):
@@ -47,12 +56,14 @@ def parse_number(text: str, unit: str = "") -> Number:
         value = float(text)
         mantissa = re.split("[eE]", text)[0]
         if value == 0 and any(c in "123456789" for c in mantissa):
-            raise EntryError(f"{quote(raw)} is too small to store (it would become 0)")
+            raise EntryError(
+                T("{value} is too small to store (it would become 0)", value=quote(raw))
+            )
     else:
-        raise EntryError(f"{quote(raw)} is not a number")
+        raise EntryError(T("{value} is not a number", value=quote(raw)))
     problem = number_problem(value)
     if problem:
-        raise EntryError(f"{quote(raw)}: {problem}")
+        raise EntryError(T("{value}: {problem}", value=quote(raw), problem=problem))
     return value
 
 
@@ -79,8 +90,15 @@ def parse_day(text: str) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise EntryError(f"{quote(text)} is not a date: no such day") from None
-    raise EntryError(f"{quote(text)} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日)")
+                raise EntryError(
+                    T("{value} is not a date: no such day", value=quote(text))
+                ) from None
+    raise EntryError(
+        T(
+            "{value} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日)",
+            value=quote(text),
+        )
+    )
 
 
 def check_text(text: str | None, what: str) -> str | None:
@@ -91,11 +109,14 @@ def check_text(text: str | None, what: str) -> str | None:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise EntryError(
-            f"{what} is not valid text (it holds bytes that are not UTF-8); "
-            "check the terminal's encoding"
+            T(
+                "{what} is not valid text (it holds bytes that are not UTF-8); check the "
+                "terminal's encoding",
+                what=what,
+            )
         ) from None
     if not text.strip():
-        raise EntryError(f"{what} is empty")
+        raise EntryError(T("{what} is empty", what=what))
     return unicodedata.normalize("NFC", text)
 
 
@@ -141,8 +162,11 @@ def parse_period(text: str) -> date:
             break
         return _month_end(year, month)
     raise EntryError(
-        f"{quote(text)} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日), or a "
-        "period: 2024年6月, 2024年二季度, 2024Q2, 2024年"
+        T(
+            "{value} is not a date; write 2024-06-30 (or 2024/6/30, 2024年6月30日), or a "
+            "period: 2024年6月, 2024年二季度, 2024Q2, 2024年",
+            value=quote(text),
+        )
     )
 
 
@@ -159,7 +183,7 @@ def _month_end(year: int, month: int) -> date:
 def date_problem(indicator: Indicator, day: date) -> str | None:
     """A reading dated before its indicator starts measures nothing the plan counts."""
     if day < indicator.start:
-        return f"the date is before the indicator starts ({indicator.start})"
+        return T("the date is before the indicator starts ({start})", start=str(indicator.start))
     return None
 
 
@@ -185,11 +209,18 @@ def fraction_problem(indicator: Indicator, day: date, value: Number) -> str | No
     from gongfu_cli.display import plain_number
 
     typed, meant = plain_number(value), plain_number(round(value * 100, 9))
-    given = [f"{name} {plain_number(level)}" for name, level in
-             (("target", indicator.target), ("baseline", indicator.baseline),
-              ("latest", earlier[0] if earlier else None))
-             if level is not None and level >= PERCENT_LEVEL]  # fmt: skip
-    return (
-        f"{typed}: {meant}%? a fraction where this indicator counts whole percents "
-        f"({', '.join(given)}); type {meant} or {meant}%, or keep {typed}% with --as-typed"
+    target, baseline, latest = indicator.target, indicator.baseline, earlier[0] if earlier else None
+    given = []
+    if target is not None and target >= PERCENT_LEVEL:
+        given.append(T("target {value}", value=plain_number(target)))
+    if baseline is not None and baseline >= PERCENT_LEVEL:
+        given.append(T("baseline {value}", value=plain_number(baseline)))
+    if latest is not None and latest >= PERCENT_LEVEL:
+        given.append(T("latest {value}", value=plain_number(latest)))
+    return T(
+        "{typed}: {meant}%? a fraction where this indicator counts whole percents ({given}); "
+        "type {meant} or {meant}%, or keep {typed}% with --as-typed",
+        typed=typed,
+        meant=meant,
+        given=joined(given, ", "),
     )

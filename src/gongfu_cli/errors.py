@@ -69,8 +69,10 @@ class Problem(NamedTuple):
             where += f":{self.place.line}"
             if self.place.column is not None:
                 where += f":{self.place.column}"
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
+        from gongfu_cli.i18n import _, said
+
+        prefix = _("warning: ") if self.severity == "warning" else ""
+        return f"{where}: {prefix}{said(self.message)}"
 
 
 class GongfuError(Exception):
@@ -82,7 +84,9 @@ class GongfuError(Exception):
         self.problems = tuple(problems)
 
     def lines(self) -> list[str]:
-        """The lines to show the user: one per problem, or the message itself."""
+        """The lines to show the user, in their language: one per problem, or the message."""
+        from gongfu_cli.i18n import said
+
         if self.problems:
             return [str(p) for p in self.problems]
-        return [self.message]
+        return [said(self.message)]

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from gongfu_cli import system
 from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.i18n import T
 
 STDOUT_NAMES = ("-", "/dev/stdout")
 
@@ -77,7 +78,9 @@ def write_output(path: Path | str, data: bytes, protect: Iterable[str] = ()) -> 
         _create(real, data, name, replace=True)
         return True
     except OSError as exc:
-        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+        raise GongfuError(
+            T("{name}: cannot write: {reason}", name=name, reason=_reason(exc))
+        ) from None
     if stat.S_ISREG(st.st_mode):
         check_replaceable(real, st, name)
         replace_file(real, data, name)
@@ -90,11 +93,17 @@ def check_replaceable(real: Path, st: os.stat_result, name: str) -> None:
     """Refuse to replace a file that renaming would split or that nobody may write."""
     if st.st_nlink > 1:
         raise GongfuError(
-            f"{name}: the file has {st.st_nlink} hard links; replacing it would leave the other "
-            "names with the old content. Remove the other links (or copy the file) first"
+            T(
+                "{name}: the file has {links} hard links; replacing it would leave the other "
+                "names with the old content. Remove the other links (or copy the file) first",
+                name=name,
+                links=st.st_nlink,
+            )
         )
     if not (st.st_mode & 0o222) or not os.access(real, os.W_OK):
-        raise GongfuError(f"{name}: cannot write: the file is read-only (permission denied)")
+        raise GongfuError(
+            T("{name}: cannot write: the file is read-only (permission denied)", name=name)
+        )
 
 
 def replace_file(
@@ -113,14 +122,26 @@ def replace_file(
             system.checkpoint("staged")
             if expect is not None and FileState.of(os.stat(real)) != expect:
                 raise FileChanged(
-                    f"{name}: the file was changed by another program while gongfu was writing it"
+                    T(
+                        "{name}: the file was changed by another program while gongfu was "
+                        "writing it",
+                        name=name,
+                    )
                 )
             system.replace(tmp, str(real))
     except PermissionError as exc:
-        raise GongfuError(f"{name}: cannot replace the file: {_reason(exc)}{_why(real, st)}; "
-                          "the file is unchanged") from None  # fmt: skip
+        raise GongfuError(
+            T(
+                "{name}: cannot replace the file: {reason}{why}; the file is unchanged",
+                name=name,
+                reason=_reason(exc),
+                why=_why(real, st),
+            )
+        ) from None
     except OSError as exc:
-        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+        raise GongfuError(
+            T("{name}: cannot write: {reason}", name=name, reason=_reason(exc))
+        ) from None
 
 
 def create_new(path: Path, data: bytes) -> None:
@@ -128,7 +149,9 @@ def create_new(path: Path, data: bytes) -> None:
     symlink included)."""
     name = shown_path(path)
     if os.path.lexists(path):
-        raise GongfuError(f"{name}: already exists; not overwritten (choose another name)")
+        raise GongfuError(
+            T("{name}: already exists; not overwritten (choose another name)", name=name)
+        )
     _create(Path(path), data, name, replace=False)
 
 
@@ -147,10 +170,12 @@ def _create(path: Path, data: bytes, name: str, replace: bool) -> None:
                 _link_new(tmp, path, name)
     except FileExistsError:
         raise GongfuError(
-            f"{name}: already exists; not overwritten (choose another name)"
+            T("{name}: already exists; not overwritten (choose another name)", name=name)
         ) from None
     except OSError as exc:
-        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+        raise GongfuError(
+            T("{name}: cannot write: {reason}", name=name, reason=_reason(exc))
+        ) from None
 
 
 def _link_new(tmp: str, path: Path, name: str) -> None:
@@ -193,7 +218,9 @@ def _temporary(beside: Path, name: str) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+        raise GongfuError(
+            T("{name}: cannot write: {reason}", name=name, reason=_reason(exc))
+        ) from None
     os.close(fd)
     return tmp
 
@@ -201,9 +228,9 @@ def _temporary(beside: Path, name: str) -> str:
 def _write_special(real: Path, st: os.stat_result, data: bytes, name: str) -> None:
     mode = st.st_mode
     if stat.S_ISDIR(mode):
-        raise GongfuError(f"{name}: is a directory; give a file name")
+        raise GongfuError(T("{name}: is a directory; give a file name", name=name))
     if stat.S_ISBLK(mode):
-        raise GongfuError(f"{name}: is a block device; gongfu does not write to disks")
+        raise GongfuError(T("{name}: is a block device; gongfu does not write to disks", name=name))
     try:
         if stat.S_ISSOCK(mode):
             import socket
@@ -219,7 +246,9 @@ def _write_special(real: Path, st: os.stat_result, data: bytes, name: str) -> No
             while view:
                 view = view[out.write(view) or 0 :]
     except OSError as exc:
-        raise GongfuError(f"{name}: cannot write: {_reason(exc)}") from None
+        raise GongfuError(
+            T("{name}: cannot write: {reason}", name=name, reason=_reason(exc))
+        ) from None
 
 
 def refuse_input(path: Path | str, protect: Iterable[str]) -> None:
@@ -238,7 +267,10 @@ def _for_terminal(data: bytes, name: str) -> bytes:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise GongfuError(
-            f"{name}: is a terminal; this output is a binary file: write it with -o FILE"
+            T(
+                "{name}: is a terminal; this output is a binary file: write it with -o FILE",
+                name=name,
+            )
         ) from None
     return terminal_text(text).encode("utf-8")
 
@@ -261,8 +293,12 @@ def _refuse_dataset(real: Path, name: str, protect: Iterable[str]) -> None:
             folders.append((file, st))
         elif target is not None and os.path.samestat(target, st):
             raise GongfuError(
-                f"{name}: is a file of the dataset ({shown_path(file)}); an output never "
-                "overwrites the data. Choose another name"
+                T(
+                    "{name}: is a file of the dataset ({file}); an output never overwrites the "
+                    "data. Choose another name",
+                    name=name,
+                    file=shown_path(file),
+                )
             )
     if not real.name.lower().endswith(".toml"):
         return
@@ -270,9 +306,13 @@ def _refuse_dataset(real: Path, name: str, protect: Iterable[str]) -> None:
         with contextlib.suppress(OSError):
             if os.path.samestat(os.stat(real.parent), st):
                 raise GongfuError(
-                    f"{name}: is in the data directory {shown_path(folder)}, where a .toml file "
-                    "is a file of the dataset; an output never goes there. Choose another name "
-                    "or folder"
+                    T(
+                        "{name}: is in the data directory {folder}, where a .toml file is a "
+                        "file of the dataset; an output never goes there. Choose another name "
+                        "or folder",
+                        name=name,
+                        folder=shown_path(folder),
+                    )
                 )
 
 
@@ -282,17 +322,19 @@ def _why(real: Path, st: os.stat_result) -> str:
     with contextlib.suppress(OSError):
         folder = os.stat(real.parent)
         if uid is not None and folder.st_mode & stat.S_ISVTX and uid not in (0, st.st_uid):
-            return (
+            return T(
                 " (the folder is sticky, as /tmp is: only the file's owner may replace it; "
                 "ask them, or keep shared data in a group-writable folder)"
             )
         if not os.access(real.parent, os.W_OK):
-            return " (you may not write in its folder)"
-    return (
+            return T(" (you may not write in its folder)")
+    return T(
         " (is the file open in another program, such as Excel, WPS or an editor? "
         "close it and try again)"
     )
 
 
 def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower() if exc.strerror else str(exc)
+    from gongfu_cli.i18n import os_reason
+
+    return os_reason(exc)

@@ -34,6 +34,7 @@ from gongfu_cli.entry import (
     typed_as_percent,
 )
 from gongfu_cli.errors import CONTROLS, GongfuError, shown_path
+from gongfu_cli.i18n import T, joined, said
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.sheets import Percent, Sheet, Uncomputed, Value, column_letter
 from gongfu_cli.system import LOCK_WAIT
@@ -139,7 +140,8 @@ def read_entries(
     per_file = Counter(sheet.file for sheet in sheets)
     for sheet in sheets:
         if sheet.note:
-            intake.notes.append(f"{shown_path(sheet.file)}: {sheet.note}")
+            note = T("{place}: {message}", place=shown_path(sheet.file), message=sheet.note)
+            intake.notes.append(note)
         # a CSV, or the one sheet of a workbook (or the one --sheet names), must have figures;
         # among several sheets, one without a header (a 说明 sheet) is skipped with a note
         explicit = sheet.name is None or per_file[sheet.file] == 1
@@ -168,8 +170,10 @@ def _read_sheet(
             intake.ignored.append(name)
     if "date" not in layout.columns and not layout.dates and default_date is None:
         intake.problem(
-            f"{sheet.place(layout.header)}: no date column (日期 or date); give the date of "
-            "the figures with --date"
+            T(
+                "{place}: no date column (日期 or date); give the date of the figures with --date",
+                place=sheet.place(layout.header),
+            )
         )
         return
     source = default_source or sheet.label
@@ -198,8 +202,12 @@ def _layout(
                 continue
             if role in seen:
                 intake.problem(
-                    f"{sheet.place(r, c)}: a second {quote(str(cell))} column (the first is "
-                    f"column {column_letter(seen[role])}); keep one"
+                    T(
+                        "{place}: a second {name} column (the first is column {column}); keep one",
+                        place=sheet.place(r, c),
+                        name=quote(str(cell)),
+                        column=column_letter(seen[role]),
+                    )
                 )
                 return None
             roles[role] = seen[role] = c
@@ -220,8 +228,11 @@ def _layout(
             dates = _date_columns(row, set(roles.values()))
             if not dates:
                 intake.problem(
-                    f"{sheet.place(r)}: the header has no value column (本期数值, 数值 or "
-                    "value) and no date columns (2024-06-30, 2024年6月, 2024Q2…)"
+                    T(
+                        "{place}: the header has no value column (本期数值, 数值 or value) and "
+                        "no date columns (2024-06-30, 2024年6月, 2024Q2…)",
+                        place=sheet.place(r),
+                    )
                 )
                 return None
             columns.pop("date", None)
@@ -239,14 +250,22 @@ def _layout(
     )
     if explicit or filled:
         where = sheet.place(0) if sheet.name is None else f"{shown_path(sheet.file)}:{sheet.name}"
-        message = (
-            f"{where}: no header row with a bus column (班车, bus_id) and an indicator column "
-            "(指标, indicator_id) in its first rows"
-        )
         if explicit:
-            intake.problem(message)
+            intake.problem(
+                T(
+                    "{where}: no header row with a bus column (班车, bus_id) and an indicator "
+                    "column (指标, indicator_id) in its first rows",
+                    where=where,
+                )
+            )
         else:
-            intake.notes.append(message + "; sheet skipped")
+            intake.notes.append(
+                T(
+                    "{where}: no header row with a bus column (班车, bus_id) and an indicator "
+                    "column (指标, indicator_id) in its first rows; sheet skipped",
+                    where=where,
+                )
+            )
     return None
 
 
@@ -304,23 +323,30 @@ class _Reading:
             value = row[c] if c < len(row) else None
             if isinstance(value, Uncomputed):
                 intake.problem(
-                    f"{sheet.place(r, c)}: a formula ({quote(str(value))}) saved without its "
-                    "value; open and save it in Excel or WPS, then import it"
+                    T(
+                        "{place}: a formula ({formula}) saved without its value; open and save "
+                        "it in Excel or WPS, then import it",
+                        place=sheet.place(r, c),
+                        formula=quote(str(value)),
+                    )
                 )
                 uncomputed = True
         if uncomputed:
             return
         # every problem of the row is listed; a row with one is still read for the others
         bus, indicator = self._text(cell("bus")), self._text(cell("indicator"))
-        for missing, given in (("bus", bus), ("indicator", indicator)):
-            if given is None:
-                intake.problem(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
+        if bus is None:
+            intake.problem(T("{place}: no bus given", place=sheet.place(r, layout.columns["bus"])))
+        if indicator is None:
+            place = sheet.place(r, layout.columns["indicator"])
+            intake.problem(T("{place}: no indicator given", place=place))
         texts: dict[str, str | None] = {}
         for role in ("source", "note"):
             try:
                 texts[role] = _checked(cell(role), role)
             except EntryError as exc:
-                intake.problem(f"{sheet.place(r, layout.columns.get(role))}: {exc}")
+                place = sheet.place(r, layout.columns.get(role))
+                intake.problem(T("{place}: {message}", place=place, message=exc.text))
                 texts[role] = None
         row_source = self._shared(texts["source"]) if texts["source"] else self.source
         named = tuple(
@@ -365,12 +391,13 @@ class _Reading:
                         self.dates[raw] = found
                 return found
             except EntryError as exc:
-                self.intake.problem(f"{self.sheet.place(r, self.layout.columns['date'])}: {exc}")
+                place = self.sheet.place(r, self.layout.columns["date"])
+                self.intake.problem(T("{place}: {message}", place=place, message=exc.text))
                 return None
         if self.default_date is not None:
             return self.default_date
         where = self.sheet.place(r, self.layout.columns.get("date"))
-        self.intake.problem(f"{where}: no date; fill it in, or give --date")
+        self.intake.problem(T("{where}: no date; fill it in, or give --date", where=where))
         return None
 
     def _stray_quote(self, r: int, row: tuple[Value, ...]) -> bool:
@@ -387,9 +414,15 @@ class _Reading:
             swallowed = any(line.count(delimiter) >= row_width for line in value.splitlines()[1:])
             if c in used or swallowed:
                 self.intake.problem(
-                    f'{sheet.place(r)}: a quote (") opens the cell in column {column_letter(c)} '
-                    f"and does not close on this line, so lines {sheet.line(r)}–"
-                    f"{sheet.spans[r]} read as one cell; remove the stray quote or close it"
+                    T(
+                        '{place}: a quote (") opens the cell in column {column} and does not '
+                        "close on this line, so lines {first}–{last} read as one cell; remove "
+                        "the stray quote or close it",
+                        place=sheet.place(r),
+                        column=column_letter(c),
+                        first=sheet.line(r),
+                        last=sheet.spans[r],
+                    )
                 )
                 return True
         return False
@@ -422,9 +455,14 @@ def _checked(value: Value, what: str) -> str | None:
         return None
     bad = next((ch for ch in text if ch in _CONTROL_CHARACTERS), None)
     if bad is not None:
-        kind = "a line break" if bad in "\r\n" else "a control character"
+        kind = T("a line break") if bad in "\r\n" else T("a control character")
         raise EntryError(
-            f"the {what} holds {kind} (U+{ord(bad):04X}); keep it on one line, as plain text"
+            T(
+                "the {what} holds {kind} ({code}); keep it on one line, as plain text",
+                what=what,
+                kind=kind,
+                code="U+" + format(ord(bad), "04X"),
+            )
         )
     return check_text(text, what)
 
@@ -438,7 +476,7 @@ def _as_date(value: Value) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise EntryError(f"{quote(str(value))} is not a date")
+        raise EntryError(T("{value} is not a date", value=quote(str(value))))
     if isinstance(value, int | float):
         return parse_period(str(int(value)))
     return parse_period(str(value))
@@ -453,11 +491,19 @@ class Problems(GongfuError):
 
     def __init__(self, problems: Sequence[str]) -> None:
         count = len(problems)
-        shown = list(problems[:MAX_PROBLEMS])
+        shown: list[str] = list(problems[:MAX_PROBLEMS])
         if count > MAX_PROBLEMS:
-            shown.append(f"… and {count - MAX_PROBLEMS:,} more")
-        tail = f"{count:,} problem{'s' if count != 1 else ''} in the input; nothing was imported"
-        super().__init__("\n".join([*shown, tail]))
+            shown.append(T("… and {count} more", count=format(count - MAX_PROBLEMS, ",")))
+        tail = (
+            T("{count} problem in the input; nothing was imported", count="1")
+            if count == 1
+            else T("{count} problems in the input; nothing was imported", count=format(count, ","))
+        )
+        self.texts = [*shown, tail]
+        super().__init__("\n".join(self.texts))
+
+    def lines(self) -> list[str]:
+        return [said(text) for text in self.texts]
 
 
 MAX_PROBLEMS = 50  # listed; the rest are counted
@@ -498,7 +544,10 @@ def plan_changes(
         if isinstance(result, Change):
             changes.append(result)
         else:
-            found += ((entry.order, f"{place}: {message}") for place, message in result)
+            found += (
+                (entry.order, T("{place}: {message}", place=place, message=message))
+                for place, message in result
+            )
     if found:
         raise Problems([text for _, text in sorted(found, key=lambda p: p[0])])
     return changes
@@ -525,7 +574,7 @@ class _Matcher:
         if found is None:
             found = _match(bus.indicators, query, "indicator")
             if isinstance(found, str):
-                found = f"bus {quote(bus.id)}: {found}"
+                found = T("bus {bus}: {message}", bus=quote(bus.id), message=found)
             self.indicators[(bus.id, query)] = found
         return found
 
@@ -572,15 +621,22 @@ def _plan_entry(
                 problems.append(wrong)
     if isinstance(bus, str) or isinstance(indicator, str):
         if day is not None and day > today:
-            what = f"{quote(entry.bus)} · {quote(entry.indicator)} on {day}"
+            what = _what(quote(entry.bus), quote(entry.indicator), day)
             problems.append(_Problem(entry.date_place, _future(what, today)))
         return problems
-    what = f"{quote(bus.id)} · {quote(indicator.id)} on {day}"
+    what = _what(quote(bus.id), quote(indicator.id), day)
     if day is not None:
         key = (bus.id, indicator.id, day)
         if key in seen:
             problems.append(
-                _Problem(entry.place, f"{what}: given twice in the input (also at {seen[key]})")
+                _Problem(
+                    entry.place,
+                    T(
+                        "{what}: given twice in the input (also at {place})",
+                        what=what,
+                        place=seen[key],
+                    ),
+                )
             )
         else:
             seen[key] = entry.place
@@ -588,17 +644,19 @@ def _plan_entry(
     try:
         value = _number(entry.value, indicator.unit)
     except EntryError as exc:
-        problems.append(_Problem(entry.place, str(exc)))
+        problems.append(_Problem(entry.place, exc.text))
     if day is not None:
         if day > today:
             problems.append(_Problem(entry.date_place, _future(what, today)))
         problem = date_problem(indicator, day)
         if problem is not None:
-            problems.append(_Problem(entry.date_place, f"{what}: {problem}"))
+            problems.append(_Problem(entry.date_place, T("{what}: {message}", what=what,
+                                                         message=problem)))  # fmt: skip
         if value is not None and not as_typed and not _shown_as_percent(entry.value):
             problem = fraction_problem(indicator, day, value)
             if problem is not None:
-                problems.append(_Problem(entry.place, f"{what}: {problem}"))
+                message = T("{what}: {message}", what=what, message=problem)
+                problems.append(_Problem(entry.place, message))
     if problems or day is None or value is None:
         return problems
     old = matcher.reading(bus, indicator, day)
@@ -609,15 +667,24 @@ def _plan_entry(
         return Change("same", *args, old=old, origin=entry.place)
     if replace:
         return Change("replace", *args, old=old, origin=entry.place)
-    message = (
-        f"{what}: {value} differs from the reading already there ({old.value}, at "
-        f"{reading_place(old)}); to replace it, import with --replace"
+    message = T(
+        "{what}: {value} differs from the reading already there ({old}, at {place}); to "
+        "replace it, import with --replace",
+        what=what,
+        value=value,
+        old=old.value,
+        place=reading_place(old),
     )
     return [_Problem(entry.place, message)]
 
 
 def _future(what: str, today: date) -> str:
-    return f"{what}: the date is in the future (today is {today})"
+    return T("{what}: the date is in the future (today is {today})", what=what, today=str(today))
+
+
+def _what(bus: str, indicator: str, day: date | None) -> str:
+    """How a figure is named in its problems: bus · indicator on date."""
+    return T("{bus} · {indicator} on {date}", bus=bus, indicator=indicator, date=str(day))
 
 
 def _disagreement(
@@ -628,13 +695,16 @@ def _disagreement(
     named = entry.named[k] or ""
     if other is item or header_key(named) in (header_key(item.id), header_key(item.name)):
         return None
-    kind = ("bus", "indicator")[k]
-    found = f" (that is {quote(other.id)})" if not isinstance(other, str) else ""
-    return _Problem(
-        entry.name_place(k),
-        f"the {kind} {quote(named)}{found} disagrees with the {kind}_id {quote(item.id)} "
-        f"({quote(item.name)}) at {entry.names[k]}; correct one of them",
-    )
+    found = T(" (that is {id})", id=quote(other.id)) if not isinstance(other, str) else ""
+    values = {"named": quote(named), "found": found, "id": quote(item.id),
+              "name": quote(item.name), "place": entry.names[k]}  # fmt: skip
+    if k == 0:
+        text = T("the bus {named}{found} disagrees with the bus_id {id} ({name}) at {place}; "
+                 "correct one of them", **values)  # fmt: skip
+    else:
+        text = T("the indicator {named}{found} disagrees with the indicator_id {id} ({name}) "
+                 "at {place}; correct one of them", **values)  # fmt: skip
+    return _Problem(entry.name_place(k), text)
 
 
 def _match(items: Sequence[Any], query: str, kind: str) -> Any:
@@ -649,9 +719,15 @@ def _match(items: Sequence[Any], query: str, kind: str) -> Any:
             names = ", ".join(
                 quote(i.id) for i in items if query.casefold() in (i.id + i.name).casefold()
             )
-            return f"{first.split(';')[0]}: {names}"
+            if kind == "bus":
+                return T("{query} matches several buses: {names}", query=quote(query),
+                         names=names)  # fmt: skip
+            return T("{query} matches several indicators: {names}", query=quote(query),
+                     names=names)  # fmt: skip
         hint = did_you_mean(query, [i.id for i in items] + [i.name for i in items])
-        return f"no {kind} matches {quote(query)}{hint}"
+        if kind == "bus":
+            return T("no bus matches {query}{hint}", query=quote(query), hint=hint)
+        return T("no indicator matches {query}{hint}", query=quote(query), hint=hint)
 
 
 def _shown_as_percent(value: Value) -> bool:
@@ -665,22 +741,26 @@ def _number(value: Value, unit: str) -> Number:
     if isinstance(value, Percent):
         if unit.strip() != "%":
             raise EntryError(
-                f"{float(value):.4g} shown as a percentage, but the indicator's unit is "
-                f"{quote(unit) if unit else 'not %'}; enter the number itself"
+                T(
+                    "{value} shown as a percentage, but the indicator's unit is {unit}; enter "
+                    "the number itself",
+                    value=format(float(value), ".4g"),
+                    unit=quote(unit) if unit else T("not %"),
+                )
             )
         scaled = round(float(value) * 100, 9)
         return int(scaled) if scaled.is_integer() else scaled
     if isinstance(value, bool):
-        raise EntryError(f"{quote(str(value).upper())} is not a number")
+        raise EntryError(T("{value} is not a number", value=quote(str(value).upper())))
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            raise EntryError(f"{value} is not a finite number")
+            raise EntryError(T("{value} is not a finite number", value=value))
         problem = number_problem(value)
         if problem:
             raise EntryError(problem)
         return value
     if isinstance(value, date | datetime):
-        raise EntryError(f"{value:%Y-%m-%d} is a date, not a number")
+        raise EntryError(T("{value} is a date, not a number", value=value.strftime("%Y-%m-%d")))
     return parse_number(str(value), unit)
 
 
@@ -719,7 +799,13 @@ def import_sheets(
 
     today = today or date.today()
     if default_date is not None and default_date > today:
-        raise GongfuError(f"--date {default_date} is in the future (today is {today})")
+        raise GongfuError(
+            T(
+                "--date {date} is in the future (today is {today})",
+                date=str(default_date),
+                today=str(today),
+            )
+        )
     if source is not None:
         source = check_text(source, "--source")
     budget = Budget()
@@ -733,15 +819,22 @@ def import_sheets(
         intake = read_entries(sheets, default_date, source)
     except MemoryError:
         raise GongfuError(
-            "the sheets are too large to read in the memory there is; import them a few at a time"
+            T(
+                "the sheets are too large to read in the memory there is; import them a few at a "
+                "time"
+            )
         ) from None
     intake.notes[:0] = skipped
     if not intake.entries and intake.problems:
         raise Problems([text for _, text in intake.problems])
     if not intake.entries:
         raise GongfuError(
-            "no figures found: every value cell is empty"
-            + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
+            T(
+                "no figures found: every value cell is empty ({notes})",
+                notes=joined(intake.notes, "; "),
+            )
+            if intake.notes
+            else T("no figures found: every value cell is empty")
         )
     plan = planner(intake.entries, replace, today, intake.problems, as_typed)
     try:
@@ -749,8 +842,10 @@ def import_sheets(
         warnings = _warnings(applied.dataset, applied.changes, today)
     except MemoryError:
         raise GongfuError(
-            "the data and the sheets are too large to check in the memory there is; import the "
-            "sheets a few at a time"
+            T(
+                "the data and the sheets are too large to check in the memory there is; import "
+                "the sheets a few at a time"
+            )
         ) from None
     return Imported(applied.changes, applied.files, applied.written, intake.ignored,
                     intake.notes, warnings, applied.dataset)  # fmt: skip
@@ -764,13 +859,13 @@ def _warnings(dataset: Dataset, changes: Sequence[Change], today: date) -> list[
     for change in changes:
         if change.action in ("add", "replace"):
             wanted.setdefault((change.bus.id, change.indicator.id), {})[change.date] = change.origin
-    out = []
+    out: list[str] = []
     for bus in dataset.buses:
         for indicator in bus.indicators:
             origins = wanted.get((bus.id, indicator.id))
             if origins:
                 for day, message in dated_warnings(indicator, set(origins), today):
-                    out.append(f"{origins[day]}: {message}")
+                    out.append(T("{place}: {message}", place=origins[day], message=message))
     return out
 
 

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from gongfu_cli import system
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.files import FileChanged, FileState, real_path
+from gongfu_cli.i18n import T, said
 
 JOURNAL = ".gongfu-journal"
 HEADER = "gongfu-journal 1"
@@ -85,11 +86,16 @@ def replace_together(
         for file in read:  # just before the first rename: is every file as it was read?
             if _state(file.real) != file.state:
                 raise FileChanged(
-                    f"{file.name}: the file was changed by another program while gongfu was "
-                    "writing the data"
+                    T(
+                        "{name}: the file was changed by another program while gongfu was "
+                        "writing the data",
+                        name=file.name,
+                    )
                 )
         if sorted(directory.glob("*.toml")) != sorted(listed):  # a data file came or went
-            raise FileChanged(f"{shown_path(directory)}: its data files changed meanwhile")
+            raise FileChanged(
+                T("{name}: its data files changed meanwhile", name=shown_path(directory))
+            )
         with system.signals_held():
             _append(journal, COMMIT)
             committed = True
@@ -98,8 +104,11 @@ def replace_together(
                 system.checkpoint("rename")
                 if _state(target.real) != target.state:
                     raise FileChanged(
-                        f"{target.name}: the file was changed by another program while gongfu "
-                        "was writing it"
+                        T(
+                            "{name}: the file was changed by another program while gongfu was "
+                            "writing it",
+                            name=target.name,
+                        )
                     )
                 system.replace(str(staged_name(target.real)), str(target.real))
                 done.append(target)
@@ -119,11 +128,20 @@ def replace_together(
             _discard(journal, [t.real for t in targets])
         if isinstance(error, PermissionError):
             raise GongfuError(
-                f"{shown_path(directory)}: cannot write the data: {_reason(error)}; nothing "
-                "was written"
+                T(
+                    "{name}: cannot write the data: {reason}; nothing was written",
+                    name=shown_path(directory),
+                    reason=_reason(error),
+                )
             ) from None
         if isinstance(error, OSError):
-            raise GongfuError(f"{shown_path(directory)}: cannot write: {_reason(error)}") from None
+            raise GongfuError(
+                T(
+                    "{name}: cannot write: {reason}",
+                    name=shown_path(directory),
+                    reason=_reason(error),
+                )
+            ) from None
         raise
 
 
@@ -141,11 +159,16 @@ def recover(directory: Path, wait: float = system.LOCK_WAIT, locked: bool = Fals
             _recover(directory, journal)
     except system.Locked:
         raise GongfuError(
-            f"{shown_path(directory)}: another program is writing the data (the folder is "
-            f"locked); try again once it is done"
+            T(
+                "{name}: another program is writing the data (the folder is locked); try again "
+                "once it is done",
+                name=shown_path(directory),
+            )
         ) from None
     except OSError as exc:
-        raise GongfuError(f"{shown_path(directory)}: cannot lock: {_reason(exc)}") from None
+        raise GongfuError(
+            T("{name}: cannot lock: {reason}", name=shown_path(directory), reason=_reason(exc))
+        ) from None
 
 
 def _recover(directory: Path, journal: Path) -> None:
@@ -156,7 +179,12 @@ def _recover(directory: Path, journal: Path) -> None:
     try:
         if not committed:
             _discard(journal, [real for real, _ in entries])
-            _tell(f"{where}: undid a change that was interrupted before any file was written")
+            _tell(
+                T(
+                    "{name}: undid a change that was interrupted before any file was written",
+                    name=where,
+                )
+            )
             return
         finished, kept = [], []
         for real, old in entries:
@@ -174,22 +202,28 @@ def _recover(directory: Path, journal: Path) -> None:
         _sync(journal.parent)
     except OSError as exc:
         raise GongfuError(
-            f"{where}: a change to the data was interrupted and cannot be finished: "
-            f"{_reason(exc)}. Run any gongfu command on it as a user who may write the data "
-            "folder (and its files) to finish it"
+            T(
+                "{name}: a change to the data was interrupted and cannot be finished: {reason}. "
+                "Run any gongfu command on it as a user who may write the data folder (and its "
+                "files) to finish it",
+                name=where,
+                reason=_reason(exc),
+            )
         ) from None
-    said = f"{where}: finished a change that was interrupted"
+    line = said(T("{name}: finished a change that was interrupted", name=where))
     if finished:
-        said += f" (wrote {', '.join(finished)})"
+        line += said(T(" (wrote {files})", files=", ".join(finished)))
     if kept:
-        said += f"; {', '.join(kept)} changed since and kept as it is: check it"
-    _tell(said)
+        line += said(
+            T("; {files} changed since and kept as it is: check it", files=", ".join(kept))
+        )
+    _tell(line)
 
 
 def _tell(line: str) -> None:
     """The one line any command may print before its own output: which command finds a
     journal is a matter of chance, so each says the same."""
-    sys.stderr.write(line + "\n")
+    sys.stderr.write(said(line) + "\n")
     sys.stderr.flush()
 
 
@@ -313,4 +347,6 @@ def _sync(folder: Path) -> None:
 
 
 def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower() if exc.strerror else str(exc)
+    from gongfu_cli.i18n import os_reason
+
+    return os_reason(exc)

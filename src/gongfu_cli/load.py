@@ -18,6 +18,7 @@ from typing import Any
 
 from gongfu_cli import fields as declared
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
+from gongfu_cli.i18n import T, os_reason
 from gongfu_cli.model import (
     Bus,
     Dataset,
@@ -63,15 +64,15 @@ def read_bytes(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | O_NONBLOCK | O_BINARY)
     except FileNotFoundError:
-        raise _file_error(path, "no such file") from None
+        raise _file_error(path, T("no such file")) from None
     except IsADirectoryError:
-        raise _file_error(path, "is a directory, expected a TOML file") from None
+        raise _file_error(path, T("is a directory, expected a TOML file")) from None
     except OSError as exc:
-        raise _file_error(path, f"cannot read: {_reason(exc)}") from None
+        raise _file_error(path, T("cannot read: {reason}", reason=_reason(exc))) from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise _file_error(path, "is a directory, expected a TOML file")
+            raise _file_error(path, T("is a directory, expected a TOML file"))
         if stat.S_ISREG(st.st_mode) and st.st_size > MAX_SIZE:
             raise _file_error(path, _too_large())
         blocking(fd)
@@ -81,7 +82,7 @@ def read_bytes(path: Path) -> bytes:
             if stat.S_ISREG(st.st_mode) and len(raw) > st.st_size:  # it grew meanwhile
                 raw += handle.read(MAX_SIZE + 1 - len(raw))
     except OSError as exc:
-        raise _file_error(path, f"cannot read: {_reason(exc)}") from None
+        raise _file_error(path, T("cannot read: {reason}", reason=_reason(exc))) from None
     finally:
         os.close(fd)
     if len(raw) > MAX_SIZE:
@@ -91,15 +92,18 @@ def read_bytes(path: Path) -> bytes:
 
 def _file_error(path: Path, message: str) -> GongfuError:
     """A problem with a file as a whole: it cannot be read, or cannot be a data file."""
-    return GongfuError(f"{shown_path(path)}: {message}", [Problem(str(path), message)])
+    return GongfuError(
+        T("{path}: {message}", path=shown_path(path), message=message),
+        [Problem(str(path), message)],
+    )
 
 
 def _too_large() -> str:
-    return f"larger than {MAX_SIZE // (1024 * 1024)} MB, far beyond any real data file"
+    return T("larger than {size} MB, far beyond any real data file", size=MAX_SIZE // (1024 * 1024))
 
 
 def _reason(exc: OSError) -> str:
-    return exc.strerror.lower() if exc.strerror else str(exc)
+    return os_reason(exc) if exc.strerror else str(exc)
 
 
 def decode_text(raw: bytes, name: str) -> str:
@@ -112,7 +116,7 @@ def decode_text(raw: bytes, name: str) -> str:
         try:
             raw.decode("gbk")
         except UnicodeDecodeError:
-            hint = "save it as UTF-8"
+            hint = T("save it as UTF-8")
         else:
             import shlex
 
@@ -120,21 +124,23 @@ def decode_text(raw: bytes, name: str) -> str:
                 shlex.quote(shown_path(name)),
                 shlex.quote(shown_path(name) + ".utf8"),
             )
-            hint = (
-                "it looks like GBK (as some Windows editors save); convert it with: "
-                f"iconv -f GBK -t UTF-8 {source} > {converted} && mv {converted} {source}"
+            command = f"iconv -f GBK -t UTF-8 {source} > {converted} && mv {converted} {source}"
+            hint = T(
+                "it looks like GBK (as some Windows editors save); convert it with: {command}",
+                command=command,
             )
-        raise GongfuError(
-            "", [Problem(name, f"not UTF-8 text (byte {exc.start + 1}); {hint}", Place(line=line))]
-        ) from None
+        message = T("not UTF-8 text (byte {byte}); {hint}", byte=exc.start + 1, hint=hint)
+        raise GongfuError("", [Problem(name, message, Place(line=line))]) from None
     if not text.strip():
         raise GongfuError(
             "",
             [
                 Problem(
                     name,
-                    "the file is empty; a data file needs at least "
-                    "one [[buses]] table (see `gongfu init`)",
+                    T(
+                        "the file is empty; a data file needs at least one [[buses]] table (see "
+                        "`gongfu init`)"
+                    ),
                     Place(line=1),
                 )
             ],
@@ -159,14 +165,15 @@ def parse(text: str, name: str) -> dict[str, Any]:
         elif match := _TOML_END.search(message):
             last = text.rstrip("\n").rsplit("\n", 1)[-1]
             place = Place(line=text.rstrip("\n").count("\n") + 1, column=len(last) + 1)
-            message = message[: match.start()] + " (at the end of the file)"
-        raise GongfuError("", [Problem(name, f"TOML syntax error: {message}", place)]) from None
+            message = T("{message} (at the end of the file)", message=message[: match.start()])
+        problem = T("TOML syntax error: {message}", message=message)
+        raise GongfuError("", [Problem(name, problem, place)]) from None
     except RecursionError:
-        raise GongfuError("", [Problem(name, "TOML nesting too deep to read")]) from None
+        raise GongfuError("", [Problem(name, T("TOML nesting too deep to read"))]) from None
     except ValueError:  # an integer too long for Python to convert (over 4,300 digits)
         match = _LONG_DIGITS.search(text)
         line = text.count("\n", 0, match.start()) + 1 if match else None
-        problem = "a number with thousands of digits; numbers must lie between -1e15 and 1e15"
+        problem = T("a number with thousands of digits; numbers must lie between -1e15 and 1e15")
         raise GongfuError("", [Problem(name, problem, Place(line=line))]) from None
 
 
@@ -181,9 +188,9 @@ def data_files(path: Path, recover: bool = True) -> list[Path]:
     try:
         is_dir = stat.S_ISDIR(os.stat(path).st_mode)
     except FileNotFoundError:
-        raise _file_error(path, "no such file") from None
+        raise _file_error(path, T("no such file")) from None
     except OSError as exc:
-        raise _file_error(path, f"cannot read: {_reason(exc)}") from None
+        raise _file_error(path, T("cannot read: {reason}", reason=_reason(exc))) from None
     if is_dir:
         if recover:
             from gongfu_cli import journal
@@ -192,9 +199,9 @@ def data_files(path: Path, recover: bool = True) -> list[Path]:
         try:
             files = sorted(path.glob("*.toml"))
         except OSError as exc:
-            raise _file_error(path, f"cannot read: {_reason(exc)}") from None
+            raise _file_error(path, T("cannot read: {reason}", reason=_reason(exc))) from None
         if not files:
-            raise _file_error(path, "directory holds no *.toml data file")
+            raise _file_error(path, T("directory holds no *.toml data file"))
         problems = [Problem(str(f), why) for f in files if (why := _not_data(f)) is not None]
         if problems:
             raise GongfuError("", problems)
@@ -212,18 +219,20 @@ def _not_data(path: Path) -> str | None:
         st = os.stat(path)
     except FileNotFoundError:
         target = _link_target(path)
-        return f"a symbolic link to {target}, which does not exist" if target else "no such file"
+        if target:
+            return T("a symbolic link to {target}, which does not exist", target=target)
+        return T("no such file")
     except OSError as exc:
-        return f"cannot read: {_reason(exc)}"
+        return T("cannot read: {reason}", reason=_reason(exc))
     mode = st.st_mode
     if stat.S_ISDIR(mode):
-        return "a directory named like a data file; rename it or move it out of the data folder"
+        return T("a directory named like a data file; rename it or move it out of the data folder")
     if not stat.S_ISREG(mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket"
-                if stat.S_ISSOCK(mode) else "a device")  # fmt: skip
-        return f"{kind}, not a regular file; a data folder holds only data files"
+        kind = (T("a named pipe (FIFO)") if stat.S_ISFIFO(mode) else T("a socket")
+                if stat.S_ISSOCK(mode) else T("a device"))  # fmt: skip
+        return T("{kind}, not a regular file; a data folder holds only data files", kind=kind)
     if not os.access(path, os.R_OK):
-        return "cannot read: permission denied"
+        return T("cannot read: {reason}", reason=T("permission denied"))
     return None
 
 
@@ -270,26 +279,30 @@ def build_dataset(docs: list[Document]) -> Dataset:
     for name, text, doc in docs:
         checker = FileChecker(name, text)
         checkers.append(checker)
-        checker.keys(doc, declared.TOP_KEYS, (), "top level", Place())
+        checker.keys(doc, declared.TOP_KEYS, (), T("top level"), Place())
         if "program" in doc:
-            table = checker.get(doc, "program", "table", "top level", Place())
+            table = checker.get(doc, "program", "table", T("top level"), Place())
             if table is not None:
                 if program_file is not None:
                     checker.error(
-                        f"[program] is given again (first in {shown_path(program_file)}); "
-                        "give it at most once",
+                        T(
+                            "[program] is given again (first in {file}); give it at most once",
+                            file=shown_path(program_file),
+                        ),
                         Place("program", ()),
                     )
                 else:
                     program_file = name
                     program = _build_program(table, checker)
-        for i, table in enumerate(checker.get(doc, "buses", "tables", "top level", Place()) or []):
+        for i, table in enumerate(
+            checker.get(doc, "buses", "tables", T("top level"), Place()) or []
+        ):
             built = _build_bus(table, i, checker, bus_ids, bus_names)
             if built is not None:
                 pending.append(built)
             buses.append((table, checker))
         for k, table in enumerate(
-            checker.get(doc, "readings", "tables", "top level", Place()) or []
+            checker.get(doc, "readings", "tables", T("top level"), Place()) or []
         ):
             readings.append((table, k, checker))
 
@@ -311,14 +324,14 @@ def build_dataset(docs: list[Document]) -> Dataset:
         where = checkers[0] if len(checkers) == 1 else None
         problem = Problem(
             where.file if where else ", ".join(c.file for c in checkers),
-            "defines no bus: add at least one [[buses]] table",
+            T("defines no bus: add at least one [[buses]] table"),
             Place(line=1),
         )
         raise GongfuError("", [problem])
 
     problems = [p for c in checkers for p in c.located()]
     if problems:
-        raise GongfuError(f"{len(problems)} problem(s) in the data", problems)
+        raise GongfuError(T("{count} problem(s) in the data", count=len(problems)), problems)
     return Dataset(program, tuple(result), tuple(c.file for c in checkers))
 
 
@@ -331,15 +344,19 @@ def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
     lag = values["lag_tolerance"]
     if lag is not None and not 0 < lag < 1:
         checker.error(
-            f"[program]: lag_tolerance must lie strictly between 0 and 1, got {lag}",
+            T("[program]: lag_tolerance must lie strictly between 0 and 1, got {lag}", lag=lag),
             Place("program", (), "lag_tolerance"),
         )
         lag = None
     for key in ("report_days", "reply_days"):
         if values[key] is not None and not 0 <= values[key] <= declared.MAX_DAYS:
             checker.error(
-                f"[program]: {key} must lie between 0 and {declared.MAX_DAYS} days, "
-                f"got {values[key]}",
+                T(
+                    "[program]: {key} must lie between 0 and {days} days, got {value}",
+                    key=key,
+                    days=declared.MAX_DAYS,
+                    value=values[key],
+                ),
                 Place("program", (), key),
             )
             values[key] = None
@@ -365,20 +382,28 @@ def _escalation(tables: list[dict[str, Any]], checker: FileChecker) -> tuple[Rul
     seen: dict[tuple[str, int], int] = {}
     for k, table in enumerate(tables):
         place = Place("escalation", (k,))
-        what = f"[[program.escalation]] #{k + 1}"
+        what = T("[[program.escalation]] #{n}", n=k + 1)
         before = len(checker.problems)
         values = checker.take(table, declared.ESCALATION, what, place)
         streak = values["streak"]
         if streak is not None and streak < 1:
-            checker.error(f"{what}: streak must be 1 or more, got {streak}",
-                          Place("escalation", (k,), "streak"))  # fmt: skip
+            checker.error(
+                T("{what}: streak must be 1 or more, got {streak}", what=what, streak=streak),
+                Place("escalation", (k,), "streak"),
+            )
         if len(checker.problems) > before:
             continue
         key = (values["light"], streak)
         if key in seen:
             checker.error(
-                f"{what}: a second rule for light {quote(key[0])} and streak {streak} (the "
-                f"first is #{seen[key] + 1}); keep one of them",
+                T(
+                    "{what}: a second rule for light {light} and streak {streak} (the first is "
+                    "#{first}); keep one of them",
+                    what=what,
+                    light=quote(key[0]),
+                    streak=streak,
+                    first=seen[key] + 1,
+                ),
                 Place("escalation", (k,), "streak"),
             )
             continue
@@ -392,14 +417,18 @@ def _build_bus(
 ) -> Bus | None:
     place = Place("bus", (i,))
     raw_id = table.get("id")
-    what = f"bus {quote(raw_id)}" if isinstance(raw_id, str) else f"bus #{i + 1}"
+    what = T("bus {id}", id=quote(raw_id)) if isinstance(raw_id, str) else T("bus #{n}", n=i + 1)
     before = len(checker.problems)
     values = checker.take(table, declared.BUS, what, place)
     bus_id, name, launched, due = values["id"], values["name"], values["launched"], values["due"]
     if bus_id is not None:
         if bus_id in ids:
             checker.error(
-                f"{what}: duplicate bus id (first defined in {ids[bus_id]})",
+                T(
+                    "{what}: duplicate bus id (first defined in {file})",
+                    what=what,
+                    file=ids[bus_id],
+                ),
                 Place("bus", (i,), "id"),
             )
         else:
@@ -408,14 +437,27 @@ def _build_bus(
         key = unicodedata.normalize("NFKC", name)
         if key in names:
             checker.error(
-                f"{what}: duplicate bus name {quote(name)} (first defined in {names[key]}; names "
-                "that differ only in full-width or compatibility forms count as the same)",
+                T(
+                    "{what}: duplicate bus name {name} (first defined in {file}; names that "
+                    "differ only in full-width or compatibility forms count as the same)",
+                    what=what,
+                    name=quote(name),
+                    file=names[key],
+                ),
                 Place("bus", (i,), "name"),
             )
         else:
             names[key] = shown_path(checker.file)
     if launched is not None and due is not None and due < launched:
-        checker.error(f"{what}: due {due} is before launched {launched}", Place("bus", (i,), "due"))
+        checker.error(
+            T(
+                "{what}: due {due} is before launched {launched}",
+                what=what,
+                due=str(due),
+                launched=str(launched),
+            ),
+            Place("bus", (i,), "due"),
+        )
 
     indicators = []
     seen: dict[str, int] = {}  # indicator ids, and names in their NFKC form, to their position
@@ -457,9 +499,9 @@ def _build_indicator(
     place = Place("indicator", (i, j))
     raw_id = table.get("id")
     what = (
-        f"{bus_what}, indicator {quote(raw_id)}"
+        T("{bus}, indicator {id}", bus=bus_what, id=quote(raw_id))
         if isinstance(raw_id, str)
-        else f"{bus_what}, indicator #{j + 1}"
+        else T("{bus}, indicator #{n}", bus=bus_what, n=j + 1)
     )
     before = len(checker.problems)
     values = checker.take(table, declared.INDICATOR, what, place)
@@ -468,8 +510,11 @@ def _build_indicator(
     if ind_id is not None:
         if ind_id in seen:
             checker.error(
-                f"{what}: duplicate indicator id in this bus (first is indicator "
-                f"#{seen[ind_id] + 1})",
+                T(
+                    "{what}: duplicate indicator id in this bus (first is indicator #{n})",
+                    what=what,
+                    n=seen[ind_id] + 1,
+                ),
                 Place("indicator", (i, j), "id"),
             )
         else:
@@ -478,8 +523,12 @@ def _build_indicator(
         key = "name:" + unicodedata.normalize("NFKC", name)
         if key in seen:
             checker.error(
-                f"{what}: duplicate indicator name {quote(name)} in this bus (first is indicator "
-                f"#{seen[key] + 1})",
+                T(
+                    "{what}: duplicate indicator name {name} in this bus (first is indicator #{n})",
+                    what=what,
+                    name=quote(name),
+                    n=seen[key] + 1,
+                ),
                 Place("indicator", (i, j), "name"),
             )
         else:
@@ -487,22 +536,38 @@ def _build_indicator(
     baseline = 0 if baseline is None else baseline
     if target is not None and baseline is not None and abs(target - baseline) < MIN_SPAN:
         checker.error(
-            f"{what}: target equals baseline ({target}); attainment would divide by zero"
+            T(
+                "{what}: target equals baseline ({target}); attainment would divide by zero",
+                what=what,
+                target=target,
+            )
             if target == baseline
-            else f"{what}: target {target} and baseline {baseline} are too close to measure "
-            f"progress between (they must differ by at least {MIN_SPAN:g})",
+            else T(
+                "{what}: target {target} and baseline {baseline} are too close to measure "
+                "progress between (they must differ by at least {span})",
+                what=what,
+                target=target,
+                baseline=baseline,
+                span=format(MIN_SPAN, "g"),
+            ),
             Place("indicator", (i, j), "target"),
         )
     if weight is not None and weight <= 0:
         checker.error(
-            f"{what}: weight must be greater than 0, got {weight}",
+            T("{what}: weight must be greater than 0, got {weight}", what=what, weight=weight),
             Place("indicator", (i, j), "weight"),
         )
     start = launched if start is None else start
     due = bus_due if due is None else due
     if start is not None and due is not None and due < start:
         checker.error(
-            f"{what}: due {due} is before start {start}", Place("indicator", (i, j), "due")
+            T(
+                "{what}: due {due} is before start {start}",
+                what=what,
+                due=str(due),
+                start=str(start),
+            ),
+            Place("indicator", (i, j), "due"),
         )
     milestones = _milestones(values["milestones"], target, start, due, what, checker,
                              Place("indicator", (i, j), "milestones"))  # fmt: skip
@@ -537,20 +602,32 @@ def _milestones(
         return ()
     milestones = tuple(Milestone(t["date"], t["value"]) for t in tables)
     if target is None or due is None:
-        checker.error(f"{what}: milestones need a target and a due date (its own or its bus's)",
-                      place)  # fmt: skip
+        checker.error(
+            T("{what}: milestones need a target and a due date (its own or its bus's)", what=what),
+            place,
+        )
         return ()
     for k, m in enumerate(milestones, start=1):
         if start is not None and m.date <= start:
-            checker.error(f"{what}: milestone #{k} ({m.date}) is not after the start {start}",
-                          place)  # fmt: skip
+            checker.error(
+                T("{what}: milestone #{k} ({date}) is not after the start {start}", what=what,
+                  k=k, date=str(m.date), start=str(start)),
+                place,
+            )  # fmt: skip
         if m.date >= due:
-            checker.error(f"{what}: milestone #{k} ({m.date}) is not before the due date {due}",
-                          place)  # fmt: skip
+            checker.error(
+                T("{what}: milestone #{k} ({date}) is not before the due date {due}", what=what,
+                  k=k, date=str(m.date), due=str(due)),
+                place,
+            )  # fmt: skip
         if k > 1 and m.date <= milestones[k - 2].date:
             before = milestones[k - 2].date
-            checker.error(f"{what}: milestone #{k} ({m.date}) is not after milestone #{k - 1} "
-                          f"({before}); list them in date order", place)  # fmt: skip
+            checker.error(
+                T("{what}: milestone #{k} ({date}) is not after milestone #{previous} ({before}); "
+                  "list them in date order", what=what, k=k, date=str(m.date), previous=k - 1,
+                  before=str(before)),
+                place,
+            )  # fmt: skip
     return milestones
 
 
@@ -603,24 +680,39 @@ def _reading_problems(
 ) -> str:
     """Report what is wrong with one reading; return how to name it in further messages."""
     place = Place("reading", (k,))
-    what = f"reading #{k + 1}"
     bus = table.get("bus")
     indicator = table.get("indicator")
     if isinstance(bus, str) and isinstance(indicator, str):
-        what += f" (bus {quote(bus)}, indicator {quote(indicator)})"
+        what = T(
+            "reading #{n} (bus {bus}, indicator {indicator})",
+            n=k + 1,
+            bus=quote(bus),
+            indicator=quote(indicator),
+        )
+    else:
+        what = T("reading #{n}", n=k + 1)
     values = checker.take(table, declared.READING, what, place)
     bus, indicator = values["bus"], values["indicator"]
     if bus is not None and bus not in known:
         hint = hints.get((bus,))
         if hint is None:  # once per distinct name: a mistyped id may repeat 100,000 times
             hint = hints[(bus,)] = did_you_mean(bus, known)
-        checker.error(f"{what}: unknown bus {quote(bus)}{hint}", Place("reading", (k,), "bus"))
+        checker.error(
+            T("{what}: unknown bus {bus}{hint}", what=what, bus=quote(bus), hint=hint),
+            Place("reading", (k,), "bus"),
+        )
     elif bus is not None and indicator is not None and indicator not in known[bus]:
         hint = hints.get((bus, indicator))
         if hint is None:
             hint = hints[(bus, indicator)] = did_you_mean(indicator, known[bus])
         checker.error(
-            f"{what}: bus {quote(bus)} has no indicator {quote(indicator)}{hint}",
+            T(
+                "{what}: bus {bus} has no indicator {indicator}{hint}",
+                what=what,
+                bus=quote(bus),
+                indicator=quote(indicator),
+                hint=hint,
+            ),
             Place("reading", (k,), "indicator"),
         )
     return what
@@ -680,8 +772,16 @@ def _second_reading(
     first_line = checkers[first.file].index.line_of(Place("reading", (first.position,)))
     where = f"{shown_path(first.file)}:{first_line}" if first_line else shown_path(first.file)
     checkers[second.file].error(
-        f"reading #{second.position + 1} (bus {quote(bus)}, indicator {quote(indicator)}): a "
-        f"second reading for {second.date}; the first is reading #{first.position + 1} at "
-        f"{where}. Keep one of them: delete the other [[readings]] table, or correct its date",
+        T(
+            "reading #{n} (bus {bus}, indicator {indicator}): a second reading for {date}; the "
+            "first is reading #{first} at {where}. Keep one of them: delete the other "
+            "[[readings]] table, or correct its date",
+            n=second.position + 1,
+            bus=quote(bus),
+            indicator=quote(indicator),
+            date=str(second.date),
+            first=first.position + 1,
+            where=where,
+        ),
         Place("reading", (second.position,), "date"),
     )

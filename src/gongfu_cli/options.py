@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.i18n import _, said
 from gongfu_cli.metrics import Status
 from gongfu_cli.model import Dataset
 
@@ -32,7 +33,7 @@ def parse_date(value: str) -> date:
     try:
         return parse_day(value)
     except EntryError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(said(exc.text)) from None
 
 
 DataOption = Annotated[
@@ -43,7 +44,7 @@ DataOption = Annotated[
         envvar="GONGFU_DATA",
         readable=False,  # the loader says which file cannot be read, and why
         show_envvar=True,
-        help="Data file, or directory of *.toml files. Default: the bundled Huzhou dataset.",
+        help=_("Data file, or directory of *.toml files. Default: the bundled Huzhou dataset."),
     ),
 ]
 AsOfOption = Annotated[
@@ -52,14 +53,14 @@ AsOfOption = Annotated[
         "--as-of",
         metavar="YYYY-MM-DD",
         parser=parse_date,
-        help="Compute as of this date, ignoring later readings. Default: today.",
+        help=_("Compute as of this date, ignoring later readings. Default: today."),
     ),
 ]
 NoCacheOption = Annotated[
     bool,
     typer.Option(
         "--no-cache",
-        help="Read the data files even if a cached copy is fresh (or set GONGFU_NO_CACHE=1).",
+        help=_("Read the data files even if a cached copy is fresh (or set GONGFU_NO_CACHE=1)."),
     ),
 ]
 
@@ -68,9 +69,13 @@ def _seconds(value: str) -> float:
     try:
         seconds = float(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a number of seconds") from None
+        raise typer.BadParameter(
+            _("{value} is not a number of seconds").format(value=repr(value))
+        ) from None
     if not 0 <= seconds <= 86400 * 366:  # also refuses nan
-        raise typer.BadParameter(f"{value!r}: give 0 (do not wait) or more seconds")
+        raise typer.BadParameter(
+            _("{value}: give 0 (do not wait) or more seconds").format(value=repr(value))
+        )
     return seconds
 
 
@@ -80,8 +85,10 @@ WaitOption = Annotated[
         "--wait",
         metavar="SECONDS",
         parser=_seconds,
-        help="Wait at most this long for another program's lock on the data, then give up "
-        "(writing nothing).",
+        help=_(
+            "Wait at most this long for another program's lock on the data, then give up "
+            "(writing nothing)."
+        ),
     ),
 ]
 
@@ -96,10 +103,10 @@ def _written(*kinds: str) -> tuple[list[str], list[str]]:
 
 
 def _output_help(*kinds: str) -> str:
-    return (
+    return _(
         "Write to FILE (atomically; - is standard output); its suffix chooses the format when "
-        f"--format is not given ({' '.join(_written(*kinds)[1])})."
-    )
+        "--format is not given ({suffixes})."
+    ).format(suffixes=" ".join(_written(*kinds)[1]))
 
 
 TABLE_KINDS = ("table", "rows", "workbook", "picture")  # what the table commands write
@@ -109,8 +116,10 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help=f"{', '.join(_written(*TABLE_KINDS)[0])}, or a tabulate format (plain, simple, "
-        "github, grid, …). Default: from the --output name, else a table (export: csv).",
+        help=_(
+            "{formats}, or a tabulate format (plain, simple, github, grid, …). Default: from the "
+            "--output name, else a table (export: csv)."
+        ).format(formats=", ".join(_written(*TABLE_KINDS)[0])),
     ),
 ]
 OutputOption = Annotated[
@@ -128,9 +137,11 @@ ReportOutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to FILE (atomically; - is standard output): .md (Markdown), .html or "
-        ".htm (one page), or .pdf (that page printed on A4); the suffix chooses when --format "
-        "is not given.",
+        help=_(
+            "Write to FILE (atomically; - is standard output): .md (Markdown), .html or .htm "
+            "(one page), or .pdf (that page printed on A4); the suffix chooses when --format is "
+            "not given."
+        ),
     ),
 ]
 SaveOption = Annotated[
@@ -138,8 +149,10 @@ SaveOption = Annotated[
     typer.Option(
         "--save",
         metavar="FILE",
-        help="Show the table and also write it to FILE: .svg (a picture), .html (a page), "
-        ".png (a picture for slides and chats) or .txt.",
+        help=_(
+            "Show the table and also write it to FILE: .svg (a picture), .html (a page), "
+            ".png (a picture for slides and chats) or .txt."
+        ),
     ),
 ]
 
@@ -149,8 +162,10 @@ ChartOption = Annotated[
     typer.Option(
         "--chart",
         metavar="FILE",
-        help="Also draw the chart: FILE.svg, FILE.html (a page around it) or FILE.png "
-        "(rendered by Chromium, where installed).",
+        help=_(
+            "Also draw the chart: FILE.svg, FILE.html (a page around it) or FILE.png "
+            "(rendered by Chromium, where installed)."
+        ),
     ),
 ]
 
@@ -164,24 +179,30 @@ ThemeOption = Annotated[
     Theme,
     typer.Option(
         "--theme",
-        help="Pictures (--save, -o .svg/.html/.png): light for documents and slides, or "
-        "terminal for a dark terminal window.",
+        help=_(
+            "Pictures (--save, -o .svg/.html/.png): light for documents and slides, or "
+            "terminal for a dark terminal window."
+        ),
     ),
 ]
 BomOption = Annotated[
     bool,
     typer.Option(
         "--bom",
-        help="CSV/TSV: start with a UTF-8 byte-order mark, so Excel reads Chinese (text cells "
-        "that look like formulas then get a leading ', as in any CSV/TSV file).",
+        help=_(
+            "CSV/TSV: start with a UTF-8 byte-order mark, so Excel reads Chinese (text cells "
+            "that look like formulas then get a leading ', as in any CSV/TSV file)."
+        ),
     ),
 ]
 ExcelOption = Annotated[
     bool,
     typer.Option(
         "--excel",
-        help="CSV/TSV for spreadsheets: byte-order mark, CRLF line ends, and text cells that "
-        "look like formulas (=, +, -, @) prefixed with '.",
+        help=_(
+            "CSV/TSV for spreadsheets: byte-order mark, CRLF line ends, and text cells that "
+            "look like formulas (=, +, -, @) prefixed with '."
+        ),
     ),
 ]
 
@@ -189,8 +210,11 @@ RawOption = Annotated[
     bool,
     typer.Option(
         "--raw",
-        help="CSV/TSV into a file: every text cell as it is, even one a spreadsheet would run "
-        "as a formula (starting with =, +, -, @, a tab or CR); by default those get a leading '.",
+        help=_(
+            "CSV/TSV into a file: every text cell as it is, even one a spreadsheet would run "
+            "as a formula (starting with =, +, -, @, a tab or CR); by default those get a "
+            "leading '."
+        ),
     ),
 ]
 
@@ -218,7 +242,7 @@ def _complete_bus(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
 def not_empty(value: str | None) -> str | None:
     """An empty BUS or INDICATOR (an unset shell variable) is a mistake, never a match."""
     if value is not None and not value.strip():
-        raise typer.BadParameter("is empty (an unset shell variable?); name a bus or indicator")
+        raise typer.BadParameter(_("is empty (an unset shell variable?); name a bus or indicator"))
     return value
 
 
@@ -228,7 +252,7 @@ BusArgument = Annotated[
         metavar="BUS",
         callback=not_empty,
         autocompletion=_complete_bus,
-        help="A bus id, a name, or a unique part of either, e.g. 乡村畅行 or changxing.",
+        help=_("A bus id, a name, or a unique part of either, e.g. 乡村畅行 or changxing."),
     ),
 ]
 
@@ -239,7 +263,7 @@ BusOption = Annotated[
         "--bus",
         callback=not_empty,
         autocompletion=_complete_bus,
-        help="Only this bus: its id, name or a unique part.",
+        help=_("Only this bus: its id, name or a unique part."),
     ),
 ]
 
@@ -262,18 +286,22 @@ def parse_status(value: str) -> Status:
         if text in (status.value, label):
             return status
     choices = ", ".join(f"{s.value} ({STATUS_LABELS[s]})" for s in Status)
-    raise typer.BadParameter(f"{value!r} is not a status; use one of: {choices}")
+    raise typer.BadParameter(
+        _("{value} is not a status; use one of: {choices}").format(
+            value=repr(value), choices=choices
+        )
+    )
 
 
-BatchOption = Annotated[int | None, typer.Option("--batch", "-b", help="Only this batch.")]
+BatchOption = Annotated[int | None, typer.Option("--batch", "-b", help=_("Only this batch."))]
 FieldOption = Annotated[
-    str | None, typer.Option("--field", help="Only this field, e.g. 交通, or a unique part.")
+    str | None, typer.Option("--field", help=_("Only this field, e.g. 交通, or a unique part."))
 ]
 LeadOption = Annotated[
     str | None,
     typer.Option(
         "--lead",
-        help="Only the buses of this lead agency (牵头单位): its name or a unique part.",
+        help=_("Only the buses of this lead agency (牵头单位): its name or a unique part."),
     ),
 ]
 StatusOption = Annotated[
@@ -283,8 +311,10 @@ StatusOption = Annotated[
         "-s",
         metavar="STATUS",
         parser=parse_status,
-        help="Only buses with this status: a key (off_track) or its label (严重滞后); "
-        "repeat for several.",
+        help=_(
+            "Only buses with this status: a key (off_track) or its label (严重滞后); "
+            "repeat for several."
+        ),
     ),
 ]
 
@@ -292,15 +322,18 @@ AsTypedOption = Annotated[
     bool,
     typer.Option(
         "--as-typed",
-        help="Take a value of 1.5 or less on a % indicator as typed (0.46 stays 0.46%), where "
-        "it would be refused as a fraction typed for a percentage (0.46: 46%?).",
+        help=_(
+            "Take a value of 1.5 or less on a percentage indicator as typed (0.46 stays 0.46%), "
+            "where "
+            "it would be refused as a fraction typed for a percentage (0.46: 46%?)."
+        ),
     ),
 ]
 WithinOption = Annotated[
     bool,
     typer.Option(
         "--within",
-        help="Rank among the chosen buses only (a batch's own race), not in the programme's.",
+        help=_("Rank among the chosen buses only (a batch's own race), not in the programme's."),
     ),
 ]
 
@@ -329,6 +362,6 @@ IndicatorArgument = Annotated[
         metavar="INDICATOR",
         callback=not_empty,
         autocompletion=complete_indicator,
-        help="An indicator id, a name, or a unique part of either, within the bus.",
+        help=_("An indicator id, a name, or a unique part of either, within the bus."),
     ),
 ]

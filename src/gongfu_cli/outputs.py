@@ -14,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from gongfu_cli.i18n import T, joined
+
 
 class Format(NamedTuple):
     name: str
@@ -55,9 +57,23 @@ def by_suffix(path: Path | str, default: str | None = None) -> Format:
         if suffix in spec.suffixes:
             return spec
     known = ", ".join(s for f in FORMATS.values() for s in f.suffixes)
+    if suffix:
+        raise FormatError(
+            T(
+                "{path}: gongfu writes no {suffix} files; name the format with --format, or end "
+                "the name in {known}",
+                path=repr(str(path)),
+                suffix=suffix,
+                known=known,
+            )
+        )
     raise FormatError(
-        f"{str(path)!r}: gongfu writes no {suffix or 'suffix-less'} files; name the format with "
-        f"--format, or end the name in {known}"
+        T(
+            "{path}: gongfu writes no suffix-less files; name the format with --format, or end "
+            "the name in {known}",
+            path=repr(str(path)),
+            known=known,
+        )
     )
 
 
@@ -75,7 +91,13 @@ def choose(
             return FORMATS[name]
         if tabulate and name in tabulate_names():
             return Format(name, "rows", (), f"tabulate's {name} format")
-        raise FormatError(f"{name!r} is not a format; use {', '.join(names(tabulate))}")
+        raise FormatError(
+            T(
+                "{name} is not a format; use {names}",
+                name=repr(name),
+                names=joined(names(tabulate), ", "),
+            )
+        )
     if not to_stdout(output):
         # a name without a suffix is a usage error (a forgotten suffix or slash), not text;
         # a device or FIFO (`/dev/null`, a named pipe) takes the default, and so does a
@@ -104,10 +126,12 @@ def to_stdout(output: Path | str | None) -> bool:
 
 def check_options(spec: Format, bom: bool, excel: bool, raw: bool = False) -> None:
     if raw and excel:
-        raise FormatError("--raw and --excel contradict: --excel keeps formulas from running")
+        raise FormatError(T("--raw and --excel contradict: --excel keeps formulas from running"))
     if (bom or excel or raw) and not spec.spreadsheet:
         option = "--excel" if excel else "--bom" if bom else "--raw"
-        raise FormatError(f"{option} is for CSV and TSV only, not {spec.name}")
+        raise FormatError(
+            T("{option} is for CSV and TSV only, not {format}", option=option, format=spec.name)
+        )
 
 
 def neutral(spec: Format, output: Path | str | None, bom: bool, excel: bool, raw: bool) -> bool:
@@ -120,7 +144,7 @@ def neutral(spec: Format, output: Path | str | None, bom: bool, excel: bool, raw
 def names(tabulate: bool = True) -> list[str]:
     out = list(FORMATS)
     if tabulate:
-        out.append("or a tabulate format (" + ", ".join(sorted(tabulate_names())) + ")")
+        out.append(T("or a tabulate format ({names})", names=", ".join(sorted(tabulate_names()))))
     return out
 
 

@@ -13,6 +13,7 @@ import sys
 from functools import cache
 
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.i18n import T
 
 SCALE = 2  # device pixels per SVG pixel: sharp on projectors and high-density screens
 # Two different characters, each drawn alone: glyphs differ, boxes (or nothing) do not.
@@ -31,7 +32,9 @@ def _draw(svg: str, zoom: float = 1) -> bytes:
     try:
         return bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=zoom, background="#ffffff"))
     except ValueError as exc:  # resvg could not read or draw it
-        raise GongfuError(f"the picture could not be drawn as PNG: {exc}") from None
+        raise GongfuError(
+            T("the picture could not be drawn as PNG: {reason}", reason=str(exc))
+        ) from None
 
 
 @cache
@@ -45,23 +48,29 @@ def draws_chinese() -> bool:
 def font_hint() -> str:
     """What to install for Chinese glyphs on this system."""
     if sys.platform.startswith("linux"):
-        return (
+        return T(
             "install a font with Chinese glyphs: on Debian or Ubuntu `sudo apt-get install "
             "fonts-noto-cjk`, on Fedora `sudo dnf install google-noto-sans-cjk-fonts`"
         )
-    return "install a font with Chinese glyphs, such as Noto Sans CJK SC"
+    return T("install a font with Chinese glyphs, such as Noto Sans CJK SC")
 
 
 def require_chinese_font(what: str) -> None:
     """Stop (exit 1) before writing a picture or document whose Chinese would be boxes."""
     if not draws_chinese():
-        raise GongfuError(f"no font with Chinese glyphs was found, so {what} would show boxes "
-                          f"instead of characters; {font_hint()}")  # fmt: skip
+        raise GongfuError(
+            T(
+                "no font with Chinese glyphs was found, so {what} would show boxes instead of "
+                "characters; {hint}",
+                what=what,
+                hint=font_hint(),
+            )
+        )
 
 
 def svg_png(svg: str) -> bytes:
     """An SVG picture as PNG, at its own size, twice the pixels for sharpness."""
-    require_chinese_font("the PNG")
+    require_chinese_font(T("the PNG"))
     return _draw(svg, SCALE)
 
 

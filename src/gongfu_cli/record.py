@@ -20,6 +20,7 @@ from gongfu_cli.entry import (
     typed_as_percent,
 )
 from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.i18n import T, Text, _
 from gongfu_cli.metrics import IndicatorResult
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.resolve import resolve
@@ -38,28 +39,34 @@ class Recorded(NamedTuple):
     indicator: Indicator  # as it stands after the change
     reading: Reading | None  # the new or corrected reading; None once deleted
     written: bool
-    warnings: tuple[str, ...] = ()  # what `check` would say of this reading
+    warnings: tuple[Text, ...] = ()  # what `check` would say of this reading
     old: Reading | None = None  # the reading replaced or deleted
 
 
 def recorded_message(done: Recorded, now: IndicatorResult) -> str:
     """What `record` and `delete` tell the user: the change, then where the indicator stands."""
     unit = done.indicator.unit
-    where = f" in {shown_path(done.file)}" if done.written else ""
+    where = _(" in {path}").format(path=shown_path(done.file)) if done.written else ""
     what = f"{visible_line(done.bus.name)} · {visible_line(done.indicator.name)}"
     if done.reading is None and done.old is not None:
-        verb = "deleted" if done.written else "would delete"
-        line = f"{verb}: {what} = {number(done.old.value, unit)} on {done.old.date}{where}"
+        verb = _("deleted") if done.written else _("would delete")
+        line = _("{verb}: {what} = {value} on {date}{where}").format(
+            verb=verb, what=what, value=number(done.old.value, unit), date=done.old.date,
+            where=where,
+        )  # fmt: skip
     elif done.old is not None and done.reading is not None:
-        verb = "replaced" if done.written else "would replace"
-        line = (
-            f"{verb}: {what} on {done.reading.date}: {number(done.old.value, unit)} → "
-            f"{number(done.reading.value, unit)}{where}"
-        )
+        verb = _("replaced") if done.written else _("would replace")
+        line = _("{verb}: {what} on {date}: {old} → {new}{where}").format(
+            verb=verb, what=what, date=done.reading.date, old=number(done.old.value, unit),
+            new=number(done.reading.value, unit), where=where,
+        )  # fmt: skip
     else:
         assert done.reading is not None
-        verb = "recorded" if done.written else "would record"
-        line = f"{verb}: {what} = {number(done.reading.value, unit)} on {done.reading.date}{where}"
+        verb = _("recorded") if done.written else _("would record")
+        line = _("{verb}: {what} = {value} on {date}{where}").format(
+            verb=verb, what=what, value=number(done.reading.value, unit),
+            date=done.reading.date, where=where,
+        )  # fmt: skip
     return f"{line}\n{now_line(now)}"
 
 
@@ -67,11 +74,15 @@ def now_line(now: IndicatorResult, what: str = "") -> str:
     """Where an indicator stands after a change (`what` names it, where several changed), as
     the one assessment sees it."""
     unit = now.indicator.unit
-    return (
-        f"now: {what}value {number(now.value, unit) or '—'} "
-        f"({date_text(now.value_date) or 'no data'})"
-        f" · attainment {percent(now.attainment) or '—'}"
-        f" · status {now.status.value} ({status_label(now.status)})"
+    return _(
+        "now: {what}value {value} ({date}) · attainment {attainment} · status {status} ({label})"
+    ).format(
+        what=what,
+        value=number(now.value, unit) or "—",
+        date=date_text(now.value_date) or _("no data"),
+        attainment=percent(now.attainment) or "—",
+        status=now.status.value,
+        label=status_label(now.status),
     )
 
 
@@ -100,14 +111,18 @@ def record(
     today = today or date.today()
     if day > today:
         raise GongfuError(
-            f"the date {day} is in the future (today is {today}); a reading "
-            "records what has been reached"
+            T(
+                "the date {date} is in the future (today is {today}); a reading records what "
+                "has been reached",
+                date=str(day),
+                today=str(today),
+            )
         )
     try:
         source = check_text(source, "--source")
         note = check_text(note, "--note")
     except EntryError as exc:
-        raise BadValue(str(exc)) from None
+        raise BadValue(exc.args[0]) from None
 
     def plan(dataset: Dataset) -> list[Change]:
         bus = resolve(dataset.buses, bus_query)
@@ -117,25 +132,46 @@ def record(
             try:
                 amount = parse_number(amount, indicator.unit)
             except EntryError as exc:
-                raise BadValue(str(exc)) from None
+                raise BadValue(exc.args[0]) from None
         problem = date_problem(indicator, day)  # the rules `import` applies, word for word
         percent_typed = isinstance(value, str) and typed_as_percent(value)
         if problem is None and not as_typed and not percent_typed:
             problem = fraction_problem(indicator, day, amount)
         if problem is not None:
-            raise GongfuError(f"{quote(bus.id)} · {quote(indicator.id)} on {day}: {problem}")
+            raise GongfuError(
+                T(
+                    "{bus} · {indicator} on {date}: {problem}",
+                    bus=quote(bus.id),
+                    indicator=quote(indicator.id),
+                    date=str(day),
+                    problem=problem,
+                )
+            )
         old = find_reading(indicator, day)
         if replace:
             if old is None:
                 raise GongfuError(
-                    f"bus {quote(bus.id)}, indicator {quote(indicator.id)} has no reading on "
-                    f"{day} to replace{_dates_hint(indicator)}; record it without --replace"
+                    T(
+                        "bus {bus}, indicator {indicator} has no reading on {date} to "
+                        "replace{hint}; record it without --replace",
+                        bus=quote(bus.id),
+                        indicator=quote(indicator.id),
+                        date=str(day),
+                        hint=_dates_hint(indicator),
+                    )
                 )
             return [Change("replace", bus, indicator, day, amount, source, note, old)]
         if old is not None:
             raise GongfuError(
-                f"bus {quote(bus.id)}, indicator {quote(indicator.id)} already has a reading on "
-                f"{day} (value {old.value}, at {reading_place(old)}); to correct it, add --replace"
+                T(
+                    "bus {bus}, indicator {indicator} already has a reading on {date} (value "
+                    "{value}, at {place}); to correct it, add --replace",
+                    bus=quote(bus.id),
+                    indicator=quote(indicator.id),
+                    date=str(day),
+                    value=old.value,
+                    place=reading_place(old),
+                )
             )
         return [Change("add", bus, indicator, day, amount, source, note)]
 
@@ -162,8 +198,14 @@ def delete(
         old = find_reading(indicator, day)
         if old is None:
             raise GongfuError(
-                f"bus {quote(bus.id)}, indicator {quote(indicator.id)} has no reading on "
-                f"{day}{_dates_hint(indicator)}; nothing was deleted"
+                T(
+                    "bus {bus}, indicator {indicator} has no reading on {date}{hint}; nothing "
+                    "was deleted",
+                    bus=quote(bus.id),
+                    indicator=quote(indicator.id),
+                    date=str(day),
+                    hint=_dates_hint(indicator),
+                )
             )
         return [Change("delete", bus, indicator, day, None, old=old)]
 
@@ -182,9 +224,9 @@ def _recorded(applied: Applied, today: date) -> Recorded:
     )
 
 
-def _dates_hint(indicator: Indicator) -> str:
+def _dates_hint(indicator: Indicator) -> Text:
     if not indicator.readings:
-        return " (it has no readings yet)"
+        return T(" (it has no readings yet)")
     dates = ", ".join(str(r.date) for r in indicator.readings[-5:])
     more = "…, " if len(indicator.readings) > 5 else ""
-    return f" (its readings are dated {more}{dates})"
+    return T(" (its readings are dated {dates})", dates=more + dates)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.i18n import T
 from gongfu_cli.validate import quote
 
 
@@ -16,10 +17,10 @@ class Named(Protocol):
     def name(self) -> str: ...
 
 
-T = TypeVar("T", bound=Named)
+Item = TypeVar("Item", bound=Named)
 
 
-def resolve(items: Sequence[T], query: str, kind: str = "bus") -> T:
+def resolve(items: Sequence[Item], query: str, kind: str = "bus") -> Item:
     """Exact id, then exact name, then a unique case-insensitive part of an id or name."""
     wanted = query.strip()
     folded = wanted.casefold()
@@ -33,12 +34,18 @@ def resolve(items: Sequence[T], query: str, kind: str = "bus") -> T:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise GongfuError(
-            f"{quote(query)} matches several {_plural(kind)}; say which:\n" + _listing(matches)
-        )
-    raise GongfuError(
-        f"no {kind} matches {quote(query)}; the {_plural(kind)} are:\n" + _listing(items)
-    )
+        listing = _listing(matches)
+        if kind == "bus":
+            raise GongfuError(T("{query} matches several buses; say which:\n{listing}",
+                                   query=quote(query), listing=listing))  # fmt: skip
+        raise GongfuError(T("{query} matches several indicators; say which:\n{listing}",
+                               query=quote(query), listing=listing))  # fmt: skip
+    listing = _listing(items)
+    if kind == "bus":
+        raise GongfuError(T("no bus matches {query}; the buses are:\n{listing}",
+                               query=quote(query), listing=listing))  # fmt: skip
+    raise GongfuError(T("no indicator matches {query}; the indicators are:\n{listing}",
+                           query=quote(query), listing=listing))  # fmt: skip
 
 
 def candidates(items: Sequence[Named], incomplete: str) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.i18n import T
 from gongfu_cli.metrics import BusResult, Status
 from gongfu_cli.validate import quote
 
@@ -19,12 +20,16 @@ def resolve_field(fields: Iterable[str], query: str, kind: str = "field") -> str
     matches = [f for f in known if wanted.casefold() in f.casefold()] if wanted else []
     if len(matches) == 1:
         return matches[0]
-    plural = "lead agencies" if kind == "lead" else kind + "s"
     if matches:
-        raise GongfuError(
-            f"{quote(query)} matches several {plural} ({'、'.join(matches)}); say which"
-        )
-    raise GongfuError(f"no {kind} matches {quote(query)}; the {plural} are: {'、'.join(known)}")
+        found = {"query": quote(query), "names": "、".join(matches)}
+        if kind == "lead":
+            raise GongfuError(T("{query} matches several lead agencies ({names}); say which",
+                                **found))  # fmt: skip
+        raise GongfuError(T("{query} matches several fields ({names}); say which", **found))
+    listed = {"query": quote(query), "names": "、".join(known)}
+    if kind == "lead":
+        raise GongfuError(T("no lead matches {query}; the lead agencies are: {names}", **listed))
+    raise GongfuError(T("no field matches {query}; the fields are: {names}", **listed))
 
 
 def select(
@@ -41,7 +46,9 @@ def select(
         batches = sorted({r.bus.batch for r in results})
         if batch not in batches:
             known = "、".join(map(str, batches))
-            raise GongfuError(f"no batch matches {batch}; the batches are: {known}")
+            raise GongfuError(
+                T("no batch matches {batch}; the batches are: {known}", batch=batch, known=known)
+            )
     if field is not None:
         field = resolve_field((r.bus.field for r in results), field)
     if lead is not None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.i18n import T, Text, joined
 from gongfu_cli.load import read_bytes
 
 Value = str | int | float | date | datetime | time | None
@@ -112,14 +113,21 @@ class Budget:
         self.cells += width
         if self.rows > self.max_rows:
             raise GongfuError(
-                f"{sheet.place(row)}: more than {self.max_rows:,} rows in this import; "
-                "import the sheets a few at a time"
+                T(
+                    "{place}: more than {count} rows in this import; import the sheets a few at "
+                    "a time",
+                    place=sheet.place(row),
+                    count=format(self.max_rows, ","),
+                )
             )
         if self.cells > self.max_cells:
             raise GongfuError(
-                f"{sheet.place(row)}: more than {self.max_cells:,} cells in this import; "
-                "delete the columns and rows gongfu does not need, or import the sheets a few "
-                "at a time"
+                T(
+                    "{place}: more than {count} cells in this import; delete the columns and rows "
+                    "gongfu does not need, or import the sheets a few at a time",
+                    place=sheet.place(row),
+                    count=format(self.max_cells, ","),
+                )
             )
 
 
@@ -143,10 +151,20 @@ def read_sheets(
         return [_delimited(path, "\t" if suffix != ".csv" else None, budget)], []
     if suffix in (".xls", ".et", ".ods", ".numbers"):
         raise GongfuError(
-            f"{name}: a {suffix} file; save it as .xlsx (Excel Workbook) or .csv (UTF-8) in "
-            "Excel, WPS or LibreOffice, then import that"
+            T(
+                "{name}: a {suffix} file; save it as .xlsx (Excel Workbook) or .csv (UTF-8) in "
+                "Excel, WPS or LibreOffice, then import that",
+                name=name,
+                suffix=suffix,
+            )
         )
-    raise GongfuError(f"{name}: gongfu imports .xlsx, .csv and .tsv files, not {suffix or 'this'}")
+    raise GongfuError(
+        T(
+            "{name}: gongfu imports .xlsx, .csv and .tsv files, not {suffix}",
+            name=name,
+            suffix=suffix or T("this"),
+        )
+    )
 
 
 def column_letter(index: int) -> str:
@@ -212,10 +230,16 @@ def _csv_rows(
         where = f"{shown_path(sheet.file)}:{last + 1}"
         if "field limit" in str(exc):
             raise GongfuError(
-                f"{where}: a cell runs on past {csv.field_size_limit():,} characters from this "
-                'line: a quote (") opened and never closed?'
+                T(
+                    "{where}: a cell runs on past {count} characters from this line: a quote "
+                    '(") opened and never closed?',
+                    where=where,
+                    count=format(csv.field_size_limit(), ","),
+                )
             ) from None
-        raise GongfuError(f"{where}: not readable as CSV: {exc}") from None
+        raise GongfuError(
+            T("{where}: not readable as CSV: {reason}", where=where, reason=str(exc))
+        ) from None
 
 
 def _decoded(raw: bytes, name: str) -> tuple[str, str | None]:
@@ -231,17 +255,27 @@ def _decoded(raw: bytes, name: str) -> tuple[str, str | None]:
             if _is_gbk(text):
                 raise GongfuError(_mixed(name, line, "GBK", "UTF-8")) from None
             raise GongfuError(
-                f"{name}:{line}: not UTF-8 text after the byte-order mark (byte "
-                f"{exc.start + 4}); save it as CSV UTF-8 in Excel or WPS"
+                T(
+                    "{name}:{line}: not UTF-8 text after the byte-order mark (byte {byte}); save "
+                    "it as CSV UTF-8 in Excel or WPS",
+                    name=name,
+                    line=line,
+                    byte=exc.start + 4,
+                )
             ) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), "read as UTF-16 (Excel's Unicode text)"
+            return raw.decode("utf-16"), T("read as UTF-16 (Excel's Unicode text)")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].decode("utf-16", "replace").count("\n") + 1
             raise GongfuError(
-                f"{name}:{line}: not UTF-16 text (byte {exc.start + 1}), though the file starts "
-                "as UTF-16; save it as CSV UTF-8 in Excel or WPS"
+                T(
+                    "{name}:{line}: not UTF-16 text (byte {byte}), though the file starts as "
+                    "UTF-16; save it as CSV UTF-8 in Excel or WPS",
+                    name=name,
+                    line=line,
+                    byte=exc.start + 1,
+                )
             ) from None
     try:
         return raw.decode("utf-8"), None
@@ -249,12 +283,17 @@ def _decoded(raw: bytes, name: str) -> tuple[str, str | None]:
         pass
     _refuse_mixed(raw, name)
     try:
-        return raw.decode("gb18030"), "read as GBK/GB18030, not UTF-8"
+        return raw.decode("gb18030"), T("read as GBK/GB18030, not UTF-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise GongfuError(
-            f"{name}:{line}: neither UTF-8 nor GBK text (byte {exc.start + 1}); save it as "
-            "CSV UTF-8 in Excel or WPS"
+            T(
+                "{name}:{line}: neither UTF-8 nor GBK text (byte {byte}); save it as CSV UTF-8 in "
+                "Excel or WPS",
+                name=name,
+                line=line,
+                byte=exc.start + 1,
+            )
         ) from None
 
 
@@ -300,7 +339,13 @@ def _refuse_mixed(raw: bytes, name: str) -> None:
 
 
 def _mixed(name: str, line: int, this: str, rest: str) -> str:
-    return f"{name}:{line}: this line is {this}, the rest {rest}; save the whole file as CSV UTF-8"
+    return T(
+        "{name}:{line}: this line is {this}, the rest {rest}; save the whole file as CSV UTF-8",
+        name=name,
+        line=line,
+        this=this,
+        rest=rest,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,8 +361,11 @@ def _workbook(
     raw = read_bytes(path)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise GongfuError(
-            f"{name}: an encrypted or old-format (.xls) workbook; remove its password, or save "
-            "it as .xlsx, then import that"
+            T(
+                "{name}: an encrypted or old-format (.xls) workbook; remove its password, or save "
+                "it as .xlsx, then import that",
+                name=name,
+            )
         )
     _check_parts(raw, name)
     try:
@@ -331,28 +379,57 @@ def _workbook(
             book = reader.wb
             for listed, part in reader.parser.find_sheets():
                 if part.target not in reader.valid_files:
-                    raise ValueError(f"sheet {listed.name}: its part {part.target} is missing")
+                    raise ValueError(
+                        T(
+                            "sheet {sheet}: its part {part} is missing",
+                            sheet=shown_path(listed.name),
+                            part=shown_path(part.target),
+                        )
+                    )
     except MemoryError:
-        raise GongfuError(f"{name}: too large to read in the memory there is") from None
+        raise GongfuError(
+            T("{name}: too large to read in the memory there is", name=name)
+        ) from None
     except Exception as exc:  # whatever a broken workbook makes openpyxl raise
         raise _unreadable(name, None, exc) from None
-    notes = [f"{name}: {_warning_text(w)}" for w in _distinct(caught)]
+    notes: list[str] = [
+        T("{place}: {message}", place=name, message=_warning_text(w)) for w in _distinct(caught)
+    ]
     names = book.sheetnames
     if wanted is not None and wanted not in names:
         book.close()
         listed = ", ".join(shown_path(n) for n in names)
-        raise GongfuError(f"{name}: no sheet named {shown_path(wanted)}; it has: {listed}")
+        raise GongfuError(
+            T(
+                "{name}: no sheet named {sheet}; it has: {listed}",
+                name=name,
+                sheet=shown_path(wanted),
+                listed=listed,
+            )
+        )
     sheets = []
     for ws in book.worksheets:
         if wanted is not None and ws.title != wanted:
             continue
         state = getattr(ws, "sheet_state", "visible")
         if state != "visible" and wanted is None and not include_hidden:
-            kind = "very hidden" if state == "veryHidden" else "hidden"
-            notes.append(
-                f"{name}: the {kind} sheet {shown_path(ws.title)} was skipped; import with "
-                "--include-hidden to read it"
-            )
+            values = {"name": name, "sheet": shown_path(ws.title)}
+            if state == "veryHidden":
+                notes.append(
+                    T(
+                        "{name}: the very hidden sheet {sheet} was skipped; import with "
+                        "--include-hidden to read it",
+                        **values,
+                    )
+                )
+            else:
+                notes.append(
+                    T(
+                        "{name}: the hidden sheet {sheet} was skipped; import with "
+                        "--include-hidden to read it",
+                        **values,
+                    )
+                )
             continue
         sheet = Sheet(str(path), ws.title)
         sheet.rows = _rows(sheet, book, ws, budget, include_hidden)
@@ -369,22 +446,33 @@ def _check_parts(raw: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             parts = archive.infolist()
     except Exception as exc:  # whatever a damaged archive makes zipfile raise
-        raise GongfuError(f"{name}: not a readable .xlsx workbook ({_reason(exc)})") from None
+        raise GongfuError(
+            T("{name}: not a readable .xlsx workbook ({reason})", name=name, reason=_reason(exc))
+        ) from None
     total = 0
     for part in parts:
         total += part.file_size
         where = shown_path(part.filename)
         if part.flag_bits & 0x1:
             raise GongfuError(
-                f"{name}: not a readable .xlsx workbook (its part {where} is encrypted); "
-                "remove the password in Excel or WPS, then import it"
+                T(
+                    "{name}: not a readable .xlsx workbook (its part {part} is encrypted); "
+                    "remove the password in Excel or WPS, then import it",
+                    name=name,
+                    part=where,
+                )
             )
         if part.file_size > MAX_PART or total > MAX_UNPACKED:
             limit = MAX_PART if part.file_size > MAX_PART else MAX_UNPACKED
             raise GongfuError(
-                f"{name}: refused: its part {where} unpacks to more than "
-                f"{limit // (1024 * 1024)} MB (a sheet far beyond {MAX_ROWS:,} rows, or a "
-                "zip bomb)"
+                T(
+                    "{name}: refused: its part {part} unpacks to more than {size} MB (a sheet "
+                    "far beyond {rows} rows, or a zip bomb)",
+                    name=name,
+                    part=where,
+                    size=limit // (1024 * 1024),
+                    rows=format(MAX_ROWS, ","),
+                )
             )
 
 
@@ -410,7 +498,7 @@ def _rows(
                 for text in (_warning_text(w) for w in caught):
                     if text not in seen:
                         seen.add(text)
-                        sheet.notes.append(f"{sheet.where}: {text}")
+                        sheet.notes.append(T("{place}: {message}", place=sheet.where, message=text))
                 yield from batch
                 if len(batch) < _BATCH:
                     break
@@ -419,13 +507,26 @@ def _rows(
     except GongfuError:
         raise
     except MemoryError:
-        raise GongfuError(f"{name}: too large to read in the memory there is") from None
+        raise GongfuError(
+            T("{name}: too large to read in the memory there is", name=name)
+        ) from None
     except Exception as exc:  # whatever a broken workbook makes openpyxl raise
         raise _unreadable(name, ws.title, exc) from None
-    if hidden:
+    if len(hidden) == 1:
         sheet.notes.append(
-            f"{sheet.where}: hidden row{'s' if len(hidden) > 1 else ''} {_ranges(hidden)} "
-            "skipped; import with --include-hidden to read them"
+            T(
+                "{place}: hidden row {rows} skipped; import with --include-hidden to read them",
+                place=sheet.where,
+                rows=_ranges(hidden),
+            )
+        )
+    elif hidden:
+        sheet.notes.append(
+            T(
+                "{place}: hidden rows {rows} skipped; import with --include-hidden to read them",
+                place=sheet.where,
+                rows=_ranges(hidden),
+            )
         )
 
 
@@ -483,16 +584,22 @@ def _parsed_rows(
         attributes = parser.row_dimensions.pop(str(number), None)
         r = number - 1
         if r < 0:
-            raise ValueError(f"row number {number}")
+            raise ValueError(T("row number {number}", number=shown_path(str(number))))
         width = max((c["column"] for c in cells), default=0)
         if width > MAX_COLUMNS or any(c["column"] < 1 for c in cells):
-            raise ValueError(f"a cell reference past column XFD in row {number}")
+            raise ValueError(T("a cell reference past column XFD in row {number}", number=number))
         budget.take(sheet, r, width)
         values: list[Value] = [None] * width
         for c in cells:
             value, style = c["value"], c["style_id"]
             if style >= len(percent) or style < 0:
-                raise ValueError(f"cell {column_letter(c['column'] - 1)}{number}: no style {style}")
+                raise ValueError(
+                    T(
+                        "cell {cell}: no style {style}",
+                        cell=column_letter(c["column"] - 1) + str(number),
+                        style=shown_path(str(style)),
+                    )
+                )
             if isinstance(value, int | float) and not isinstance(value, bool) and percent[style]:
                 value = Percent(value)
             values[c["column"] - 1] = value
@@ -517,8 +624,8 @@ def _ranges(numbers: list[int]) -> str:
             spans.append([n, n])
     shown = [f"{a}" if a == b else f"{a}–{b}" for a, b in spans[:10]]
     if len(spans) > 10:
-        shown.append(f"and {len(spans) - 10} more")
-    return ", ".join(shown)
+        shown.append(T("and {count} more", count=len(spans) - 10))
+    return joined(shown, ", ")
 
 
 def _distinct(caught: list[Any]) -> list[Any]:
@@ -536,11 +643,23 @@ def _warning_text(warning: Any) -> str:
 
 
 def _unreadable(name: str, sheet: str | None, exc: BaseException) -> GongfuError:
-    where = f"sheet {shown_path(sheet)}: " if sheet is not None else ""
-    return GongfuError(f"{name}: not a readable .xlsx workbook ({where}{_reason(exc)})")
+    if sheet is not None:
+        return GongfuError(
+            T(
+                "{name}: not a readable .xlsx workbook (sheet {sheet}: {reason})",
+                name=name,
+                sheet=shown_path(sheet),
+                reason=_reason(exc),
+            )
+        )
+    return GongfuError(
+        T("{name}: not a readable .xlsx workbook ({reason})", name=name, reason=_reason(exc))
+    )
 
 
 def _reason(exc: BaseException) -> str:
+    if exc.args and isinstance(exc.args[0], Text):  # gongfu's own words: said in either language
+        return exc.args[0]
     text = str(exc) or type(exc).__name__
     if len(text) > 200:
         text = text[:200] + "…"

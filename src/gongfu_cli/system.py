@@ -259,8 +259,12 @@ def _process(pid: int) -> str:
         with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as handle:
             name = handle.read().strip()
     except OSError:
-        return f"process {pid}"
-    return f"process {pid} ({name})" if name else f"process {pid}"
+        from gongfu_cli.i18n import T
+
+        return T("process {pid}", pid=pid)
+    from gongfu_cli.i18n import T
+
+    return T("process {pid} ({name})", pid=pid, name=name) if name else T("process {pid}", pid=pid)
 
 
 @contextlib.contextmanager

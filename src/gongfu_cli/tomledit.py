@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.i18n import T
 from gongfu_cli.locate import index_lines
 from gongfu_cli.model import Number
 
@@ -99,7 +100,7 @@ def edited(
     index = index_lines(text)
     tables = [index.tables.get(("reading", (k,))) for k in range(len(readings))]
     if has_inline_readings(text, doc) or None in tables or _count(index) != len(readings):
-        raise _cannot(name, "its readings are not written as one [[readings]] table each")
+        raise _cannot(name, T("its readings are not written as one [[readings]] table each"))
     lines = text.split("\n")
     ends = {}
     for k, header in enumerate(tables):
@@ -140,7 +141,9 @@ def _key_line(lines: list[str], start: int, end: int, key: str) -> tuple[int, re
 def _replace(lines: list[str], start: int, end: int, new: Replacement, name: str) -> None:
     found = _key_line(lines, start, end, "value")
     if found is None:
-        raise _cannot(name, f"no `value = …` line in the [[readings]] table at line {start + 1}")
+        raise _cannot(
+            name, T("no `value = …` line in the [[readings]] table at line {line}", line=start + 1)
+        )
     i, match = found
     number = re.match(r"[^\s#]+", match["value"])
     rest = match["value"][number.end() :] if number else ""
@@ -159,7 +162,9 @@ def _replace(lines: list[str], start: int, end: int, new: Replacement, name: str
             continue
         j, old = found
         if old["value"].startswith(('"""', "'''")):
-            raise _cannot(name, f"the {key} at line {j + 1} spans several lines")
+            raise _cannot(
+                name, T("the {key} at line {line} spans several lines", key=key, line=j + 1)
+            )
         lines[j] = old["head"] + literal(text) + old["cr"]
         after = max(after, j)
 
@@ -203,11 +208,15 @@ def _prove(
         actual.pop("readings", None)
         expected.pop("readings", None)
     if actual != expected:
-        raise _cannot(name, "the change could not be made in its text without touching more")
+        raise _cannot(name, T("the change could not be made in its text without touching more"))
 
 
 def _cannot(name: str, why: str) -> GongfuError:
     return GongfuError(
-        f"{name}: cannot change the reading in place: {why}; nothing was written. Edit the "
-        "[[readings]] table by hand (then run `gongfu check`)"
+        T(
+            "{name}: cannot change the reading in place: {why}; nothing was written. Edit the "
+            "[[readings]] table by hand (then run `gongfu check`)",
+            name=name,
+            why=why,
+        )
     )

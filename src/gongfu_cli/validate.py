@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from gongfu_cli.errors import CONTROLS as _CONTROLS
 from gongfu_cli.errors import Place, Problem
 from gongfu_cli.fields import Field, keys, required
+from gongfu_cli.i18n import T
 
 if TYPE_CHECKING:  # the line index is only needed, and imported, when there are problems
     from gongfu_cli.locate import LineIndex
@@ -47,19 +48,19 @@ def _quoted(text: str) -> str:
 
 def _type_name(value: object) -> str:
     if isinstance(value, bool):
-        return "a boolean"
+        return T("a boolean")
     if isinstance(value, int | float):
-        return "a number"
+        return T("a number")
     if isinstance(value, str):
-        return "a string"
+        return T("a string")
     if isinstance(value, datetime):
-        return "a date-time"
+        return T("a date-time")
     if isinstance(value, date):
-        return "a date"
+        return T("a date")
     if isinstance(value, list):
-        return "an array"
+        return T("an array")
     if isinstance(value, dict):
-        return "a table"
+        return T("a table")
     return type(value).__name__
 
 
@@ -113,12 +114,18 @@ class FileChecker:
             if key not in allowed:
                 hint = did_you_mean(key, allowed)
                 self.error(
-                    f"{what}: unknown key {quote(key)}{hint}; allowed keys: {', '.join(allowed)}",
+                    T(
+                        "{what}: unknown key {key}{hint}; allowed keys: {allowed}",
+                        what=what,
+                        key=quote(key),
+                        hint=hint,
+                        allowed=", ".join(allowed),
+                    ),
                     Place(place.table, place.indices, key),
                 )
         for key in required:
             if key not in table:
-                self.error(f"{what}: missing key {quote(key)}", place)
+                self.error(T("{what}: missing key {key}", what=what, key=quote(key)), place)
 
     def take(
         self, table: dict[str, Any], declared: tuple[Field, ...], what: str, place: Place
@@ -145,14 +152,19 @@ class FileChecker:
             shown = "true" if value else "false"  # as TOML writes it
         if isinstance(value, int) and abs(value) > NUMBER_LIMIT:
             shown = ""
-        detail = ok if isinstance(ok, str) else f"expected {_KIND_NAMES[kind]}, got {got}"
-        if shown and not isinstance(ok, str):
-            detail += f" ({shown})"
+        if isinstance(ok, str):
+            detail = ok
+        elif shown:
+            detail = T(
+                "expected {kind}, got {got} ({shown})", kind=_kind_name(kind), got=got, shown=shown
+            )
+        else:
+            detail = T("expected {kind}, got {got}", kind=_kind_name(kind), got=got)
         if kind in ("number", "integer") and isinstance(value, str):
-            detail += "; write numbers without quotes"
+            detail = T("{detail}; write numbers without quotes", detail=detail)
         if kind == "date" and isinstance(value, str):
-            detail += "; write dates without quotes, as 2025-12-31"
-        self.error(f"{what}: key {quote(key)}: {detail}", at)
+            detail = T("{detail}; write dates without quotes, as 2025-12-31", detail=detail)
+        self.error(T("{what}: key {key}: {detail}", what=what, key=quote(key), detail=detail), at)
         return None
 
 
@@ -174,7 +186,7 @@ def did_you_mean(key: str, allowed: Iterable[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-    return f" (did you mean {quote(close[0])}?)" if close else ""
+    return T(" (did you mean {name}?)", name=quote(close[0])) if close else ""
 
 
 # Characters that show as nothing; a name made only of these (and spaces) is blank.
@@ -186,9 +198,9 @@ def _check_text(value: object) -> bool | str:
     if not isinstance(value, str):
         return False
     if not value.strip():
-        return "must not be empty"
+        return T("must not be empty")
     if not value.translate(_BLANK_TABLE).strip():
-        return "must not be blank (it holds only invisible characters)"
+        return T("must not be blank (it holds only invisible characters)")
     return True
 
 
@@ -197,9 +209,10 @@ def _check_slug(value: object) -> bool | str:
         return False
     if SLUG.fullmatch(value):
         return True
-    return (
-        f"{quote(value)} is not a valid id: use lower-case ASCII letters, digits and single "
-        'hyphens, e.g. "xiangcun-changxing"'
+    return T(
+        "{value} is not a valid id: use lower-case ASCII letters, digits and single hyphens, "
+        'e.g. "xiangcun-changxing"',
+        value=quote(value),
     )
 
 
@@ -211,11 +224,15 @@ def number_problem(value: int | float) -> str | None:
     """Why a number cannot be stored, or None. One rule for loading and for `record`: finite and
     within ±1e15, so sums, differences and ratios of any two stay finite and exact enough."""
     if isinstance(value, float) and not math.isfinite(value):
-        return f"must be a finite number, got {value}"
+        return T("must be a finite number, got {value}", value=value)
     if abs(value) > NUMBER_LIMIT:
         digits = len(str(abs(int(value)))) if isinstance(value, int) else None
-        shown = f"a number of {digits} digits" if digits and digits > 20 else f"{value:g}"
-        return f"must lie between -1e15 and 1e15, got {shown}"
+        shown = (
+            T("a number of {digits} digits", digits=digits)
+            if digits and digits > 20
+            else format(value, "g")
+        )
+        return T("must lie between -1e15 and 1e15, got {shown}", shown=shown)
     return None
 
 
@@ -233,7 +250,9 @@ def _check_integer(value: object) -> bool | str:
 
 def _check_date(value: object) -> bool | str:
     if isinstance(value, datetime):
-        return f"must be a date like 2025-12-31, not a date-time ({value.isoformat()})"
+        return T(
+            "must be a date like 2025-12-31, not a date-time ({value})", value=value.isoformat()
+        )
     return isinstance(value, date)
 
 
@@ -254,7 +273,9 @@ def _check_cadence(value: object) -> bool | str:
         return False
     if value in CADENCES:
         return True
-    return f"{quote(value)} is not a cadence; use {', '.join(CADENCES)}"
+    return T(
+        "{value} is not a cadence; use {cadences}", value=quote(value), cadences=", ".join(CADENCES)
+    )
 
 
 def _check_milestones(value: object) -> bool | str:
@@ -264,14 +285,16 @@ def _check_milestones(value: object) -> bool | str:
     for k, table in enumerate(value, start=1):
         unknown = sorted(set(table) - {"date", "value"})
         if unknown:
-            return (
-                f"milestone #{k}: unknown key {quote(unknown[0])}; a milestone has date and value"
+            return T(
+                "milestone #{k}: unknown key {key}; a milestone has date and value",
+                k=k,
+                key=quote(unknown[0]),
             )
         if _check_date(table.get("date")) is not True:
-            return f"milestone #{k}: needs a date (2024-12-31)"
+            return T("milestone #{k}: needs a date (2024-12-31)", k=k)
         checked = _check_number(table.get("value"))
         if checked is not True:
-            return f"milestone #{k}: value " + (checked or "needs a number")
+            return T("milestone #{k}: value {problem}", k=k, problem=checked or T("needs a number"))
     return True
 
 
@@ -282,7 +305,7 @@ def _check_light(value: object) -> bool | str:
         return False
     if value in LIGHTS:
         return True
-    return f"{quote(value)} is not a light; use {', '.join(LIGHTS)}"
+    return T("{value} is not a light; use {lights}", value=quote(value), lights=", ".join(LIGHTS))
 
 
 def _check_tables(value: object) -> bool | str:
@@ -303,17 +326,22 @@ _KIND_CHECKS = {
     "cadence": _check_cadence,
     "milestones": _check_milestones,
 }
-_KIND_NAMES = {
-    "text": "a string",
-    "slug": "a string",
-    "number": "a number",
-    "integer": "a whole number",
-    "date": "a date (2025-12-31)",
-    "leads": "a string or an array of strings",
-    "tables": "an array of tables",
-    "rules": "an array of tables ([[program.escalation]])",
-    "light": "a string",
-    "table": "a table",
-    "cadence": "a string",
-    "milestones": "an array of tables with date and value",
-}
+
+
+def _kind_name(kind: str) -> str:
+    """What a value of `kind` is, as a message says it (built only when a value is wrong)."""
+    names = {
+        "text": T("a string"),
+        "slug": T("a string"),
+        "number": T("a number"),
+        "integer": T("a whole number"),
+        "date": T("a date (2025-12-31)"),
+        "leads": T("a string or an array of strings"),
+        "tables": T("an array of tables"),
+        "rules": T("an array of tables ([[program.escalation]])"),
+        "light": T("a string"),
+        "table": T("a table"),
+        "cadence": T("a string"),
+        "milestones": T("an array of tables with date and value"),
+    }
+    return names[kind]
