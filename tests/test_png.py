@@ -163,7 +163,8 @@ try:
     main()
 except SystemExit:
     pass
-heavy = ("resvg_py", "gongfu_cli.raster", "gongfu_cli.browser", "PIL")
+heavy = ("resvg_py", "gongfu_cli.raster", "gongfu_cli.browser", "PIL", "docx",
+         "gongfu_cli.bulletin")
 print(" ".join(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 

@@ -1211,9 +1211,10 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            metavar="md|html|pdf",
-            help="md (Markdown), html (one self-contained page) or pdf (that page printed on "
-            "A4 by Chromium, Chrome or Edge). Default: from the --output name, else md.",
+            metavar="md|html|pdf|docx",
+            help="md (Markdown), html (one self-contained page), pdf (that page printed on "
+            "A4 by Chromium, Chrome or Edge) or docx (the 通报 for Word and WPS, in the layout "
+            "of official documents). Default: from the --output name, else md.",
         ),
     ] = None,
     output: OutputOption = None,
@@ -1249,13 +1250,20 @@ def report(
     from gongfu_cli.selection import select
     from gongfu_cli.views import report_view
 
-    named_pdf = output is not None and output.suffix.lower() == ".pdf"
-    as_pdf = fmt == "pdf" or (fmt is None and named_pdf)
-    if as_pdf and (output is None or str(output) in ("-", "/dev/stdout")):
-        raise typer.BadParameter("a PDF report is written to a file: -o FILE.pdf")
-    spec = _format("html" if as_pdf else fmt, output if not as_pdf else None, "md", tabulate=False)
+    named = output.suffix.lower() if output is not None else ""
+    as_pdf = fmt == "pdf" or (fmt is None and named == ".pdf")
+    as_docx = fmt == "docx" or (fmt is None and named == ".docx")
+    document = "pdf" if as_pdf else "docx" if as_docx else None
+    if document and (output is None or str(output) in ("-", "/dev/stdout")):
+        raise typer.BadParameter(f"a {document} report is written to a file: -o FILE.{document}")
+    spec = _format(
+        "html" if as_pdf else "md" if as_docx else fmt,
+        output if not document else None,
+        "md",
+        tabulate=False,
+    )
     if spec.name not in ("md", "html"):
-        raise typer.BadParameter(f"a report is md, html or pdf, not {spec.name}")
+        raise typer.BadParameter(f"a report is md, html, pdf or docx, not {spec.name}")
     _earlier(compare, as_of, "--compare")
     _earlier(since, as_of, "--since")
     dataset = _load(data, no_cache, output)
@@ -1269,6 +1277,20 @@ def report(
         return when, [r for r in assess(dataset, when) if r.bus.id in ids]
 
     built = report_view(dataset, results, day, at(compare), at(since))
+    if as_docx:
+        from gongfu_cli.bulletin import docx_report
+        from gongfu_cli.charts import bus_svg, race_svg
+        from gongfu_cli.raster import require_chinese_font
+
+        require_chinese_font("the charts of the .docx")
+        charts = {
+            r.bus.id: bus_svg(r, day)
+            for r in results
+            if any(i.indicator.target is not None for i in r.indicators)
+        }
+        charts["race"] = race_svg(built.race.title, built.race.rows, built.race.caption)
+        _write(output, docx_report(built, charts), dataset.files, "")
+        return
     if spec.name == "html":
         from gongfu_cli.charts import bus_svg, race_svg
 
