@@ -101,6 +101,20 @@ def _refuse_inputs(data: Path | None, *outputs: Path | None) -> None:
             refuse_input(output, inputs)
 
 
+def _as_published(data: Path | None, when: date, results: list[Any]) -> list[Any]:
+    """`results` (assessed at `when`) as they were published, when `published/WHEN.json`
+    exists beside the data; one line on stderr says so. Else today's data, as computed."""
+    from gongfu_cli.paths import bundled_data
+    from gongfu_cli.published import as_published, find
+
+    period = find(data if data is not None else bundled_data(), when)
+    if period is None:
+        return results
+    say(f"{when.isoformat()}: as published in {shown_path(period.path)} (corrections since: "
+        f"gongfu changes --corrections {when.isoformat()})", err=True)  # fmt: skip
+    return as_published(results, period)
+
+
 def reports_errors(command: F) -> F:
     """Turn the core's user errors into located messages on stderr and exit status 1."""
 
@@ -1018,7 +1032,9 @@ def rank(
     now = select(assess(dataset, day), batch, field, lead=lead)
     earlier = None
     if compare is not None:
-        earlier = select(assess(dataset, compare), batch, field, lead=lead)
+        earlier = select(
+            _as_published(data, compare, assess(dataset, compare)), batch, field, lead=lead
+        )
     view = race_view(title, now, by.value, earlier, compare)
     columns = RANK_COLUMNS + (COMPARE_COLUMNS if compare is not None else ())
 
@@ -1039,14 +1055,25 @@ def rank(
 @reports_errors
 def changes(
     since: Annotated[
-        date,
+        date | None,
         typer.Option(
             "--since",
             metavar="DATE",
             parser=parse_date,
-            help="Compare with the state on this date (the last meeting).",
+            help="Compare with the state on this date (the last meeting); as published, when "
+            "it was (gongfu publish).",
         ),
-    ],
+    ] = None,
+    corrections: Annotated[
+        date | None,
+        typer.Option(
+            "--corrections",
+            metavar="DATE",
+            parser=parse_date,
+            help="Instead, list the readings dated on or before DATE that differ from what was "
+            "published for DATE: corrected (更正), added (补报) or deleted (删除).",
+        ),
+    ] = None,
     batch: BatchOption = None,
     field: FieldOption = None,
     lead: LeadOption = None,
@@ -1069,12 +1096,19 @@ def changes(
     from gongfu_cli.selection import select
     from gongfu_cli.views import changes_view
 
+    if (since is None) == (corrections is None):
+        raise typer.BadParameter("give --since DATE, or --corrections DATE (not both)")
+    if corrections is not None:
+        _corrections(corrections, batch, field, lead, fmt, output, data, no_cache, save, raw,
+                     theme)  # fmt: skip
+        return
+    assert since is not None
     _earlier(since, as_of, "--since")
     dataset = _load(data, no_cache, output, save)
     day = _as_of(as_of)
     now = select(assess(dataset, day), batch, field, lead=lead)
     ids = {r.bus.id for r in now}
-    then = [r for r in assess(dataset, since) if r.bus.id in ids]
+    then = [r for r in _as_published(data, since, assess(dataset, since)) if r.bus.id in ids]
     rows = changes_rows(now, then, since, day)
     title = f"{dataset.program.name or 'gongfu'} · 变化 · {since.isoformat()} → {day.isoformat()}"
 
@@ -1086,6 +1120,134 @@ def changes(
     _output(
         rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
     )
+
+
+def _corrections(
+    day: date,
+    batch: int | None,
+    field: str | None,
+    lead: str | None,
+    fmt: str | None,
+    output: Path | None,
+    data: Path | None,
+    no_cache: bool,
+    save: Path | None,
+    raw: bool,
+    theme: Theme,
+) -> None:
+    """`changes --corrections DATE`: what differs from the period published for DATE."""
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.paths import bundled_data
+    from gongfu_cli.published import CORRECTIONS_COLUMNS, corrections_rows, find, path_for
+    from gongfu_cli.selection import select
+    from gongfu_cli.views import CORRECTIONS_TABLE, corrections_view
+
+    dataset = _load(data, no_cache, output, save)
+    path = data if data is not None else bundled_data()
+    period = find(path, day)
+    if period is None:
+        raise GongfuError(f"{shown_path(path_for(path, day))}: {day.isoformat()} was not "
+                          f"published; see gongfu published, or gongfu publish --as-of "
+                          f"{day.isoformat()}")  # fmt: skip
+    kept = {r.bus.id for r in select(assess(dataset, day), batch, field, lead=lead)}
+    rows = [r for r in corrections_rows(dataset, period) if r["bus_id"] in kept]
+    title = f"{dataset.program.name or 'gongfu'} · 通报后的更正 · {day.isoformat()}"
+
+    def draw(width: int) -> Any:
+        from rich.console import Group
+        from rich.text import Text
+
+        from gongfu_cli.render import fitted, rows_table, titled
+
+        shown = corrections_view(rows)
+        if not shown:
+            return Group(Text(title), Text("（无更正）"))
+        table = fitted(CORRECTIONS_TABLE, shown, width)
+        body = table if table is not None else rows_table(shown, CORRECTIONS_COLUMNS, width)
+        return titled(title, body, width, f"与 {shown_path(period.path)} 相比")
+
+    _output(rows, CORRECTIONS_COLUMNS, fmt, output, draw, title, dataset.files, save,
+            theme=theme.value, raw=raw)  # fmt: skip
+
+
+@app.command()
+@reports_errors
+def publish(
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Publish DATE again, replacing what was published (deliberately)."
+        ),
+    ] = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Freeze what the meeting saw as of --as-of: published/DATE.json beside the data, which
+    later comparisons with DATE use, whatever is corrected afterwards.
+
+    Example: gongfu publish --as-of 2024-06-30
+    """
+    import os
+
+    from gongfu_cli.files import create_new, make_folder, write_output
+    from gongfu_cli.paths import bundled_data, is_bundled
+    from gongfu_cli.published import encode, folder, path_for, read_hashed, record
+
+    path = data if data is not None else bundled_data()
+    if is_bundled(path):
+        raise GongfuError("the bundled dataset is never written: start your own with gongfu "
+                          "init PATH, and publish that")  # fmt: skip
+    day = _as_of(as_of)
+    target = path_for(path, day)
+    if os.path.lexists(target) and not replace:
+        raise GongfuError(f"{shown_path(target)}: {day.isoformat()} is already published; not "
+                          "overwritten (--replace publishes it again)")  # fmt: skip
+    dataset, digests = read_hashed(path)
+    content = record(dataset, day, digests)
+    make_folder(folder(path))
+    if replace and os.path.lexists(target):
+        write_output(target, encode(content), dataset.files)
+    else:
+        create_new(target, encode(content))
+    say(f"published {day.isoformat()}: {len(content['buses'])} buses, "
+        f"{len(content['indicators'])} indicators, {len(content['readings'])} readings in "
+        f"{shown_path(target)}")  # fmt: skip
+
+
+@app.command("published")
+@reports_errors
+def published_periods(
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    data: DataOption = None,
+    raw: RawOption = False,
+) -> None:
+    """List the periods published with gongfu publish, oldest first.
+
+    Example: gongfu published
+    """
+    from gongfu_cli.paths import bundled_data
+    from gongfu_cli.published import PUBLISHED_COLUMNS, folder, listed
+    from gongfu_cli.views import PUBLISHED_TABLE
+
+    _refuse_inputs(data, output)
+    path = data if data is not None else bundled_data()
+    rows = listed(path)
+    title = f"已发布 · {shown_path(folder(path))}"
+
+    def draw(width: int) -> Any:
+        from rich.console import Group
+        from rich.text import Text
+
+        from gongfu_cli.render import fitted, rows_table, titled
+
+        if not rows:
+            return Group(Text(title), Text("（还没有：gongfu publish --as-of DATE）"))
+        table = fitted(PUBLISHED_TABLE, rows, width)
+        body = table if table is not None else rows_table(rows, PUBLISHED_COLUMNS, width)
+        return titled(title, body, width)
+
+    _output(rows, PUBLISHED_COLUMNS, fmt, output, draw, title, (), raw=raw)
 
 
 class GroupBy(StrEnum):
@@ -1271,10 +1433,14 @@ def report(
     results = select(assess(dataset, day), lead=lead)
     ids = {r.bus.id for r in results}
 
+    past = {
+        when: [r for r in _as_published(data, when, assess(dataset, when)) if r.bus.id in ids]
+        for when in {compare, since} - {None}
+        if when is not None
+    }
+
     def at(when: date | None) -> tuple[date, list[Any]] | None:
-        if when is None:
-            return None
-        return when, [r for r in assess(dataset, when) if r.bus.id in ids]
+        return None if when is None else (when, past[when])
 
     built = report_view(dataset, results, day, at(compare), at(since))
     if as_docx:

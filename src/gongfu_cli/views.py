@@ -113,6 +113,23 @@ IMPORT_TABLE = (  # `gongfu import`: what each bus's figures did
     Column("present", "已有", "count"),
     Column("replaced", "替换", "count"),
 )
+PUBLISHED_TABLE = (  # `gongfu published`: the periods frozen by `gongfu publish`
+    Column("as_of", "截至", "date"),
+    Column("published_at", "发布时间", "text"),
+    Column("buses", "班车", "count"),
+    Column("indicators", "指标", "count"),
+    Column("readings", "读数", "count"),
+    Column("file", "文件", "text"),
+)
+CORRECTIONS_TABLE = (  # `gongfu changes --corrections`: figures changed since they were published
+    Column("bus", "班车", "text"),
+    Column("indicator", "指标", "text"),
+    Column("date", "日期", "date"),
+    Column("published", "通报值", "number"),
+    Column("now", "现值", "number"),
+    Column("kind", "类别", "text"),
+)
+CORRECTION_KINDS = {"corrected": "更正", "added": "补报", "deleted": "删除"}
 CADENCE_LABELS = {"monthly": "月报", "quarterly": "季报", "half-yearly": "半年报", "yearly": "年报"}
 
 
@@ -359,3 +376,8 @@ def report_view(
         lag_tolerance=dataset.program.lag,
         milestones=sum(1 for r in results for i in r.indicators if i.indicator.milestones),
     )
+
+
+def corrections_view(rows: Sequence[Row]) -> list[Row]:
+    """The corrections as people read them: the kind as its Chinese word."""
+    return [{**row, "kind": CORRECTION_KINDS[row["kind"]]} for row in rows]
