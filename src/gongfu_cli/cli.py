@@ -574,6 +574,15 @@ def record(
     note: Annotated[
         str | None, typer.Option("--note", help="A remark kept with the reading.")
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help="Who reported the figure (填报人); the reading also notes today as the day "
+            "it was received.",
+        ),
+    ] = None,
     replace: Annotated[
         bool,
         typer.Option(
@@ -613,6 +622,7 @@ def record(
             on_retry=_again(path),
             replace=replace,
             wait=wait,
+            by=by,
         )
     except BadValue as exc:
         raise typer.BadParameter(exc.message) from None
@@ -720,10 +730,12 @@ def template(
         content = template_workbook(list(groups.items()), cut)
     else:
         from gongfu_cli.formats import delimited
-        from gongfu_cli.workbook import TEMPLATE_COLUMNS
+        from gongfu_cli.workbook import REPORTER_LABELS, TEMPLATE_COLUMNS
 
         text = delimited(rows, TEMPLATE_COLUMNS, crlf=True, neutral=True)
-        content = ("\ufeff" + text).encode("utf-8")
+        reporter = ",".join(f"{label}," for label in REPORTER_LABELS)  # 填报人,,联系电话,
+        line = reporter + "," * (len(TEMPLATE_COLUMNS) - 1 - reporter.count(","))
+        content = ("\ufeff" + line + "\r\n" + text).encode("utf-8")
     write_output(output, content, dataset.files)
     sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
     buses = f"{len(results)} bus" + ("es" if len(results) != 1 else "")
@@ -768,6 +780,15 @@ def import_figures(
             "(报送表.xlsx!市建设局).",
         ),
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help="Who reported the figures (填报人), for sheets that do not say: the sheet's "
+            "填报人 line (as in the template) or a 填报人 column wins.",
+        ),
+    ] = None,
     replace: Annotated[
         bool,
         typer.Option(
@@ -797,12 +818,16 @@ def import_figures(
 
     Example: gongfu import 报送表.xlsx --dry-run
     """
+    from gongfu_cli.entry import EntryError
     from gongfu_cli.intake import import_sheets
 
     path = data or _bundled()
-    done = import_sheets(path, files, sheet, when, source, replace, dry_run,
-                         on_wait=_waiting(path), on_retry=_again(path), wait=wait,
-                         include_hidden=include_hidden)  # fmt: skip
+    try:
+        done = import_sheets(path, files, sheet, when, source, replace, dry_run,
+                             on_wait=_waiting(path), on_retry=_again(path), wait=wait,
+                             include_hidden=include_hidden, by=by)  # fmt: skip
+    except EntryError as exc:  # --source or --by is not text gongfu can keep
+        raise typer.BadParameter(str(exc)) from None
     if fmt is ImportFormat.json:
         _emit(_import_json(done, dry_run))
     else:

@@ -43,7 +43,12 @@ ROLES: dict[str, tuple[str, ...]] = {
     "value": ("value", "数值", "本期数值"),
     "source": ("source", "来源"),
     "note": ("note", "备注"),
+    "by": ("by", "填报人"),
+    "received": ("received", "收到日期"),  # an export's: known, not read (import sets it)
 }
+# The line at the top of a sheet saying who filled it in: `填报人 | 张三 | 联系电话 | 0572-…`,
+# or `填报人：张三` in one cell.
+REPORTER = re.compile(r"^\s*(填报人|联系电话)\s*[:：]?\s*(.*?)\s*$", re.S)
 
 
 def header_key(text: object) -> str:
@@ -72,6 +77,7 @@ class Entry(NamedTuple):
     named: tuple[str | None, str | None] = (None, None)  # bus and indicator as their name
     # columns give them, when the sheet has both an id and a name column (the template)
     named_columns: tuple[int | None, int | None] = (None, None)
+    by: str | None = None  # who reported it: the row's 填报人, else the sheet's, else --by
 
     @property
     def place(self) -> str:
@@ -114,7 +120,10 @@ class _Layout(NamedTuple):
 
 
 def read_entries(
-    sheets: Sequence[Sheet], default_date: date | None, default_source: str | None
+    sheets: Sequence[Sheet],
+    default_date: date | None,
+    default_source: str | None,
+    default_by: str | None = None,
 ) -> Intake:
     """Every figure of every sheet, with every problem found in reading them; each sheet's
     rows are read once, as they come."""
@@ -130,7 +139,7 @@ def read_entries(
         top = list(islice(rows, HEADER_ROWS))
         layout = _layout(sheet, top, rows, intake, explicit)
         if layout is not None:
-            _read_sheet(sheet, layout, top, rows, default_date, default_source, intake)
+            _read_sheet(sheet, layout, top, rows, default_date, default_source, intake, default_by)
         for _ in rows:  # the rest of a sheet without figures: read for its notes and limits
             pass
         intake.notes.extend(sheet.notes)
@@ -145,6 +154,7 @@ def _read_sheet(
     default_date: date | None,
     default_source: str | None,
     intake: Intake,
+    default_by: str | None = None,
 ) -> None:
     for name in layout.ignored:
         if name not in intake.ignored:
@@ -156,7 +166,12 @@ def _read_sheet(
         )
         return
     source = default_source or sheet.label
-    reading = _Reading(sheet, layout, default_date, source, intake)
+    try:
+        by = _reporter(sheet, top, layout.header) or default_by
+    except _BadReporter as exc:
+        intake.problem(str(exc))
+        return
+    reading = _Reading(sheet, layout, default_date, source, intake, by)
     for r, row in top:
         if r > layout.header:
             reading.row(r, row)
@@ -197,7 +212,11 @@ def _layout(
         names: dict[str, int] = {
             k: roles[k] for k in ("bus", "indicator") if k in roles and f"{k}_id" in roles
         }
-        columns |= {k: v for k, v in roles.items() if k in ("date", "value", "source", "note")}
+        columns |= {
+            k: v
+            for k, v in roles.items()
+            if k in ("date", "value", "source", "note", "by", "received")
+        }
         dates: dict[int, date] = {}
         if "value" not in columns:
             dates = _date_columns(row, set(roles.values()))
@@ -233,6 +252,45 @@ def _layout(
     return None
 
 
+class _BadReporter(ValueError):
+    """A 填报人 or 联系电话 that cannot be kept as one line of text."""
+
+
+def _reporter(sheet: Sheet, top: list[tuple[int, tuple[Value, ...]]], header: int) -> str | None:
+    """Who filled in the sheet, from the 填报人 and 联系电话 line above its header (as the
+    template has it): `张三（0572-2222222）`, or the name alone; None where nobody is named."""
+    found: dict[str, str] = {}
+    for r, row in top:
+        if r >= header:
+            break
+        for c, cell in enumerate(row):
+            match = (
+                REPORTER.match(unicodedata.normalize("NFKC", cell))
+                if isinstance(cell, str)
+                else None
+            )
+            if match is None or match[1] in found:
+                continue
+            given: Value = match[2] or None
+            if given is None:  # the value is in the next filled cell to the right
+                after = [v for v in row[c + 1 :] if _filled(v)]
+                if after and not (isinstance(after[0], str) and REPORTER.match(after[0])):
+                    given = after[0]
+            if isinstance(given, float) and given.is_integer():
+                given = int(given)  # a phone number typed into a number cell
+            try:
+                text = _checked(given, match[1])
+            except EntryError as exc:
+                raise _BadReporter(f"{sheet.place(r, c)}: {exc}") from None
+            if text:
+                found[match[1]] = text
+    name = found.get("填报人")
+    if name is None:
+        return None
+    phone = found.get("联系电话")
+    return f"{name}（{phone}）" if phone else name
+
+
 def _date_columns(row: tuple[Value, ...], taken: set[int]) -> dict[int, date]:
     dates = {}
     for c, cell in enumerate(row):
@@ -258,9 +316,10 @@ class _Reading:
         default_date: date | None,
         source: str,
         intake: Intake,
+        by: str | None = None,
     ) -> None:
         self.sheet, self.layout, self.intake = sheet, layout, intake
-        self.default_date, self.source = default_date, source
+        self.default_date, self.source, self.by = default_date, source, by
         self.strings: dict[str, str] = {}  # one copy of each bus, indicator and source text
         self.dates: dict[Value, date] = {}
 
@@ -296,7 +355,7 @@ class _Reading:
             intake.problem(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
             return
         texts: dict[str, str | None] = {}
-        for role in ("source", "note"):
+        for role in ("source", "note", "by"):
             try:
                 texts[role] = _checked(cell(role), role)
             except EntryError as exc:
@@ -327,6 +386,7 @@ class _Reading:
                     (layout.columns["bus"], layout.columns["indicator"]),
                     named,  # type: ignore[arg-type]
                     (layout.names.get("bus"), layout.names.get("indicator")),
+                    texts["by"] or self.by,
                 )
             )
 
@@ -551,12 +611,12 @@ def _plan_entry(
         return f"{what}: the date is before the indicator starts ({indicator.start})"
     old = matcher.reading(bus, indicator, entry.date)
     args = (bus, indicator, entry.date, value, entry.source, entry.note)
-    if old is None:
-        return Change("add", *args, origin=entry.place)
+    if old is None:  # noted with who reported it and the day it came in
+        return Change("add", *args, origin=entry.place, by=entry.by, received=today)
     if old.value == value:
         return Change("same", *args, old=old, origin=entry.place)
     if replace:
-        return Change("replace", *args, old=old, origin=entry.place)
+        return Change("replace", *args, old=old, origin=entry.place, by=entry.by, received=today)
     return (
         f"{what}: {value} differs from the reading already there ({old.value}, at "
         f"{reading_place(old)}); to replace it, import with --replace"
@@ -646,6 +706,7 @@ def import_sheets(
     on_retry: Callable[[], None] | None = None,
     wait: float = LOCK_WAIT,
     include_hidden: bool = False,
+    by: str | None = None,
 ) -> Imported:
     """Read every sheet, check every figure against the data, and write them all or none."""
     from gongfu_cli.changes import apply
@@ -656,6 +717,8 @@ def import_sheets(
         raise GongfuError(f"--date {default_date} is in the future (today is {today})")
     if source is not None:
         source = check_text(source, "--source")
+    if by is not None:
+        by = check_text(by, "--by")
     budget = Budget()
     sheets: list[Sheet] = []
     skipped: list[str] = []
@@ -664,7 +727,7 @@ def import_sheets(
             found, notes = read_sheets(path, sheet, budget, include_hidden)
             sheets += found
             skipped += notes
-        intake = read_entries(sheets, default_date, source)
+        intake = read_entries(sheets, default_date, source, by)
     except MemoryError:
         raise GongfuError(
             "the sheets are too large to read in the memory there is; import them a few at a time"

@@ -74,9 +74,11 @@ def record(
     on_retry: Callable[[], None] | None = None,
     replace: bool = False,
     wait: float = LOCK_WAIT,
+    by: str | None = None,
 ) -> Recorded:
     """Add a reading to the file that defines its bus, or (`replace`) correct the one already
-    on that date in place.
+    on that date in place. `by` names who reported it (填报人); the reading then also notes
+    that it came in `today` (`received`).
 
     `value` may be text as a person typed it (`８５．５`, `1,200`, `85%` for a % indicator); it
     is read once the indicator, and so its unit, is known.
@@ -90,8 +92,10 @@ def record(
     try:
         source = check_text(source, "--source")
         note = check_text(note, "--note")
+        by = check_text(by, "--by")
     except EntryError as exc:
         raise BadValue(str(exc)) from None
+    received = today if by else None
 
     def plan(dataset: Dataset) -> list[Change]:
         bus = resolve(dataset.buses, bus_query)
@@ -109,13 +113,15 @@ def record(
                     f"bus {quote(bus.id)}, indicator {quote(indicator.id)} has no reading on "
                     f"{day} to replace{_dates_hint(indicator)}; record it without --replace"
                 )
-            return [Change("replace", bus, indicator, day, amount, source, note, old)]
+            return [Change("replace", bus, indicator, day, amount, source, note, old,
+                           by=by, received=received)]  # fmt: skip
         if old is not None:
             raise GongfuError(
                 f"bus {quote(bus.id)}, indicator {quote(indicator.id)} already has a reading on "
                 f"{day} (value {old.value}, at {reading_place(old)}); to correct it, add --replace"
             )
-        return [Change("add", bus, indicator, day, amount, source, note)]
+        return [Change("add", bus, indicator, day, amount, source, note, by=by,
+                       received=received)]  # fmt: skip
 
     applied = apply(data, plan, dry_run, on_wait, on_retry, wait)
     return _recorded(applied, today)

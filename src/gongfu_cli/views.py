@@ -101,6 +101,19 @@ HISTORY_TABLE = (
     Column("attainment", "完成率", "ratio", bar=True),
     Column("source", "来源", "text"),
 )
+WHO_COLUMNS = (  # shown in a history when any of its readings says who reported it, or when
+    Column("by", "填报人", "text"),
+    Column("received", "收到", "date"),
+)
+
+
+def history_table(rows: Sequence[Row]) -> tuple[Column, ...]:
+    """The history's columns: with who reported each figure and when it came in, where known."""
+    if any(row.get("by") or row.get("received") for row in rows):
+        return HISTORY_TABLE + WHO_COLUMNS
+    return HISTORY_TABLE
+
+
 STALE_TABLE = (
     Column("bus", "班车", "text"),
     Column("indicator", "指标", "text"),
