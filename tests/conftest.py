@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-import pwd
 import shutil
 import subprocess
 import sys
@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,24 +78,68 @@ def gongfu(
     )
 
 
-NOBODY = pwd.getpwnam("nobody")
+# Tests that act as another user need root; on Windows there are no such users at all. Nothing
+# here looks a user up at import time, so every test module collects everywhere.
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+needs_root = pytest.mark.skipif(not ROOT, reason="only root can act as another user")
+
+
+def nobody() -> Any:
+    """The unprivileged user `nobody` (a `pwd.struct_passwd`), looked up when a test needs it."""
+    import pwd  # Unix only
+
+    return pwd.getpwnam("nobody")
+
+
+def __getattr__(name: str) -> Any:
+    """`NOBODY`, for tests written before `nobody()`: looked up only when imported by name."""
+    if name == "NOBODY":
+        return nobody()
+    raise AttributeError(name)
+
+
+def import_everything() -> None:
+    """Import every module of gongfu, and every module it imports lazily (rich, tabulate,
+    openpyxl, …), so that a process which then gives up root needs to read no more code: the
+    checkout may be one that only root can read."""
+    import ast
+    import importlib
+
+    import gongfu_cli
+
+    package = Path(gongfu_cli.__file__).parent
+    wanted: set[str] = set()
+    for path in sorted(package.glob("*.py")):
+        if path.stem != "__main__":
+            wanted.add(f"gongfu_cli.{path.stem}")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                wanted.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                wanted.add(node.module)
+                wanted.update(f"{node.module}.{alias.name}" for alias in node.names)
+    wanted.discard("gongfu_cli.__init__")
+    for name in sorted(wanted):
+        # a name that is not a module, or another platform's module (msvcrt, winreg)
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def as_nobody(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    """Run gongfu as the unprivileged user `nobody`: a forked child imports what gongfu needs
-    while still root (so the code's location does not matter), then gives up root for good
-    before the command runs. Returns (exit status, stdout, stderr)."""
+    """Run gongfu as the unprivileged user `nobody`: a forked child imports all the code
+    gongfu may run while still root (so the checkout may be one `nobody` cannot read), then
+    gives up root for good before the command runs. Returns (exit status, stdout, stderr).
+    Skips the test when not root: only root can become another user."""
+    if not ROOT:
+        pytest.skip("only root can run a command as another user")
+    user = nobody()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         pid = os.fork()
         if pid == 0:  # the child: never returns into pytest
             code = 70
             try:
-                import gongfu_cli.cache
-                import gongfu_cli.check
+                import_everything()
                 import gongfu_cli.cli
-                import gongfu_cli.record
-                import gongfu_cli.render
-                import gongfu_cli.report
 
                 os.dup2(out.fileno(), 1)
                 os.dup2(err.fileno(), 2)
@@ -106,8 +151,8 @@ def as_nobody(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, 
                 )
                 os.environ.update(env or {})
                 os.setgroups([])
-                os.setgid(NOBODY.pw_gid)
-                os.setuid(NOBODY.pw_uid)
+                os.setgid(user.pw_gid)
+                os.setuid(user.pw_uid)
                 try:
                     gongfu_cli.cli.app([*args], prog_name="gongfu")
                     code = 0

@@ -199,6 +199,13 @@ def test_report_writes_an_a4_pdf_with_every_bus_and_page_numbers(
         assert name in text, name
     for number, page in enumerate(texts, start=1):
         assert f"{number} / {len(texts)}" in page  # a page number on every page
+    # a chart is never cut: its first and last lines are on one page
+    for first, last in (
+        ("第2批 · 燃气 · 牵头:市建设局 · 截至 2024-06-30", "只监测、不设目标:只看不考"),
+        ("按完成率排名", "未排名(没有可比数值):尚未报数"),
+    ):
+        assert [first in t for t in texts] == [last in t for t in texts], (first, last)
+        assert any(first in t for t in texts)
 
 
 def test_a_pdf_report_needs_a_file_and_a_browser(data: Path, tmp_path: Path) -> None:

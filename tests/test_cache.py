@@ -19,7 +19,7 @@ from gongfu_cli.cli import app
 from gongfu_cli.load import load_dataset
 from gongfu_cli.model import Dataset
 from tests.builders import datasets
-from tests.conftest import NOBODY, SAMPLE, gongfu, load_text
+from tests.conftest import ROOT, SAMPLE, gongfu, load_text, nobody
 
 runner = CliRunner()
 
@@ -137,10 +137,10 @@ def test_a_cache_directory_open_to_others_is_not_used(data: Path, loads: list[Pa
     assert len(loads) == 3
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a directory away")
+@pytest.mark.skipif(not ROOT, reason="only root can give a directory away")
 def test_a_cache_directory_owned_by_someone_else_is_not_used(data: Path, loads: list[Path]) -> None:
     cache.load(data)
-    os.chown(cache.cache_dir(), NOBODY.pw_uid, NOBODY.pw_gid)
+    os.chown(cache.cache_dir(), nobody().pw_uid, nobody().pw_gid)
     cache.load(data)
     assert len(loads) == 2
 

@@ -175,8 +175,10 @@ def test_record_warns_as_check_would(data_file: Path) -> None:
     code, _, err = record(data_file, "alpha", "coverage", "30", "--date", "2023-02-01")
     assert code == 0
     assert "warning: value 30 on 2023-02-01 moved away from the target 100" in err
+    before = data_file.read_bytes()  # a date before the start is refused, as import does
     code, _, err = record(data_file, "alpha", "coverage", "35", "--date", "2021-06-01")
-    assert "dated before the indicator starts (2022-01-01)" in err
+    assert code == 1 and "the date is before the indicator starts (2022-01-01)" in err
+    assert data_file.read_bytes() == before
     code, _, err = record(data_file, "alpha", "coverage", "250", "--date", "2023-03-01")
     assert "puts attainment at 250%, past 200%: check the unit?" in err
     check = runner.invoke(app, ["check", "-d", str(data_file)])

@@ -393,7 +393,7 @@ def test_every_bad_cell_is_named_and_nothing_is_written(data: Path, tmp_path: Pa
 
 def test_an_ambiguous_indicator_lists_the_candidates(data: Path, tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
-    path.write_text("班车,指标,日期,数值\n乡村畅行,率,2024-06-30,1\n送气下乡,气,2024-06-30,1\n")
+    path.write_text("班车,指标,日期,数值\n乡村畅行,率,2024-06-30,95\n送气下乡,气,2024-06-30,1\n")
     code, _, err = run("import", str(path), data=data)
     assert code == 1
     assert f"{path}:2:" not in err  # 率 is one indicator of 乡村畅行

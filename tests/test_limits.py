@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -171,7 +172,7 @@ def test_dev_zero_and_files_beyond_the_size_limit_are_refused(tmp_path: Path) ->
 def test_a_fifo_as_data_is_read_like_a_file(tmp_path: Path) -> None:
     done = subprocess.run(
         ["bash", "-c", f'exec "$0" -m gongfu_cli list -f csv -d <(cat "{SAMPLE}")',
-         os.environ.get("PYTHON", "python3")],
+         os.environ.get("PYTHON", sys.executable)],
         capture_output=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr.decode()

@@ -10,7 +10,6 @@ from gongfu_cli.load import load_dataset
 from gongfu_cli.metrics import (
     Status,
     assess,
-    assess_bus,
     attainment,
     combine_status,
     schedule,
@@ -77,7 +76,7 @@ def test_status_rules_first_match_wins(
     due: date | None,
     expected: Status,
 ) -> None:
-    assert status(has_target, attained, elapsed, AS_OF, due) is expected
+    assert status(has_target, attained, elapsed, AS_OF, due, 0.30) is expected
 
 
 def test_bus_status_is_the_worst_and_ignores_monitored() -> None:
@@ -123,8 +122,9 @@ def test_indicator_results_match_hand_values() -> None:
 
 
 def test_as_of_ignores_later_readings() -> None:
-    alpha = load_dataset(SAMPLE).buses[0]
-    coverage = lambda day: assess_bus(alpha, day).indicators[0]  # noqa: E731 - tiny local helper
+    dataset = load_dataset(SAMPLE)
+    alpha = dataset.buses[0]
+    coverage = lambda day: assess(dataset, day, [alpha])[0].indicators[0]  # noqa: E731 - tiny local helper
     assert coverage(date(2022, 6, 30)).value is None
     assert coverage(date(2022, 6, 30)).status is Status.NO_DATA
     assert coverage(date(2022, 7, 1)).value == 40
@@ -179,7 +179,7 @@ def _planned(*milestones: tuple[date, float], baseline: float = 0, target: float
 
     stones = tuple(Milestone(d, v) for d, v in milestones)
     start, due = date(2022, 1, 1), date(2025, 1, 1)
-    return Indicator("x", "x", "", target, baseline, start, due, 1, (), stones)
+    return Indicator("x", "x", "", target, baseline, start, due, 1, (), stones, "yearly")
 
 
 def test_expected_runs_through_each_milestone() -> None:
@@ -219,20 +219,24 @@ def test_the_lag_tolerance_moves_the_lagging_boundary() -> None:
     from gongfu_cli.metrics import status
 
     as_of, due = date(2023, 1, 1), date(2024, 1, 1)
-    assert status(True, 0.3, 0.5, as_of, due) is Status.LAGGING  # 0.2 behind, within 0.30
+    assert status(True, 0.3, 0.5, as_of, due, 0.30) is Status.LAGGING  # 0.2 behind, within 0.30
     assert status(True, 0.3, 0.5, as_of, due, lag=0.1) is Status.OFF_TRACK
     assert status(True, 0.45, 0.5, as_of, due, lag=0.1) is Status.LAGGING
 
 
 def test_bus_schedule_is_the_counted_indicators_mean_else_the_bus_own() -> None:
-    from gongfu_cli.metrics import assess_bus
-    from gongfu_cli.model import Bus, Indicator
+    from gongfu_cli.model import Bus, Dataset, Indicator, Program
 
     start = date(2022, 1, 1)
-    near = Indicator("a", "a", "", 100, 0, start, date(2023, 1, 1), 1, ())
-    far = Indicator("b", "b", "", 100, 0, start, date(2024, 1, 1), 3, ())
-    later = Indicator("c", "c", "", 100, 0, date(2030, 1, 1), date(2031, 1, 1), 5, ())
+    near = Indicator("a", "a", "", 100, 0, start, date(2023, 1, 1), 1, (), (), "yearly")
+    far = Indicator("b", "b", "", 100, 0, start, date(2024, 1, 1), 3, (), (), "yearly")
+    later = Indicator("c", "c", "", 100, 0, date(2030, 1, 1), date(2031, 1, 1), 5, (), (), "yearly")
     bus = Bus("x", "x", 1, start, date(2026, 1, 1), (), "f", None, None, (near, far, later), "")
+    dataset = Dataset(Program(None, None, None, None, 0.30), (bus,), ())
+
+    def assess_bus(bus: Bus, day: date):  # type: ignore[no-untyped-def]
+        return assess(dataset, day, [bus])[0]
+
     result = assess_bus(bus, date(2022, 7, 2))  # 182 days in
     # `later` has not started: it does not count. near 182/365 (w1), far 182/730 (w3).
     assert result.schedule == pytest.approx((182 / 365 + 3 * 182 / 730) / 4)

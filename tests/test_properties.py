@@ -84,6 +84,8 @@ def test_records_keep_the_file_as_prefix_and_every_reading(
 ) -> None:
     text, content = file
     targets = [(b["id"], i["id"]) for b in content["buses"] for i in b["indicators"]]
+    starts = {(b["id"], i["id"]): i.get("start", b["launched"])
+              for b in content["buses"] for i in b["indicators"]}  # fmt: skip
     taken = {(r["bus"], r["indicator"], r["date"]) for r in content["readings"]}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data.toml"
@@ -93,8 +95,8 @@ def test_records_keep_the_file_as_prefix_and_every_reading(
         for _ in range(data.draw(st.integers(1, 4))):
             bus, ind = data.draw(st.sampled_from(targets))
             day = data.draw(days)
-            if (bus, ind, day) in taken:
-                continue
+            if (bus, ind, day) in taken or day < starts[(bus, ind)]:
+                continue  # a second reading on a date, or one before the start, is refused
             taken.add((bus, ind, day))
             record(
                 path,
@@ -105,6 +107,7 @@ def test_records_keep_the_file_as_prefix_and_every_reading(
                 source=data.draw(st.one_of(st.none(), texts)),
                 note=data.draw(st.one_of(st.none(), texts)),
                 today=FAR_FUTURE,
+                as_typed=True,  # any number drawn is meant as drawn
             )
             added += 1
             assert path.read_bytes().startswith(original)

@@ -197,6 +197,7 @@ def test_concurrent_records_all_land(data_file: Path) -> None:
                 str(day),
                 "--date",
                 f"2023-01-{day:02d}",
+                "--as-typed",  # 1% is meant: not a fraction of 100%
             ],
             env=env,
             stdout=subprocess.DEVNULL,

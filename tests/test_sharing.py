@@ -333,7 +333,7 @@ def test_report_adds_movement_changes_summary_and_a_method_note(tmp_path: Path) 
         "| 进退 ",
         "进退对比 2022-07-01",
         "## 2022-07-01 以来的变化",
-        "### 转差（3）",
+        "### 首次报送（6）",
         "- 班车 阿尔法：无数据 → 严重滞后",
         "## 按牵头单位",
         "## 方法说明",
@@ -346,7 +346,7 @@ def test_report_adds_movement_changes_summary_and_a_method_note(tmp_path: Path) 
     assert (
         "<h2>按牵头单位</h2>" in page
         and "<h2>方法说明</h2>" in page
-        and "<h3>转差（3）</h3>" in page
+        and "<h3>首次报送（6）</h3>" in page
     )
     plain = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-01")
     assert "进退" not in plain and "以来的变化" not in plain and "## 方法说明" in plain

@@ -25,7 +25,7 @@ D0 = date(2023, 1, 1)
 def indicator(
     target: float | None = 100, baseline: float = 0, due: date | None = date(2024, 1, 1)
 ) -> Indicator:
-    return Indicator("x", "x", "%", target, baseline, date(2022, 1, 1), due, 1, ())
+    return Indicator("x", "x", "%", target, baseline, date(2022, 1, 1), due, 1, (), (), "yearly")
 
 
 def readings(*pairs: tuple[int, float]) -> list[Reading]:
@@ -250,27 +250,27 @@ def test_lead_filter_takes_a_unique_part() -> None:
     assert result.exit_code == 1 and "matches several lead agencies" in result.stderr
 
 
-def test_changes_since_a_date_worsened_first() -> None:
+def test_changes_since_a_date_first_reports_then_the_rest() -> None:
     args = ["changes", "--since", "2022-07-01", "-d", str(SAMPLE), "--as-of", "2023-01-01"]
     rows = list(csv.DictReader(io.StringIO(runner.invoke(app, [*args, "-f", "csv"]).stdout)))
     assert list(rows[0]) == list(CHANGES_COLUMNS)
-    got = [(r["indicator_id"], r["readings"], r["status_before"], r["status_after"]) for r in rows]
+    got = [(r["indicator_id"], r["readings"], r["status_before"], r["status_after"], r["change"])
+           for r in rows]  # fmt: skip
     assert got == [
-        # worsened (no_data is less bad than off_track, overdue and lagging), in data order
-        ("revenue", "1", "no_data", "off_track"),
-        ("done", "1", "no_data", "overdue"),
-        ("lag", "1", "no_data", "lagging"),
-        # improved
-        ("income-ratio", "1", "no_data", "on_track"),
-        # newly reported, status unchanged
-        ("coverage", "1", "on_track", "on_track"),
-        ("stations", "1", "monitored", "monitored"),
-        ("households", "1", "monitored", "monitored"),
+        # first figures, in data order, whatever their status (never 转差)
+        ("income-ratio", "1", "no_data", "on_track", "first"),
+        ("revenue", "1", "no_data", "off_track", "first"),
+        ("stations", "1", "monitored", "monitored", "first"),
+        ("done", "1", "no_data", "overdue", "first"),
+        ("lag", "1", "no_data", "lagging", "first"),
+        ("households", "1", "monitored", "monitored", "first"),
+        # a new figure, status unchanged
+        ("coverage", "1", "on_track", "on_track", "same"),
     ]
-    coverage = rows[4]
+    coverage = rows[6]
     assert (coverage["value_before"], coverage["value_after"]) == ("40", "60")
     table = runner.invoke(app, args, env={"COLUMNS": "120"}).stdout
-    for text in ("转差（3）", "好转（1）", "新报数（3）", "班车 阿尔法：无数据 → 严重滞后"):
+    for text in ("首次报送（6）", "其他（1）", "班车 阿尔法：无数据 → 严重滞后"):
         assert text in table
     nothing = runner.invoke(app, [*args[:2], "2023-01-01", *args[3:]]).stdout
     assert "（无变化）" in nothing

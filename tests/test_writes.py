@@ -4,7 +4,6 @@ lock that leaves nothing behind. Real files, links, permissions and processes th
 
 from __future__ import annotations
 
-import fcntl
 import os
 import signal
 import stat
@@ -20,7 +19,7 @@ import pytest
 from gongfu_cli.files import FileChanged, FileState, replace_file
 from gongfu_cli.load import load_dataset
 from tests.builders import COMMENTED
-from tests.conftest import NOBODY, as_nobody, gongfu
+from tests.conftest import ROOT, as_nobody, gongfu, nobody
 
 RECORD = ("record", "alpha", "coverage", "70", "--date", "2023-02-01")
 
@@ -173,12 +172,12 @@ def test_a_replaced_file_keeps_its_mode(data: Path, tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o604
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+@pytest.mark.skipif(not ROOT, reason="only root can give a file to another user")
 def test_root_recording_into_a_users_file_keeps_the_users_owner(data: Path) -> None:
-    os.chown(data, NOBODY.pw_uid, NOBODY.pw_gid)
+    os.chown(data, nobody().pw_uid, nobody().pw_gid)
     ok(gongfu(*RECORD, "-d", str(data)))
     st = data.stat()
-    assert (st.st_uid, st.st_gid) == (NOBODY.pw_uid, NOBODY.pw_gid)
+    assert (st.st_uid, st.st_gid) == (nobody().pw_uid, nobody().pw_gid)
     assert values(data) == [40, 70]
 
 
@@ -264,6 +263,7 @@ def test_records_through_two_links_lock_the_same_file(data: Path, tmp_path: Path
 
 
 def test_waiting_for_another_writer_is_announced_and_dry_run_never_waits(data: Path) -> None:
+    fcntl = pytest.importorskip("fcntl", reason="holds the lock as gongfu takes it on Unix")
     with open(data, "rb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         dry = gongfu(*RECORD, "--dry-run", "-d", str(data), timeout=10)
@@ -292,13 +292,17 @@ class Holder(NamedTuple):
 def _holder(path: Path, mode: str, user: int) -> Holder:
     """Another process, of `user`, holding a lock on `path` (opened for reading: that is all
     it takes) until it is stopped. Forked, so that it needs no Python it may run."""
+    if not ROOT:
+        pytest.skip("only root can hold a lock as another user")
+    fcntl = pytest.importorskip("fcntl", reason="holds the lock as gongfu takes it on Unix")
+    gid = nobody().pw_gid
     ready, tell = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         try:
             os.close(ready)
             os.setgroups([])
-            os.setgid(NOBODY.pw_gid)
+            os.setgid(gid)
             os.setuid(user)
             fd = os.open(path, os.O_RDONLY)
             fcntl.flock(fd, fcntl.LOCK_EX if mode == "ex" else fcntl.LOCK_SH)
@@ -320,7 +324,7 @@ def test_a_reader_holding_the_lock_stalls_no_writer_past_wait(shared_dir: Path, 
     path.write_text(COMMENTED, encoding="utf-8")
     path.chmod(0o644)  # root's; nobody may read it only
     before = path.read_bytes()
-    holder = _holder(path, mode, NOBODY.pw_uid)
+    holder = _holder(path, mode, nobody().pw_uid)
     try:
         for args in (RECORD, ("delete", "alpha", "coverage", "--date", "2022-06-30")):
             started = time.monotonic()
@@ -406,6 +410,7 @@ def test_directory_record_checks_the_other_files_as_they_are_under_the_lock(
 ) -> None:
     """While `record` waits for the lock, another file gains a reading for the same date; the
     record must see it (and refuse), not write a duplicate that breaks the whole dataset."""
+    fcntl = pytest.importorskip("fcntl", reason="holds the lock as gongfu takes it on Unix")
     folder = tmp_path / "data"
     folder.mkdir()
     (folder / "a.toml").write_text(COMMENTED, encoding="utf-8")

@@ -59,11 +59,15 @@ def disabled_by_environment() -> bool:
     return os.environ.get("GONGFU_NO_CACHE", "").strip() not in ("", "0")
 
 
+# The layout of an entry (`pack`); a new one never reads an entry of an older layout.
+CACHE_FORMAT = "2: the programme's settings resolved"
+
+
 def _fingerprint(files: list[Path], stats: list[os.stat_result]) -> str:
     """A key naming exactly these versions of these files, with this tool and Python."""
     import hashlib  # here, not at the top: small data never needs it
 
-    parts = [__version__, sys.version]
+    parts = [__version__, CACHE_FORMAT, sys.version]
     for file, st in zip(files, stats, strict=True):
         parts.append(
             f"{file.resolve()}\0{st.st_size}\0{st.st_dev}\0{st.st_ino}\0{st.st_mtime_ns}"

@@ -204,7 +204,8 @@ def _burnup(bus: Bus, result: IndicatorResult, as_of: date, x: float, y: float, 
     def at(day: date, value: float) -> str:
         return f"{_num(xs(day.toordinal()))},{_num(ys(value))}"
 
-    out = [f'<g class="burnup" data-indicator="{esc(ind.id)}" data-bus="{esc(bus.id)}">']
+    out = [f'<g class="burnup" data-indicator="{esc(ind.id)}" data-bus="{esc(bus.id)}" '
+           f'data-status="{result.status.value}">']  # fmt: skip
     heading = ind.name if compact else f"{bus.name} · {ind.name}"  # small multiples: one bus
     out.append(_text(x + pad, y + title_size + 6, heading, title_size, weight="bold", cls="title"))
     facts = [f"状态 {STATUS_LABELS[result.status]}"]
@@ -448,6 +449,7 @@ def race_svg(title: str, rows: Sequence[Row], caption: str) -> str:
         body.append(_text(left - 10, mid, str(row["bus"]), size, anchor="end", cls="name"))
         bar_w = max(0.0, xs(att) - left)
         body.append(f'<rect class="bar" data-bus="{esc(row["bus_id"])}" data-rank="{row["rank"]}" '
+                    f'data-status="{status.value}" '
                     f'data-attainment="{att:g}" x="{_num(left)}" y="{y}" width="{_num(bar_w)}" '
                     f'height="{bar_h}" fill="{color}"><title>{esc(row["bus"])}：完成率 '
                     f'{percent(att)}</title></rect>')  # fmt: skip

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.locate import index_lines
-from gongfu_cli.metrics import assess_indicator, attainment, latest_reading
+from gongfu_cli.metrics import assess, attainment, latest_reading
 from gongfu_cli.model import CADENCES, Dataset, Indicator, Reading
 from gongfu_cli.validate import quote
 
@@ -21,8 +21,8 @@ from gongfu_cli.validate import quote
 def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
     """Each reading's warnings (see `reading_warnings`), and stale targets (`is_stale`)."""
     found: list[Problem] = []
-    for bus in dataset.buses:
-        for j, ind in enumerate(bus.indicators):
+    for bus, assessed in zip(dataset.buses, assess(dataset, as_of), strict=True):
+        for j, (ind, result) in enumerate(zip(bus.indicators, assessed.indicators, strict=True)):
             what = f"bus {quote(bus.id)}, indicator {quote(ind.id)}"
             previous = None
             for reading in ind.readings:
@@ -36,7 +36,7 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                         )
                     )
                 previous = reading
-            if assess_indicator(ind, as_of, dataset.program.lag).stale:
+            if result.stale:
                 latest = latest_reading(ind, as_of)
                 since = f"the latest is of {latest.date}" if latest else "none yet"
                 days = CADENCES[ind.cadence]

@@ -21,11 +21,13 @@ from gongfu_cli.formats import render_rows
 from gongfu_cli.model import Dataset
 from gongfu_cli.options import (
     AsOfOption,
+    AsTypedOption,
     BatchOption,
     BomOption,
     BusArgument,
     BusOption,
     ChartOption,
+    CheckOutputOption,
     DataOption,
     ExcelOption,
     FieldOption,
@@ -37,11 +39,13 @@ from gongfu_cli.options import (
     OutputOption,
     RankBy,
     RawOption,
+    ReportOutputOption,
     SaveOption,
     StatusOption,
     Theme,
     ThemeOption,
     WaitOption,
+    WithinOption,
     complete_indicator,
     not_empty,
     parse_date,
@@ -385,14 +389,14 @@ def progress(
 
     Example: gongfu progress 乡村畅行
     """
-    from gongfu_cli.metrics import assess_bus
+    from gongfu_cli.metrics import assess
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import INDICATOR_COLUMNS, indicator_rows
     from gongfu_cli.views import bus_view
 
     dataset = _load(data, no_cache, output, save, chart)
     day = _as_of(as_of)
-    result = assess_bus(resolve(dataset.buses, bus), day)
+    (result,) = assess(dataset, day, [resolve(dataset.buses, bus)])
     rows = indicator_rows([result])
 
     def draw(width: int) -> Any:
@@ -594,6 +598,7 @@ def record(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")
     ] = False,
+    as_typed: AsTypedOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
@@ -623,6 +628,7 @@ def record(
             replace=replace,
             wait=wait,
             by=by,
+            as_typed=as_typed,
         )
     except BadValue as exc:
         raise typer.BadParameter(exc.message) from None
@@ -811,7 +817,9 @@ def import_figures(
             help="Read hidden sheets and hidden rows too (skipped with a note otherwise).",
         ),
     ] = False,
+    as_typed: AsTypedOption = False,
     data: DataOption = None,
+    as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
     """Import the figures of filled-in sheets: all of them, or none if any is wrong.
@@ -825,13 +833,14 @@ def import_figures(
     try:
         done = import_sheets(path, files, sheet, when, source, replace, dry_run,
                              on_wait=_waiting(path), on_retry=_again(path), wait=wait,
-                             include_hidden=include_hidden, by=by)  # fmt: skip
+                             include_hidden=include_hidden, by=by,
+                             as_typed=as_typed)  # fmt: skip
     except EntryError as exc:  # --source or --by is not text gongfu can keep
         raise typer.BadParameter(str(exc)) from None
     if fmt is ImportFormat.json:
         _emit(_import_json(done, dry_run))
     else:
-        _import_text(done)
+        _import_text(done, _as_of(as_of))
 
 
 def _import_json(done: Any, dry_run: bool) -> str:
@@ -854,7 +863,7 @@ def _import_json(done: Any, dry_run: bool) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _import_text(done: Any) -> None:
+def _import_text(done: Any, as_of: date) -> None:
     from gongfu_cli.display import visible_line
     from gongfu_cli.intake import SUMMARY_COLUMNS, summary_rows, totals
 
@@ -897,11 +906,32 @@ def _import_text(done: Any) -> None:
     else:
         say(f"nothing to write: {line}")
     shown = 10  # a sheet of thousands of figures can warn thousands of times
+    _import_now(done, as_of, shown)
     for warning in done.warnings[:shown]:
         say(f"warning: {visible_line(warning)}", err=True)
     if len(done.warnings) > shown:
         more = len(done.warnings) - shown
         say(f"warning: … and {more} more (`gongfu check` lists every one)", err=True)
+
+
+def _import_now(done: Any, as_of: date, shown: int) -> None:
+    """Where each indicator given a new or corrected figure stands now (the first `shown`)."""
+    from gongfu_cli.display import visible_line
+    from gongfu_cli.metrics import assess_one
+    from gongfu_cli.record import now_line
+    from gongfu_cli.resolve import resolve
+
+    if done.dataset is None:
+        return
+    touched = list(dict.fromkeys((c.bus.id, c.indicator.id) for c in done.changes
+                                 if c.action in ("add", "replace")))  # fmt: skip
+    for bus_id, indicator_id in touched[:shown]:
+        bus = resolve(done.dataset.buses, bus_id)
+        indicator = resolve(bus.indicators, indicator_id, kind="indicator")
+        what = f"{visible_line(bus.name)} · {visible_line(indicator.name)}: "
+        say(now_line(assess_one(done.dataset, bus, indicator, as_of), what))
+    if len(touched) > shown:
+        say(f"now: … and {len(touched) - shown} more indicators (`gongfu progress BUS` shows each)")
 
 
 def _bundled() -> Path:
@@ -929,10 +959,11 @@ def _again(path: Path) -> Callable[[], None]:
 
 def _tell(done: Any, as_of: date | None) -> None:
     """The change made, where the indicator stands now, and what `check` would say of it."""
-    from gongfu_cli.metrics import assess_indicator
+    from gongfu_cli.metrics import assess_one
     from gongfu_cli.record import recorded_message
 
-    say(recorded_message(done, assess_indicator(done.indicator, _as_of(as_of))))
+    now = assess_one(done.dataset, done.bus, done.indicator, _as_of(as_of))
+    say(recorded_message(done, now))
     for warning in done.warnings:
         say(f"warning: {warning}", err=True)
 
@@ -964,7 +995,7 @@ def history(
 
     Example: gongfu history 优教共享 --format csv
     """
-    from gongfu_cli.metrics import assess_bus
+    from gongfu_cli.metrics import assess
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import HISTORY_COLUMNS, history_rows
     from gongfu_cli.views import history_view
@@ -983,11 +1014,12 @@ def history(
     if indicator is not None:
         chosen = (resolve(found.indicators, indicator, kind="indicator"),)
     rows = history_rows(found, chosen, day)
+    (assessed,) = assess(dataset, day, [found])
 
     def draw(width: int) -> Any:
         from gongfu_cli.render import history
 
-        return history(history_view(assess_bus(found, day), chosen, day), width)
+        return history(history_view(assessed, chosen, day), width)
 
     title = f"{found.name} · 历史"
     _check_chart(chart)
@@ -1002,9 +1034,8 @@ def history(
     )
     if chart is not None:
         from gongfu_cli.charts import burnup_svg
-        from gongfu_cli.metrics import assess_indicator
 
-        result = assess_indicator(chosen[0], day, dataset.program.lag)
+        result = next(r for r in assessed.indicators if r.indicator.id == chosen[0].id)
         _chart(chart, burnup_svg(found, result, day), title, dataset.files)
 
 
@@ -1031,6 +1062,8 @@ def rank(
     batch: BatchOption = None,
     field: FieldOption = None,
     lead: LeadOption = None,
+    status: StatusOption = None,
+    within: WithinOption = False,
     fmt: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
@@ -1042,6 +1075,8 @@ def rank(
     chart: ChartOption = None,
 ) -> None:
     """The race (赛马): buses ranked by attainment or by how far ahead of schedule they are.
+    Every bus of the programme races; --batch, --field, --lead and --status choose the rows
+    shown, with their programme-wide ranks (--within ranks among the chosen buses only).
 
     Example: gongfu rank --by gap --compare 2024-06-30
     """
@@ -1054,13 +1089,14 @@ def rank(
     dataset = _load(data, no_cache, output, save, chart)
     day = _as_of(as_of)
     title = f"{dataset.program.name or 'gongfu'} · 赛马 · 截至 {day.isoformat()}"
-    now = select(assess(dataset, day), batch, field, lead=lead)
+    everyone = assess(dataset, day)
+    chosen = select(everyone, batch, field, status or (), lead)
+    shown = {r.bus.id for r in chosen}
     earlier = None
     if compare is not None:
-        earlier = select(
-            _as_published(data, compare, assess(dataset, compare)), batch, field, lead=lead
-        )
-    view = race_view(title, now, by.value, earlier, compare)
+        then = _as_published(data, compare, assess(dataset, compare))
+        earlier = [r for r in then if not within or r.bus.id in shown]
+    view = race_view(title, chosen if within else everyone, by.value, earlier, compare, shown)
     columns = RANK_COLUMNS + (COMPARE_COLUMNS if compare is not None else ())
 
     def draw(width: int) -> Any:
@@ -1111,8 +1147,9 @@ def changes(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
-    """What changed since a date (晾晒): indicators newly reported or whose status moved,
-    worsened first; buses whose status changed; indicators that became stale.
+    """What changed since a date (晾晒): indicators with new figures or whose status moved,
+    by kind (转差 worse, 好转 better, 首次报送 first, 其他 same); buses whose status changed;
+    indicators that became stale.
 
     Example: gongfu changes --since 2024-03-31
     """
@@ -1349,7 +1386,7 @@ def check(
             "jsonl, md, …) or xlsx.",
         ),
     ] = None,
-    output: OutputOption = None,
+    output: CheckOutputOption = None,
     raw: RawOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -1404,7 +1441,7 @@ def report(
             "of official documents). Default: from the --output name, else md.",
         ),
     ] = None,
-    output: OutputOption = None,
+    output: ReportOutputOption = None,
     compare: Annotated[
         date | None,
         typer.Option(
@@ -1424,11 +1461,14 @@ def report(
         ),
     ] = None,
     lead: LeadOption = None,
+    within: WithinOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
     """The whole programme as of a date: headline figures, the race, every bus, stale data.
+    With --lead, that agency's buses, each with its place in the programme's race (--within:
+    ranked among them only).
 
     Example: gongfu report --output report.html
     """
@@ -1455,19 +1495,23 @@ def report(
     _earlier(since, as_of, "--since")
     dataset = _load(data, no_cache, output)
     day = _as_of(as_of)
-    results = select(assess(dataset, day), lead=lead)
+    everyone = assess(dataset, day)
+    results = select(everyone, lead=lead)
     ids = {r.bus.id for r in results}
+    racing = results if within else everyone
 
-    past = {
-        when: [r for r in _as_published(data, when, assess(dataset, when)) if r.bus.id in ids]
+    past = {  # as published, where the date was (one line on stderr says so)
+        when: _as_published(data, when, assess(dataset, when))
         for when in {compare, since} - {None}
         if when is not None
     }
 
-    def at(when: date | None) -> tuple[date, list[Any]] | None:
-        return None if when is None else (when, past[when])
+    def at(when: date | None, chosen: bool = True) -> tuple[date, list[Any]] | None:
+        if when is None:
+            return None
+        return when, [r for r in past[when] if not chosen or r.bus.id in ids]
 
-    built = report_view(dataset, results, day, at(compare), at(since))
+    built = report_view(dataset, results, day, at(compare, within), at(since), racing)
     if as_docx:
         from gongfu_cli.bulletin import docx_report
         from gongfu_cli.charts import bus_svg, race_svg

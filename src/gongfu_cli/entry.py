@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
-from gongfu_cli.model import Number
+from gongfu_cli.model import Indicator, Number
 from gongfu_cli.validate import number_problem, quote
 
 
@@ -150,3 +150,46 @@ def _month_end(year: int, month: int) -> date:
     import calendar
 
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# One set of rules for a new reading, whether `record` or `import` brings it
+
+
+def date_problem(indicator: Indicator, day: date) -> str | None:
+    """A reading dated before its indicator starts measures nothing the plan counts."""
+    if day < indicator.start:
+        return f"the date is before the indicator starts ({indicator.start})"
+    return None
+
+
+def typed_as_percent(text: str) -> bool:
+    """`46%` or `０.４６％`: the person said percent, so a small value is meant as it is."""
+    return _folded(text).endswith("%")
+
+
+FRACTION_MAX = 1.5  # 0.46 for 46%, 1.2 for 120%: a fraction a spreadsheet cell kept as typed
+PERCENT_LEVEL = 5  # a % indicator whose figures are at least this counts in whole percents
+
+
+def fraction_problem(indicator: Indicator, day: date, value: Number) -> str | None:
+    """A fraction typed for a percentage (0.46 for 46%, from a General cell): a value in
+    (0, 1.5] on a `%` indicator whose target, baseline or latest earlier reading is at least 5.
+    It would go in as 0.46%, silently, and read as a collapse; `--as-typed` keeps it."""
+    if indicator.unit.strip() != "%" or not 0 < value <= FRACTION_MAX:
+        return None
+    earlier = [r.value for r in indicator.readings if r.date < day][-1:]
+    levels = [indicator.target, indicator.baseline, *earlier]
+    if not any(level is not None and level >= PERCENT_LEVEL for level in levels):
+        return None
+    from gongfu_cli.display import plain_number
+
+    typed, meant = plain_number(value), plain_number(round(value * 100, 9))
+    given = [f"{name} {plain_number(level)}" for name, level in
+             (("target", indicator.target), ("baseline", indicator.baseline),
+              ("latest", earlier[0] if earlier else None))
+             if level is not None and level >= PERCENT_LEVEL]  # fmt: skip
+    return (
+        f"{typed}: {meant}%? a fraction where this indicator counts whole percents "
+        f"({', '.join(given)}); type {meant} or {meant}%, or keep {typed}% with --as-typed"
+    )

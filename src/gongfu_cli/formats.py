@@ -121,10 +121,30 @@ def as_tabulate(rows: list[Row], columns: Sequence[str], fmt: str) -> str:
     return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True) + "\n"
 
 
+def as_markdown(rows: list[Row], columns: Sequence[str]) -> str:
+    """A GitHub-flavoured pipe table: the machine columns as the header, each cell as people
+    read it and escaped as the report escapes user text, so that a name holding `|`, `*` or
+    HTML stays one cell of plain text in any Markdown reader."""
+    from gongfu_cli.display import markdown_text
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    lines = [line([markdown_text(c) for c in columns]), line(["---"] * len(columns))]
+    lines += [
+        line([markdown_text(machine_cell(v) if isinstance(v, bool) else human_cell(c, v))
+              for c, v in ((c, row[c]) for c in columns)])
+        for row in rows
+    ]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
 def render_rows(
     rows: list[Row], columns: Sequence[str], fmt: str, *, crlf: bool, neutral: bool
 ) -> str:
     """Any non-table format, by name; `crlf` and `neutral` shape CSV and TSV (`delimited`)."""
+    if fmt == "md":
+        return as_markdown(rows, columns)
     if fmt == "csv":
         return delimited(rows, columns, ",", crlf=crlf, neutral=neutral)
     if fmt == "tsv":
@@ -133,8 +153,6 @@ def render_rows(
         return as_json(rows, columns)
     if fmt == "jsonl":
         return as_jsonl(rows, columns)
-    if fmt == "md":  # the registry's Markdown table: a pipe table, user text escaped
-        return as_tabulate(rows, columns, "pipe")
     return as_tabulate(rows, columns, fmt)
 
 

@@ -24,7 +24,15 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gongfu_cli.changes import Change, Planner, reading_place
-from gongfu_cli.entry import EntryError, check_text, parse_number, parse_period
+from gongfu_cli.entry import (
+    EntryError,
+    check_text,
+    date_problem,
+    fraction_problem,
+    parse_number,
+    parse_period,
+    typed_as_percent,
+)
 from gongfu_cli.errors import CONTROLS, GongfuError, shown_path
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
 from gongfu_cli.sheets import Percent, Sheet, Uncomputed, Value, column_letter
@@ -499,12 +507,16 @@ MAX_PROBLEMS = 50  # listed; the rest are counted
 
 
 def planner(
-    entries: Sequence[Entry], replace: bool, today: date, earlier: Sequence[tuple[int, str]]
+    entries: Sequence[Entry],
+    replace: bool,
+    today: date,
+    earlier: Sequence[tuple[int, str]],
+    as_typed: bool = False,
 ) -> Planner:
     """The planner `changes.apply` calls with the data as it is (under the lock)."""
 
     def plan(dataset: Dataset) -> list[Change]:
-        return plan_changes(dataset, entries, replace, today, earlier)
+        return plan_changes(dataset, entries, replace, today, earlier, as_typed)
 
     return plan
 
@@ -515,15 +527,17 @@ def plan_changes(
     replace: bool,
     today: date,
     earlier: Sequence[tuple[int, str]] = (),
+    as_typed: bool = False,
 ) -> list[Change]:
     """One change per entry (`add`, `replace` or `same`), or `Problems` listing every mistake
-    (with those found `earlier`, in reading the sheets), in the order of the sheets."""
+    (with those found `earlier`, in reading the sheets), in the order of the sheets.
+    `as_typed` takes a fraction on a % indicator as typed (`entry.fraction_problem`)."""
     found: list[tuple[int, str]] = list(earlier)
     changes: list[Change] = []
     matcher = _Matcher(dataset)
     seen: dict[tuple[str, str, date], str] = {}
     for entry in entries:
-        result = _plan_entry(entry, matcher, seen, replace, today)
+        result = _plan_entry(entry, matcher, seen, replace, today, as_typed)
         if isinstance(result, Change):
             changes.append(result)
         elif isinstance(result, str):
@@ -579,6 +593,7 @@ def _plan_entry(
     seen: dict[tuple[str, str, date], str],
     replace: bool,
     today: date,
+    as_typed: bool = False,
 ) -> Change | str | _Misnamed:
     """The change one figure makes, or what is wrong with it (with the cell at fault, when
     that is not the value's)."""
@@ -607,8 +622,11 @@ def _plan_entry(
         return str(exc)
     if entry.date > today:
         return f"{what}: the date is in the future (today is {today})"
-    if entry.date < indicator.start:
-        return f"{what}: the date is before the indicator starts ({indicator.start})"
+    problem = date_problem(indicator, entry.date)
+    if problem is None and not as_typed and not _shown_as_percent(entry.value):
+        problem = fraction_problem(indicator, entry.date, value)
+    if problem is not None:
+        return f"{what}: {problem}"
     old = matcher.reading(bus, indicator, entry.date)
     args = (bus, indicator, entry.date, value, entry.source, entry.note)
     if old is None:  # noted with who reported it and the day it came in
@@ -657,6 +675,13 @@ def _match(items: Sequence[Any], query: str, kind: str) -> Any:
         return f"no {kind} matches {quote(query)}{hint}"
 
 
+def _shown_as_percent(value: Value) -> bool:
+    """A cell formatted as a percentage, or text with its % sign: the percent was meant."""
+    if isinstance(value, Percent):
+        return True
+    return isinstance(value, str) and typed_as_percent(value)
+
+
 def _number(value: Value, unit: str) -> Number:
     if isinstance(value, Percent):
         if unit.strip() != "%":
@@ -691,6 +716,7 @@ class Imported(NamedTuple):
     ignored: list[str]
     notes: list[str]
     warnings: list[str]  # what `check` says of the new figures, each with its cell
+    dataset: Dataset | None = None  # as it stands with the figures (or would, in a dry run)
 
 
 def import_sheets(
@@ -707,6 +733,7 @@ def import_sheets(
     wait: float = LOCK_WAIT,
     include_hidden: bool = False,
     by: str | None = None,
+    as_typed: bool = False,
 ) -> Imported:
     """Read every sheet, check every figure against the data, and write them all or none."""
     from gongfu_cli.changes import apply
@@ -740,7 +767,7 @@ def import_sheets(
             "no figures found: every value cell is empty"
             + (f" ({'; '.join(intake.notes)})" if intake.notes else "")
         )
-    plan = planner(intake.entries, replace, today, intake.problems)
+    plan = planner(intake.entries, replace, today, intake.problems, as_typed)
     try:
         applied = apply(data, plan, dry_run, on_wait, on_retry, wait)
         warnings = _warnings(applied.dataset, applied.changes, today)
@@ -750,7 +777,7 @@ def import_sheets(
             "sheets a few at a time"
         ) from None
     return Imported(applied.changes, applied.files, applied.written, intake.ignored,
-                    intake.notes, warnings)  # fmt: skip
+                    intake.notes, warnings, applied.dataset)  # fmt: skip
 
 
 def _warnings(dataset: Dataset, changes: Sequence[Change], today: date) -> list[str]:

@@ -19,7 +19,6 @@ from typing import Any
 from gongfu_cli import fields as declared
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.model import (
-    DEFAULT_CADENCE,
     Bus,
     Dataset,
     Indicator,
@@ -30,6 +29,12 @@ from gongfu_cli.model import (
 )
 from gongfu_cli.system import O_BINARY, O_NONBLOCK, blocking
 from gongfu_cli.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean, quote
+
+# The programme's settings when the data does not give them, read from the one declaration of
+# the data format: the loader applies them, and nothing below it has a default of its own.
+_PROGRAM_DEFAULTS = {f.key: f.default for f in declared.PROGRAM}
+DEFAULT_CADENCE = str(_PROGRAM_DEFAULTS["cadence"])
+DEFAULT_LAG_TOLERANCE = float(str(_PROGRAM_DEFAULTS["lag_tolerance"]))
 
 # ---------------------------------------------------------------------------------------------
 # Reading files
@@ -243,7 +248,7 @@ def load_dataset(path: Path) -> Dataset:
 def build_dataset(docs: list[Document]) -> Dataset:
     """Validate parsed documents and build the model; raise with every problem found."""
     checkers: list[FileChecker] = []
-    program = Program()
+    program = Program(None, None, None, None, DEFAULT_LAG_TOLERANCE)
     program_file: str | None = None
     buses: list[tuple[dict[str, Any], FileChecker]] = []
     pending: list[Bus] = []  # built buses whose indicators have no readings yet
@@ -319,6 +324,7 @@ def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
             Place("program", (), "lag_tolerance"),
         )
         lag = None
+    lag = DEFAULT_LAG_TOLERANCE if lag is None else lag
     return Program(values["name"], values["region"], values["source"], values["cadence"], lag)
 
 

@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from gongfu_cli.model import (
     CADENCES,
-    DEFAULT_LAG_TOLERANCE,
     Bus,
     Dataset,
     Indicator,
@@ -22,7 +21,6 @@ from gongfu_cli.model import (
 )
 from gongfu_cli.trend import Trend, trend
 
-LAG_TOLERANCE = DEFAULT_LAG_TOLERANCE  # behind schedule by at most this much is `lagging`
 _EPS = 1e-9  # ratios computed in floating point; 0.7 - 0.4 must still count as 0.3
 
 
@@ -172,9 +170,10 @@ def status(
     elapsed: float | None,
     as_of: date,
     due: date | None,
-    lag: float = LAG_TOLERANCE,
+    lag: float,
 ) -> Status:
-    """The first matching rule wins; the order is part of the contract."""
+    """The first matching rule wins; the order is part of the contract. `lag` is the
+    programme's lag tolerance: behind schedule by at most this much is `lagging`."""
     if not has_target:
         return Status.MONITORED
     if attained is None:
@@ -202,9 +201,7 @@ def _reading_date(reading: Reading) -> date:
     return reading.date
 
 
-def assess_indicator(
-    indicator: Indicator, as_of: date, lag: float = LAG_TOLERANCE
-) -> IndicatorResult:
+def _assess_indicator(indicator: Indicator, as_of: date, lag: float) -> IndicatorResult:
     end = bisect.bisect_right(indicator.readings, as_of, key=_reading_date)
     latest = indicator.readings[end - 1] if end else None
     attained = attainment(latest.value if latest else None, indicator.baseline, indicator.target)
@@ -221,6 +218,22 @@ def assess_indicator(
         is_stale(indicator, as_of, state),
         indicator.target is not None and indicator.start <= as_of,
     )
+
+
+CHANGE_KINDS = ("worse", "better", "first", "same")  # the order `changes` lists them in
+
+
+def change_kind(before: IndicatorResult, after: IndicatorResult) -> str:
+    """What kind of change an indicator made between two dates, as the meeting reads it:
+    `first` when it had no reading by the earlier date and has one by the later; `worse` or
+    `better` when its status moved in the severity order (`no_data` on either side never
+    counts as either: a first report is not a fall); `same` otherwise."""
+    if before.latest is None and after.latest is not None:
+        return "first"
+    if Status.NO_DATA in (before.status, after.status):
+        return "same"
+    moved = severity(after.status) - severity(before.status)
+    return "worse" if moved < 0 else "better" if moved > 0 else "same"
 
 
 def combine_status(statuses: list[Status]) -> Status:
@@ -261,8 +274,8 @@ def bus_schedule(bus: Bus, results: Iterable[IndicatorResult], as_of: date) -> f
     return sum(r.indicator.weight * (r.schedule or 0.0) for r in scheduled) / weights
 
 
-def assess_bus(bus: Bus, as_of: date, lag: float = LAG_TOLERANCE) -> BusResult:
-    results = tuple(assess_indicator(ind, as_of, lag) for ind in bus.indicators)
+def _assess_bus(bus: Bus, as_of: date, lag: float) -> BusResult:
+    results = tuple(_assess_indicator(ind, as_of, lag) for ind in bus.indicators)
     return BusResult(
         bus,
         results,
@@ -273,6 +286,18 @@ def assess_bus(bus: Bus, as_of: date, lag: float = LAG_TOLERANCE) -> BusResult:
     )
 
 
-def assess(dataset: Dataset, as_of: date) -> list[BusResult]:
-    lag = dataset.program.lag
-    return [assess_bus(bus, as_of, lag) for bus in dataset.buses]
+def assess(dataset: Dataset, as_of: date, buses: Iterable[Bus] | None = None) -> list[BusResult]:
+    """Where each bus and indicator stands on `as_of`: the one assessment every command,
+    chart and message shows, with the programme's settings (its lag tolerance; milestones and
+    cadence are resolved onto each indicator by the loader) taken from the dataset, so that no
+    caller can leave one out. `buses` (of this dataset) limits the work to those buses, in
+    that order; by default every bus of the programme."""
+    lag = dataset.program.lag_tolerance
+    chosen = dataset.buses if buses is None else buses
+    return [_assess_bus(bus, as_of, lag) for bus in chosen]
+
+
+def assess_one(dataset: Dataset, bus: Bus, indicator: Indicator, as_of: date) -> IndicatorResult:
+    """One indicator of `bus`, as `assess` sees it (for the `now:` line after a change)."""
+    (result,) = assess(dataset, as_of, [bus._replace(indicators=(indicator,))])
+    return result.indicators[0]

@@ -38,8 +38,6 @@ class Milestone(NamedTuple):
 
 
 CADENCES = {"monthly": 31, "quarterly": 92, "half-yearly": 183, "yearly": 366}  # days
-DEFAULT_CADENCE = "yearly"
-DEFAULT_LAG_TOLERANCE = 0.30
 
 
 class Indicator(NamedTuple):
@@ -52,8 +50,8 @@ class Indicator(NamedTuple):
     due: date | None
     weight: Number
     readings: tuple[Reading, ...]  # in date order
-    milestones: tuple[Milestone, ...] = ()  # in date order, between start and due
-    cadence: str = DEFAULT_CADENCE  # how often it reports: its own, its bus's or the programme's
+    milestones: tuple[Milestone, ...]  # in date order, between start and due
+    cadence: str  # how often it reports: its own, its bus's or the programme's (the loader's)
 
 
 class Bus(NamedTuple):
@@ -78,16 +76,15 @@ class Bus(NamedTuple):
 
 
 class Program(NamedTuple):
-    name: str | None = None
-    region: str | None = None
-    source: str | None = None
-    cadence: str | None = None
-    lag_tolerance: float | None = None
+    """The programme and its settings, as the loader resolved them (defaults included): the
+    model and everything below it hold no default of their own, so no command can apply a
+    different one."""
 
-    @property
-    def lag(self) -> float:
-        """Behind schedule by at most this much is `lagging`; beyond is `off_track`."""
-        return DEFAULT_LAG_TOLERANCE if self.lag_tolerance is None else self.lag_tolerance
+    name: str | None
+    region: str | None
+    source: str | None
+    cadence: str | None  # as given (each indicator holds its resolved cadence)
+    lag_tolerance: float  # behind schedule by at most this much is `lagging`, beyond `off_track`
 
 
 class Dataset(NamedTuple):

@@ -84,24 +84,53 @@ WaitOption = Annotated[
         "(writing nothing).",
     ),
 ]
+
+
+def _written(*kinds: str) -> tuple[list[str], list[str]]:
+    """The names and suffixes of the registry's formats of these kinds: what help promises
+    is what the command writes."""
+    from gongfu_cli.outputs import FORMATS
+
+    chosen = [f for f in FORMATS.values() if f.kind in kinds]
+    return [f.name for f in chosen], [s for f in chosen for s in f.suffixes]
+
+
+def _output_help(*kinds: str) -> str:
+    return (
+        "Write to FILE (atomically; - is standard output); its suffix chooses the format when "
+        f"--format is not given ({' '.join(_written(*kinds)[1])})."
+    )
+
+
+TABLE_KINDS = ("table", "rows", "workbook", "picture")  # what the table commands write
 FormatOption = Annotated[
     str | None,
     typer.Option(
         "--format",
         "-f",
         metavar="FORMAT",
-        help="table, csv, tsv, json, jsonl, md, svg, html, txt, or a tabulate format (plain, "
-        "simple, github, grid, …). Default: from the --output name, else a table.",
+        help=f"{', '.join(_written(*TABLE_KINDS)[0])}, or a tabulate format (plain, simple, "
+        "github, grid, …). Default: from the --output name, else a table (export: csv).",
     ),
 ]
 OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help=_output_help(*TABLE_KINDS)),
+]
+# `check` writes its problems as text, as rows or as a workbook, never as a picture.
+CheckOutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help=_output_help("rows", "workbook")),
+]
+ReportOutputOption = Annotated[
     Path | None,
     typer.Option(
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to FILE (atomically; - is standard output); its suffix chooses the format "
-        "when --format is not given (.csv .tsv .json .jsonl .md .xlsx .svg .html .png .txt).",
+        help="Write to FILE (atomically; - is standard output): .md (Markdown), .html or "
+        ".htm (one page), .pdf (that page printed on A4) or .docx (the 通报 for Word and WPS); "
+        "the suffix chooses when --format is not given.",
     ),
 ]
 SaveOption = Annotated[
@@ -256,6 +285,22 @@ StatusOption = Annotated[
         parser=parse_status,
         help="Only buses with this status: a key (off_track) or its label (严重滞后); "
         "repeat for several.",
+    ),
+]
+
+AsTypedOption = Annotated[
+    bool,
+    typer.Option(
+        "--as-typed",
+        help="Take a value of 1.5 or less on a % indicator as typed (0.46 stays 0.46%), where "
+        "it would be refused as a fraction typed for a percentage (0.46: 46%?).",
+    ),
+]
+WithinOption = Annotated[
+    bool,
+    typer.Option(
+        "--within",
+        help="Rank among the chosen buses only (a batch's own race), not in the programme's.",
     ),
 ]
 

@@ -102,7 +102,7 @@ def record(
             "name": program.name,
             "region": program.region,
             "cadence": program.cadence,
-            "lag_tolerance": program.lag,
+            "lag_tolerance": program.lag_tolerance,
         },
         "files": digests,
         "buses": json_objects(bus_rows(results), BUS_COLUMNS),

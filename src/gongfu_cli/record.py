@@ -11,7 +11,14 @@ from typing import NamedTuple
 from gongfu_cli.changes import Applied, Change, apply, find_reading, reading_place
 from gongfu_cli.check import reading_warnings
 from gongfu_cli.display import date_text, number, percent, status_label, visible_line
-from gongfu_cli.entry import EntryError, check_text, parse_number
+from gongfu_cli.entry import (
+    EntryError,
+    check_text,
+    date_problem,
+    fraction_problem,
+    parse_number,
+    typed_as_percent,
+)
 from gongfu_cli.errors import GongfuError, shown_path
 from gongfu_cli.metrics import IndicatorResult
 from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
@@ -25,6 +32,7 @@ class BadValue(GongfuError):
 
 
 class Recorded(NamedTuple):
+    dataset: Dataset  # as it stands after the change (or would, after a dry run)
     file: Path
     bus: Bus
     indicator: Indicator  # as it stands after the change
@@ -52,9 +60,16 @@ def recorded_message(done: Recorded, now: IndicatorResult) -> str:
         assert done.reading is not None
         verb = "recorded" if done.written else "would record"
         line = f"{verb}: {what} = {number(done.reading.value, unit)} on {done.reading.date}{where}"
+    return f"{line}\n{now_line(now)}"
+
+
+def now_line(now: IndicatorResult, what: str = "") -> str:
+    """Where an indicator stands after a change (`what` names it, where several changed), as
+    the one assessment sees it."""
+    unit = now.indicator.unit
     return (
-        f"{line}\n"
-        f"now: value {number(now.value, unit) or '—'} ({date_text(now.value_date) or 'no data'})"
+        f"now: {what}value {number(now.value, unit) or '—'} "
+        f"({date_text(now.value_date) or 'no data'})"
         f" · attainment {percent(now.attainment) or '—'}"
         f" · status {now.status.value} ({status_label(now.status)})"
     )
@@ -75,6 +90,7 @@ def record(
     replace: bool = False,
     wait: float = LOCK_WAIT,
     by: str | None = None,
+    as_typed: bool = False,
 ) -> Recorded:
     """Add a reading to the file that defines its bus, or (`replace`) correct the one already
     on that date in place. `by` names who reported it (填报人); the reading then also notes
@@ -106,6 +122,12 @@ def record(
                 amount = parse_number(amount, indicator.unit)
             except EntryError as exc:
                 raise BadValue(str(exc)) from None
+        problem = date_problem(indicator, day)  # the rules `import` applies, word for word
+        percent_typed = isinstance(value, str) and typed_as_percent(value)
+        if problem is None and not as_typed and not percent_typed:
+            problem = fraction_problem(indicator, day, amount)
+        if problem is not None:
+            raise GongfuError(f"{quote(bus.id)} · {quote(indicator.id)} on {day}: {problem}")
         old = find_reading(indicator, day)
         if replace:
             if old is None:
@@ -161,7 +183,9 @@ def _recorded(applied: Applied, today: date) -> Recorded:
     reading = find_reading(indicator, change.date) if change.action != "delete" else None
     warnings = tuple(reading_warnings(indicator, reading, today)) if reading else ()
     file = Path(change.file)
-    return Recorded(file, bus, indicator, reading, applied.written, warnings, change.old)
+    return Recorded(
+        applied.dataset, file, bus, indicator, reading, applied.written, warnings, change.old
+    )
 
 
 def _dates_hint(indicator: Indicator) -> str:

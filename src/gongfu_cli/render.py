@@ -394,11 +394,12 @@ def summary_table(view: views.SummaryView, width: int) -> Group:
 
 def changes(view: views.ChangesView, width: int) -> Group:
     """The sheet read out at the monthly meeting (晾晒): what got worse, what got better, what
-    was newly reported; then the buses whose status changed and what became stale."""
+    was reported for the first time, the other new figures; then the buses whose status
+    changed and what became stale."""
     from gongfu_cli.display import status_label
 
     parts: list[RenderableType] = [wrap(Text(visible_line(view.title)), width)]
-    for heading, rows in (("转差", view.worse), ("好转", view.better), ("新报数", view.reported)):
+    for heading, rows in view.groups:
         if not rows:
             continue
         parts.append(Text(f"\n{heading}（{len(rows)}）", style="bold"))
@@ -411,7 +412,7 @@ def changes(view: views.ChangesView, width: int) -> Group:
                 width,
             )  # fmt: skip
         parts.append(body)
-    if not (view.worse or view.better or view.reported):
+    if not any(rows for _, rows in view.groups):
         parts.append(Text("\n（无变化）"))
     for name, before, after in view.buses:
         line = f"班车 {visible_line(name)}：{status_label(before)} → {status_label(after)}"

@@ -124,8 +124,7 @@ def markdown_report(report: ReportView) -> str:
 
 
 def _change_groups(changes: ChangesView) -> list[tuple[str, list[Row]]]:
-    groups = (("转差", changes.worse), ("好转", changes.better), ("新报数", changes.reported))
-    return [(f"{name}（{len(rows)}）", rows) for name, rows in groups if rows]
+    return [(f"{name}（{len(rows)}）", rows) for name, rows in changes.groups if rows]
 
 
 def _change_lines(changes: ChangesView) -> list[str]:
@@ -184,7 +183,7 @@ figure.chart > svg { display: block; max-width: 100%; height: auto; }
 p.legend span { margin-right: 1.2em; white-space: nowrap; }
 p.legend b { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em;
              vertical-align: -0.05em; }
-p.legend b.achieved, p.legend b.on_track { background: #2da44e; }
+p.legend b.achieved, p.legend b.on_track, p.legend b.in_progress { background: #2da44e; }
 p.legend b.lagging { background: #d4a72c; } p.legend b.off_track { background: #cf222e; }
 p.legend b.overdue { background: #82071e; }
 p.legend b.no_data, p.legend b.monitored { background: #8c959f; }
@@ -197,15 +196,17 @@ td, th { overflow-wrap: anywhere; }
   h2 { break-after: avoid; } tr, table, figure.chart { break-inside: avoid; } }
 """
 
-LEGEND = (
-    ("achieved", "已完成", "达到目标"),
-    ("on_track", "正常", "完成率不低于序时进度"),
-    ("lagging", "滞后", "落后序时进度，差距在容差之内"),
-    ("off_track", "严重滞后", "落后序时进度超过容差"),
-    ("overdue", "逾期", "过了截止日期仍未完成"),
-    ("no_data", "无数据", "有目标但没有读数"),
-    ("monitored", "监测", "只监测、不设目标"),
-)
+MEANINGS = {  # what each status means, for the legend; every status has one
+    "achieved": "达到目标",
+    "on_track": "完成率不低于序时进度",
+    "in_progress": "有目标、未定截止日期",
+    "lagging": "落后序时进度，差距在容差之内",
+    "off_track": "落后序时进度超过容差",
+    "overdue": "过了截止日期仍未完成",
+    "no_data": "有目标但没有读数",
+    "monitored": "只监测、不设目标",
+}
+LEGEND = tuple((key, status_label(key), meaning) for key, meaning in MEANINGS.items())
 
 
 def h(text: str | None) -> str:

@@ -11,14 +11,15 @@ from datetime import date
 from typing import Any
 
 from gongfu_cli.metrics import (
+    CHANGE_KINDS,
     BusResult,
     IndicatorResult,
     Status,
     attainment,
+    change_kind,
     combine_status,
     coverage,
     readings_until,
-    severity,
     weighted_attainment,
 )
 from gongfu_cli.model import Bus, Dataset, Indicator, Number
@@ -337,6 +338,7 @@ CHANGES_COLUMNS = (
     "attainment_after",
     "status_before",
     "status_after",
+    "change",
 )
 
 
@@ -344,9 +346,10 @@ def changes_rows(
     now: Sequence[BusResult], then: Sequence[BusResult], since: date, as_of: date
 ) -> list[Row]:
     """What changed between `since` and `as_of` (晾晒): each indicator with new readings, or
-    whose status changed; worsened first, then improved, then the rest, in data order."""
+    whose status changed, with the kind of change (`metrics.change_kind`); worse first, then
+    better, then first reports, then the rest, each in data order."""
     before = {(b.bus.id, r.indicator.id): r for b in then for r in b.indicators}
-    groups: tuple[list[Row], list[Row], list[Row]] = ([], [], [])
+    groups: dict[str, list[Row]] = {kind: [] for kind in CHANGE_KINDS}
     for bus in now:
         for r in bus.indicators:
             old = before[(bus.bus.id, r.indicator.id)]
@@ -366,10 +369,10 @@ def changes_rows(
                 "attainment_after": ratio(r.attainment),
                 "status_before": old.status.value,
                 "status_after": r.status.value,
+                "change": change_kind(old, r),
             }
-            change = severity(r.status) - severity(old.status)
-            groups[0 if change < 0 else 1 if change > 0 else 2].append(row)
-    return [*groups[0], *groups[1], *groups[2]]
+            groups[row["change"]].append(row)
+    return [row for kind in CHANGE_KINDS for row in groups[kind]]
 
 
 def history_rows(bus: Bus, indicators: Sequence[Indicator], as_of: date) -> list[Row]:

@@ -12,7 +12,7 @@ so every renderer formats, aligns and escapes a cell by what it holds, not by it
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -73,6 +73,8 @@ SUMMARY_TABLE = (
     Column("off_track", "严重滞后", "count"),
     Column("overdue", "逾期", "count"),
     Column("no_data", "无数据", "count"),
+    Column("in_progress", "推进中", "count"),
+    Column("monitored", "监测", "count"),
     Column("status", "状态", "status"),
 )
 RACE_TABLE = (
@@ -245,9 +247,9 @@ class ReportView(NamedTuple):
     race: RaceView  # with the movement when compared
     buses: list[BusView]
     stale: list[Row]  # bus, indicator, cadence, value_date (the latest reading, if any)
+    lag_tolerance: float  # the programme's
     summary: SummaryView | None = None  # by lead agency
     changes: ChangesView | None = None  # with --since
-    lag_tolerance: float = 0.30
     milestones: int = 0  # how many indicators plan with milestones
 
 
@@ -262,11 +264,16 @@ def race_view(
     by: str,
     earlier: Sequence[BusResult] | None = None,
     compared: date | None = None,
+    shown: Collection[str] | None = None,
 ) -> RaceView:
-    """The race; with `earlier` (the same buses assessed at `compared`), who moved."""
+    """The race among `results`; with `earlier` (the same buses assessed at `compared`), who
+    moved. `shown` (bus ids) chooses the rows to show, each keeping its place in the whole
+    race: filters choose whom to look at, not who races."""
     rows = rank_rows(results, by)
     if earlier is not None:
         rows = compare_rows(rows, rank_rows(earlier, by), by)
+    if shown is not None:
+        rows = [row for row in rows if row["bus_id"] in shown]
     return RaceView(title, rows, by, compared)
 
 
@@ -287,26 +294,32 @@ class ChangesView(NamedTuple):
     title: str
     worse: list[Row]  # 转差
     better: list[Row]  # 好转
-    reported: list[Row]  # 新报数, status unchanged
+    first: list[Row]  # 首次报送: no reading before, one now
+    other: list[Row]  # 其他: new figures, no change of status that counts
     buses: list[tuple[str, Status, Status]]  # buses whose status changed: name, before, after
     stale: list[tuple[str, str]]  # indicators that became stale: bus, indicator
+
+    @property
+    def groups(self) -> list[tuple[str, list[Row]]]:
+        """The groups the meeting reads out, in order, each with its heading."""
+        return [("转差", self.worse), ("好转", self.better), ("首次报送", self.first),
+                ("其他", self.other)]  # fmt: skip
 
 
 def changes_view(
     title: str, now: Sequence[BusResult], then: Sequence[BusResult], rows: list[Row]
 ) -> ChangesView:
-    from gongfu_cli.metrics import severity
-
-    def moved(row: Row) -> int:
-        return severity(Status(row["status_after"])) - severity(Status(row["status_before"]))
+    def kind(name: str) -> list[Row]:
+        return [r for r in rows if r["change"] == name]
 
     before = {b.bus.id: b for b in then}
     was_stale = {(b.bus.id, r.indicator.id) for b in then for r in b.indicators if r.stale}
     return ChangesView(
         title,
-        [r for r in rows if moved(r) < 0],
-        [r for r in rows if moved(r) > 0],
-        [r for r in rows if moved(r) == 0],
+        kind("worse"),
+        kind("better"),
+        kind("first"),
+        kind("same"),
         [(b.bus.name, before[b.bus.id].status, b.status) for b in now
          if b.status != before[b.bus.id].status],
         [(b.bus.name, r.indicator.name) for b in now for r in b.indicators
@@ -350,9 +363,12 @@ def report_view(
     as_of: date,
     compared: tuple[date, Sequence[BusResult]] | None = None,
     since: tuple[date, Sequence[BusResult]] | None = None,
+    racing: Sequence[BusResult] | None = None,
 ) -> ReportView:
-    """The whole report; `compared` (a date and the buses assessed then) adds the movement in
-    the race, `since` what changed."""
+    """The whole report of `results`; `compared` (a date and the racing buses assessed then)
+    adds the movement in the race, `since` (the same buses as `results`) what changed.
+    `racing` are the buses the race is run among (by default `results`); the report's race
+    shows the rows of `results`, each with its place among them."""
     buses = [bus_view(r) for r in results]
     attained = [b.facts["attainment"] for b in buses if b.facts["attainment"] is not None]
     stale = [
@@ -367,9 +383,11 @@ def report_view(
         if i.stale
     ]
     name = dataset.program.name or "gongfu"
-    race = race_view(f"{name} · 赛马", results, "attainment")
+    shown = {r.bus.id for r in results}
+    field = results if racing is None else racing
+    race = race_view(f"{name} · 赛马", field, "attainment", shown=shown)
     if compared is not None:
-        race = race_view(race.title, results, "attainment", compared[1], compared[0])
+        race = race_view(race.title, field, "attainment", compared[1], compared[0], shown)
     changes = None
     if since is not None:
         rows = changes_rows(results, since[1], since[0], as_of)
@@ -386,7 +404,7 @@ def report_view(
         stale=stale,
         summary=summary_view("按牵头单位", results, "lead"),
         changes=changes,
-        lag_tolerance=dataset.program.lag,
+        lag_tolerance=dataset.program.lag_tolerance,
         milestones=sum(1 for r in results for i in r.indicators if i.indicator.milestones),
     )
 
