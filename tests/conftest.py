@@ -91,13 +91,6 @@ def nobody() -> Any:
     return pwd.getpwnam("nobody")
 
 
-def __getattr__(name: str) -> Any:
-    """`NOBODY`, for tests written before `nobody()`: looked up only when imported by name."""
-    if name == "NOBODY":
-        return nobody()
-    raise AttributeError(name)
-
-
 def import_everything() -> None:
     """Import every module of gongfu, and every module it imports lazily (rich, tabulate,
     openpyxl, …), so that a process which then gives up root needs to read no more code: the

@@ -123,7 +123,7 @@ def test_markup_and_escapes_in_a_file_show_literally(tmp_path: Path, command: li
     result = runner.invoke(
         app,
         [*command, "-d", str(hostile_file(tmp_path)), "--as-of", "2023-06-30"],
-        env={"COLUMNS": "400"},
+        env={"COLUMNS": "440"},  # wide enough that no name wraps
     )
     assert result.exit_code == 0, result.output
     out = result.stdout

@@ -123,6 +123,15 @@ def test_encoding_round_trips_any_dataset(content: dict) -> None:
     assert cache.unpack(marshal.loads(marshal.dumps(cache.pack(dataset)))) == dataset
 
 
+def test_encoding_round_trips_the_follow_up_settings() -> None:
+    from gongfu_cli.model import Program, Rule
+
+    for rules in ((), (Rule("red", 2, "约谈"), Rule("missing", 1, "催报"))):
+        program = Program("计划", None, None, "monthly", 0.2, 0, "quarterly", 3, rules)
+        dataset = load_dataset(SAMPLE)._replace(program=program)
+        assert cache.unpack(marshal.loads(marshal.dumps(cache.pack(dataset)))) == dataset
+
+
 # A cache that can be trusted ------------------------------------------------------------------
 
 

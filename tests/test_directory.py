@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from gongfu_cli.cli import app
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.load import load_dataset
-from tests.conftest import NOBODY, as_nobody, gongfu
+from tests.conftest import as_nobody, gongfu, nobody
 
 runner = CliRunner()
 
@@ -211,7 +211,7 @@ def test_a_reader_holding_the_folders_lock_stalls_no_writer_past_wait(shared_dir
     for name, text in (("jiaotong.toml", JIAOTONG), ("jianshe.toml", JIANSHE)):
         (shared_dir / name).write_text(text, encoding="utf-8")
     before = {p.name: p.read_bytes() for p in shared_dir.iterdir()}
-    holder = _holder(shared_dir, "sh", NOBODY.pw_uid)  # a folder is locked like a file
+    holder = _holder(shared_dir, "sh", nobody().pw_uid)  # a folder is locked like a file
     try:
         done = gongfu("record", "乡村畅行", "乡村A级以上景点公交通达率", "90", "--date",
                       "2023-12-31", "--wait", "1", "-d", str(shared_dir), timeout=60)  # fmt: skip

@@ -214,7 +214,7 @@ def test_the_template_workbook_is_protected_validated_and_split_by_agency(
     assert "本期数值" in ws["A1"].value and ws.merged_cells.ranges
     assert rows_of(ws)[1] == [
         "bus_id", "班车", "indicator_id", "指标", "单位", "目标", "截止",
-        "上期数值", "上期日期", "本期数值", "日期", "来源", "备注",
+        "上期数值", "上期日期", "本期数值", "日期", "来源", "备注", "待报",
     ]  # fmt: skip
     assert ws.freeze_panes == "A3"
     assert ws.protection.sheet

@@ -43,6 +43,7 @@ EVERY_COMMAND = (
     ("export", "-f", "json"),
     ("report",),
     ("check",),
+    ("followup", "-f", "csv"),
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -99,17 +99,26 @@ def test_bus_attainment_is_weighted_and_clipped() -> None:
     assert alpha.attainment == pytest.approx((0.6 + 2 * 0.06 / 0.11 + 0.1) / 4)
     assert alpha.schedule == pytest.approx(365 / 730)
     assert alpha.status is Status.OFF_TRACK
-    assert alpha.coverage == pytest.approx(1.0)  # every counted indicator has a reading
+    assert alpha.coverage is None  # 2022's figures are not due before 2023-01-10
     # beta: schools 1.2 clipped to 1, students 0.5; teachers has no reading and counts as 0,
     # so not reporting never raises a bus's attainment.
     beta = results["beta"]
     assert beta.attainment == pytest.approx((1 + 0 + 0.5) / 3)
-    assert beta.coverage == pytest.approx(2 / 3)
+    assert beta.coverage is None
     assert beta.schedule is None
     assert beta.status is Status.NO_DATA
     assert results["gamma"].status is Status.OVERDUE
     assert results["delta"].status is Status.MONITORED
     assert results["delta"].attainment is None
+
+
+def test_coverage_once_the_year_is_due() -> None:
+    dataset = load_dataset(SAMPLE)
+    results = {r.bus.id: r for r in assess(dataset, date(2023, 1, 10))}  # 2022 is due
+    assert results["alpha"].coverage == pytest.approx(1.0)  # every counted one reported 2022
+    # teachers (w1) sent nothing for 2022; schools and students did
+    assert results["beta"].coverage == pytest.approx(2 / 3)
+    assert assess(dataset, date(2023, 1, 9))[1].coverage is None  # one day before: not due
 
 
 def test_indicator_results_match_hand_values() -> None:
@@ -148,30 +157,6 @@ def test_status_counts_are_worst_first_with_monitored_last() -> None:
     counts = status_counts(["monitored", "on_track", "overdue", "on_track", Status.LAGGING])
     assert counts == [(Status.OVERDUE, 1), (Status.LAGGING, 1), (Status.ON_TRACK, 2),
                       (Status.MONITORED, 1)]  # fmt: skip
-
-
-def test_stale_means_a_year_without_a_reading() -> None:
-    from gongfu_cli.metrics import is_stale
-    from gongfu_cli.model import Indicator, Reading
-
-    def indicator(*days: date, cadence: str = "yearly") -> Indicator:
-        readings = tuple(Reading(d, 1) for d in days)
-        start = date(2022, 1, 1)
-        return Indicator("x", "x", "", 100, 0, start, None, 1, readings, (), cadence)
-
-    going = Status.IN_PROGRESS
-    assert not is_stale(indicator(), date(2023, 1, 2), going)  # 366 days since the start
-    assert is_stale(indicator(), date(2023, 1, 3), going)  # 367: more than a year
-    assert not is_stale(indicator(date(2023, 1, 1)), date(2024, 1, 2), going)  # 366 days
-    assert is_stale(indicator(date(2023, 1, 1)), date(2024, 1, 3), going)
-    later = indicator(date(2023, 1, 1), date(2024, 6, 1))
-    assert is_stale(later, date(2024, 1, 3), going)  # a reading after as-of does not count
-    assert not is_stale(indicator(), date(2030, 1, 1), Status.ACHIEVED)  # done: never stale
-    assert not is_stale(indicator(), date(2021, 1, 1), going)  # not started
-    for cadence, days in (("monthly", 31), ("quarterly", 92), ("half-yearly", 183)):
-        last = date(2023, 1, 1)
-        assert not is_stale(indicator(last, cadence=cadence), last + timedelta(days), going)
-        assert is_stale(indicator(last, cadence=cadence), last + timedelta(days + 1), going)
 
 
 def _planned(*milestones: tuple[date, float], baseline: float = 0, target: float = 100):
@@ -232,15 +217,12 @@ def test_bus_schedule_is_the_counted_indicators_mean_else_the_bus_own() -> None:
     far = Indicator("b", "b", "", 100, 0, start, date(2024, 1, 1), 3, (), (), "yearly")
     later = Indicator("c", "c", "", 100, 0, date(2030, 1, 1), date(2031, 1, 1), 5, (), (), "yearly")
     bus = Bus("x", "x", 1, start, date(2026, 1, 1), (), "f", None, None, (near, far, later), "")
-    dataset = Dataset(Program(None, None, None, None, 0.30), (bus,), ())
+    dataset = Dataset(Program(None, None, None, None, 0.30, 10, "monthly", 7, ()), (bus,), ())
 
-    def assess_bus(bus: Bus, day: date):  # type: ignore[no-untyped-def]
-        return assess(dataset, day, [bus])[0]
-
-    result = assess_bus(bus, date(2022, 7, 2))  # 182 days in
+    result = assess(dataset, date(2022, 7, 2), [bus])[0]  # 182 days in
     # `later` has not started: it does not count. near 182/365 (w1), far 182/730 (w3).
     assert result.schedule == pytest.approx((182 / 365 + 3 * 182 / 730) / 4)
-    assert result.coverage == 0 and result.attainment is None  # nothing reported yet
+    assert result.coverage is None and result.attainment is None  # nothing due, none reported
     alone = bus._replace(indicators=(later,))
-    assert assess_bus(alone, date(2022, 7, 2)).schedule == pytest.approx(182 / 1461)
-    assert assess_bus(alone, date(2022, 7, 2)).coverage is None  # nothing counts
+    assert assess(dataset, date(2022, 7, 2), [alone])[0].schedule == pytest.approx(182 / 1461)
+    assert assess(dataset, date(2022, 7, 2), [alone])[0].coverage is None

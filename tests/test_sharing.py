@@ -124,10 +124,10 @@ def test_markdown_report_of_the_sample() -> None:
         assert heading in out
     assert "██████░░░░ 60.0%" in out and "第二次报告" in out
     stale = out.split("## 超过报送周期未报数的指标")[1]
-    assert stale.split("##")[0].strip() == "（无）"  # a year since the start: within the cadence
-    later = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-03")
+    assert stale.split("##")[0].strip() == "（无）"  # 2022's figures are due on 2023-01-10
+    later = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-10")
     stale = later.split("## 超过报送周期未报数的指标")[1].split("##")[0]
-    assert "| 贝塔   | 教师   | 年报       | 无" in stale  # nothing yet, 367 days after its start
+    assert "| 贝塔   | 教师   | 年报       | 2022     | 无" in stale  # nothing for 2022, due today
     assert "阿尔法" not in stale
 
 
@@ -213,6 +213,13 @@ def test_valid_files_pass_the_schema(path: Path) -> None:
     assert list(validator().iter_errors(as_json(doc))) == []
 
 
+def test_the_schema_takes_the_follow_up_settings() -> None:
+    doc = as_json(tomllib.loads(SAMPLE.read_text(encoding="utf-8")))
+    rules = [{"light": "missing", "streak": 2, "action": "通报"}]
+    doc["program"].update(report_days=0, meeting="quarterly", reply_days=5, escalation=rules)
+    assert list(validator().iter_errors(doc)) == []
+
+
 @pytest.mark.parametrize(
     ("change", "where"),
     [
@@ -223,6 +230,13 @@ def test_valid_files_pass_the_schema(path: Path) -> None:
         (lambda d: d["buses"][0].update(id="Bad Id"), "id"),
         (lambda d: d["readings"][0].update(date="30/06/2023"), "date"),
         (lambda d: d["buses"][0].update(lead=[]), "lead"),
+        (lambda d: d["program"].update(report_days=-1), "report_days"),
+        (lambda d: d["program"].update(reply_days=367), "reply_days"),
+        (lambda d: d["program"].update(reply_days="7"), "reply_days"),
+        (lambda d: d["program"].update(meeting="weekly"), "meeting"),
+        (lambda d: d["program"].update(escalation=[dict(light="blue", streak=1)]), "light"),
+        (lambda d: d["program"].update(escalation=[dict(light="red", streak=0)]), "streak"),
+        (lambda d: d["program"].update(escalation=[{"light": "red", "streak": 1}]), "action"),
     ],
 )
 def test_invalid_files_fail_the_schema(change: Any, where: str) -> None:

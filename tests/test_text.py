@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from gongfu_cli.cli import app
 from gongfu_cli.load import load_dataset
+from gongfu_cli.rows import INDICATOR_COLUMNS
 from tests.conftest import SAMPLE, gongfu
 
 runner = CliRunner()
@@ -98,7 +99,9 @@ def test_markdown_tabulate_formats_keep_their_columns(hostile: Path, fmt: str) -
     html = markdown_html(out)
     head = html.split("</thead>")[0].replace("<th>", "<th ").count("<th ")
     body = html.split("<tbody>")[1].split("</tr>")[:-1]
-    assert head == 21 and all(row.replace("<td>", "<td ").count("<td ") == head for row in body)
+    assert head == len(INDICATOR_COLUMNS) and all(
+        row.replace("<td>", "<td ").count("<td ") == head for row in body
+    )
     assert "<img" not in html
 
 

@@ -111,12 +111,15 @@ def test_rank_command_machine_columns_and_as_of() -> None:
     rows = ranked("2023-01-01")
     assert list(rows[0]) == list(RANK_COLUMNS)
     # beta: (1 + 0.5 + 0, its unreported teachers) / 3; gamma: (0.6 + 0.4) / 2. Equal: rank 1.
+    # No coverage yet: 2022's figures are due on 2023-01-10.
     assert [(r["rank"], r["bus_id"], r["attainment"], r["coverage"]) for r in rows] == [
-        ("1", "beta", "0.5", "0.6667"),
-        ("1", "gamma", "0.5", "1"),
-        ("3", "alpha", "0.4477", "1"),
+        ("1", "beta", "0.5", ""),
+        ("1", "gamma", "0.5", ""),
+        ("3", "alpha", "0.4477", ""),
         ("", "delta", "", ""),
     ]
+    due = {r["bus_id"]: r["coverage"] for r in ranked("2023-01-10")}
+    assert due == {"beta": "0.6667", "gamma": "1", "alpha": "1", "delta": ""}
     # Before any reading, nobody has an attainment: nobody is ranked.
     assert {r["rank"] for r in ranked("2022-01-01")} == {""}
     # By gap, beta (no due date) drops out. gamma's schedule is its indicators' mean: "done"
@@ -222,9 +225,9 @@ def test_rank_compare_command_and_its_marks() -> None:
 
 
 def test_summary_by_lead_field_and_batch() -> None:
-    def summary(by: str) -> list[dict[str, str]]:
+    def summary(by: str, as_of: str = "2023-01-01") -> list[dict[str, str]]:
         result = runner.invoke(
-            app, ["summary", "--by", by, "-d", str(SAMPLE), "--as-of", "2023-01-01", "-f", "csv"]
+            app, ["summary", "--by", by, "-d", str(SAMPLE), "--as-of", as_of, "-f", "csv"]
         )
         assert result.exit_code == 0, result.output
         return list(csv.DictReader(io.StringIO(result.stdout)))
@@ -235,11 +238,13 @@ def test_summary_by_lead_field_and_batch() -> None:
     assert leads[0]["buses"] == leads[1]["buses"] == "1" and leads[3]["buses"] == "2"
     # "—": gamma (0.6 and 0.4, weights 1) and delta (monitored): (0.6 + 0.4) / 2
     assert leads[3]["attainment"] == "0.5" and leads[3]["status"] == "overdue"
-    assert leads[2]["coverage"] == "0.6667"  # beta reported 2 of its 3 targets
+    assert leads[2]["coverage"] == ""  # nothing is due before 2023-01-10
+    assert summary("lead", "2023-01-10")[2]["coverage"] == "0.6667"  # beta: 2 of its 3 targets
+    assert summary("batch", "2023-01-10")[1]["coverage"] == "0.8"  # beta and gamma: 4 of 5
     batches = summary("batch")
     assert [r["group"] for r in batches] == ["1", "2"]
     # batch 2: beta (schools 1, teachers 0, students 0.5) and gamma (0.6, 0.4): 2.5 / 5
-    assert batches[1]["attainment"] == "0.5" and batches[1]["coverage"] == "0.8"
+    assert batches[1]["attainment"] == "0.5" and batches[1]["coverage"] == ""
     assert [r["group"] for r in summary("field")] == ["交通", "教育", "供水"]
 
 

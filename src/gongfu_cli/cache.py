@@ -21,10 +21,10 @@ from pathlib import Path
 
 from gongfu_cli import __version__, system
 from gongfu_cli.load import data_files, load_dataset
-from gongfu_cli.model import CADENCES, Bus, Dataset, Indicator, Milestone, Program, Reading
+from gongfu_cli.model import CADENCES, Bus, Dataset, Indicator, Milestone, Program, Reading, Rule
 
 MIN_SIZE = 512 * 1024  # smaller data parses faster than a cache entry is checked and written
-MAGIC = b"gongfu-cache-5\n"
+MAGIC = b"gongfu-cache-6\n"
 UNUSED_DAYS = 30  # an entry not read for this long is removed
 MAX_TOTAL = 256 * 1024 * 1024  # beyond this, the least recently used entries are removed
 
@@ -60,7 +60,7 @@ def disabled_by_environment() -> bool:
 
 
 # The layout of an entry (`pack`); a new one never reads an entry of an older layout.
-CACHE_FORMAT = "2: the programme's settings resolved"
+CACHE_FORMAT = "3: the programme's settings resolved, follow-up settings included"
 
 
 def _fingerprint(files: list[Path], stats: list[os.stat_result]) -> str:
@@ -119,7 +119,9 @@ def _date(value: int | None) -> date | None:
 
 
 def pack(dataset: Dataset) -> tuple:
-    return (tuple(dataset.program), dataset.files, tuple(map(_encode_bus, dataset.buses)))
+    *facts, rules = dataset.program
+    program = (*facts, tuple(map(tuple, rules)))
+    return (program, dataset.files, tuple(map(_encode_bus, dataset.buses)))
 
 
 def _encode_bus(b: Bus) -> tuple:
@@ -158,10 +160,17 @@ def unpack(data: tuple) -> Dataset:
     the data read again) instead of failing later in a calculation."""
     _check(type(data) is tuple and len(data) == 3)
     program, files, buses = data
-    _check(type(program) is tuple and len(program) == 5 and _texts(files) and type(buses) is tuple)
-    _check(all(type(v) in _TEXT_OR_NONE for v in program[:4]))
-    _check(program[4] is None or type(program[4]) in _NUMBER)
-    return Dataset(Program(*program), tuple(map(_decode_bus, buses)), files)
+    _check(type(program) is tuple and len(program) == 9 and _texts(files) and type(buses) is tuple)
+    name, region, source, cadence, lag, report_days, meeting, reply_days, rules = program
+    _check(all(type(v) in _TEXT_OR_NONE for v in (name, region, source, cadence)))
+    _check(type(lag) in _NUMBER and type(report_days) is int and type(reply_days) is int)
+    _check(type(meeting) is str and type(rules) is tuple)
+    _check(all(type(r) is tuple and len(r) == 3 and type(r[0]) is str and type(r[1]) is int
+               and type(r[2]) is str for r in rules))  # fmt: skip
+    escalation = tuple(Rule(*rule) for rule in rules)  # the rules come back as plain tuples
+    resolved = Program(name, region, source, cadence, lag, report_days, meeting, reply_days,
+                       escalation)  # fmt: skip
+    return Dataset(resolved, tuple(map(_decode_bus, buses)), files)
 
 
 def _decode_bus(b: tuple) -> Bus:

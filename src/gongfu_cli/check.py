@@ -7,20 +7,22 @@ puts both into a `CheckResult`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
 from gongfu_cli.locate import index_lines
 from gongfu_cli.metrics import assess, attainment, latest_reading
-from gongfu_cli.model import CADENCES, Dataset, Indicator, Reading
+from gongfu_cli.model import Dataset, Indicator, Reading
 from gongfu_cli.validate import quote
 
 
 def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
-    """Each reading's warnings (see `reading_warnings`), and stale targets (`is_stale`)."""
+    """Each reading's warnings (see `reading_warnings`), and stale indicators (`is_stale`):
+    those that owe the figures of their due period."""
     found: list[Problem] = []
+    report_days = dataset.program.report_days
     for bus, assessed in zip(dataset.buses, assess(dataset, as_of), strict=True):
         for j, (ind, result) in enumerate(zip(bus.indicators, assessed.indicators, strict=True)):
             what = f"bus {quote(bus.id)}, indicator {quote(ind.id)}"
@@ -36,15 +38,15 @@ def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:
                         )
                     )
                 previous = reading
-            if result.stale:
+            if result.stale and result.period is not None:
                 latest = latest_reading(ind, as_of)
                 since = f"the latest is of {latest.date}" if latest else "none yet"
-                days = CADENCES[ind.cadence]
                 found.append(
                     Problem(
                         bus.file,
-                        f"{what}: no reading for more than {days} days (it reports "
-                        f"{ind.cadence}) up to {as_of} ({since})",
+                        f"{what}: no reading for {result.period.label} (it reports "
+                        f"{ind.cadence}; due {result.period.last + timedelta(report_days)}"
+                        f") up to {as_of} ({since})",
                         Place("indicator", (bus.position, j)),
                         "warning",
                     )

@@ -1312,6 +1312,94 @@ def published_periods(
     _output(rows, PUBLISHED_COLUMNS, fmt, output, draw, title, (), raw=raw)
 
 
+@app.command()
+@reports_errors
+def followup(
+    since: Annotated[
+        date | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            parser=parse_date,
+            help="The last meeting (回头看): what was flagged then and no longer is, struck off "
+            "(销号).",
+        ),
+    ] = None,
+    batch: BatchOption = None,
+    field: FieldOption = None,
+    lead: LeadOption = None,
+    fmt: FormatOption = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE|DIR/",
+            help="Write to FILE (format from its suffix), or to DIR/ one sheet per agency (the "
+            "督办单: xlsx, or csv or md with --format).",
+        ),
+    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    no_cache: NoCacheOption = False,
+    save: SaveOption = None,
+    theme: ThemeOption = Theme.light,
+) -> None:
+    """The follow-up ladder (督办): each agency's red and yellow indicators and the figures it
+    owes (催报), with how long each has stood and the action the rules give.
+
+    Example: gongfu followup --since 2024-05-31 -o 督办单/
+    """
+    from gongfu_cli.followup import Ladder, follow_up
+    from gongfu_cli.followup_view import FOLLOWUP_COLUMNS, followup_rows, followup_view
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.selection import select
+
+    output = Path(target) if target else None  # the text itself: a Path drops a final slash
+    folder = bool(target) and (str(target).endswith(("/", os.sep)) or Path(str(target)).is_dir())
+    if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md"):
+        raise typer.BadParameter(
+            f"one sheet per agency is xlsx, csv or md, not {fmt}", param_hint="'--format'"
+        )
+    dataset = load_data(data, not no_cache)
+    day = _as_of(as_of)
+    results = select(assess(dataset, day), batch, field, lead=lead)
+    items = follow_up(results, day, Ladder.of(dataset.program), since)
+    rows = followup_rows(items)
+    back = f" · 回头看 {since.isoformat()}" if since is not None else ""
+    title = f"{dataset.program.name or 'gongfu'} · 督办 · 截至 {day.isoformat()}{back}"
+    view = followup_view(title, items, rows, since)
+    if folder:
+        assert output is not None
+        _agency_sheets(output, view, day, fmt or "xlsx", dataset.files)
+        return
+
+    def draw(width: int) -> Any:
+        from gongfu_cli.render import followup as draw_followup
+
+        return draw_followup(view, width)
+
+    _output(rows, FOLLOWUP_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme,
+            sheet="督办")  # fmt: skip
+
+
+def _agency_sheets(folder: Path, view: Any, day: date, fmt: str, protect: Sequence[str]) -> None:
+    """`followup -o DIR/`: one file per agency, through the one write path."""
+    from gongfu_cli.files import write_output
+    from gongfu_cli.followup_view import agency_sheets
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GongfuError(
+            f"{shown_path(folder)}: cannot create the folder: {exc.strerror}"
+        ) from None
+    sheets = agency_sheets(view, day, fmt)
+    for name, content in sheets:
+        write_output(folder / name, content, protect)
+    say(f"wrote {len(sheets)} sheet(s) to {shown_path(folder)}", err=True)
+
+
 class GroupBy(StrEnum):
     lead = "lead"
     field = "field"
@@ -1511,7 +1599,12 @@ def report(
             return None
         return when, [r for r in past[when] if not chosen or r.bus.id in ids]
 
-    built = report_view(dataset, results, day, at(compare, within), at(since), racing)
+    from gongfu_cli.followup import Ladder, follow_up
+    from gongfu_cli.followup_view import followup_rows, followup_view
+
+    items = follow_up(results, day, Ladder.of(dataset.program), since)
+    ladder = followup_view("督办", items, followup_rows(items), since)
+    built = report_view(dataset, results, day, at(compare, within), at(since), racing, ladder)
     if as_docx:
         from gongfu_cli.bulletin import docx_report
         from gongfu_cli.charts import bus_svg, race_svg

@@ -15,13 +15,14 @@ from typing import Any, NamedTuple
 
 class Field(NamedTuple):
     key: str
-    kind: str  # how `validate` checks it: text, slug, integer, number, date, leads, tables
+    kind: str  # how `validate` checks it: text, slug, integer, number, date, leads, tables, …
     doc: str
     required: bool = False
     default: str | None = None  # how the default reads, for people
     json: Mapping[str, Any] = MappingProxyType({})  # extra JSON Schema constraints
 
 
+MAX_DAYS = 366  # report_days and reply_days: a year's grace at most
 CADENCE_DOC = "How often it reports: monthly, quarterly, half-yearly or yearly."
 PROGRAM = (
     Field("name", "text", "The programme's name, shown as the title of tables."),
@@ -35,6 +36,44 @@ PROGRAM = (
         default="0.30",
         json={"exclusiveMinimum": 0, "exclusiveMaximum": 1},
     ),
+    Field(
+        "report_days",
+        "integer",
+        "A period's figures are due this many days after its last day; 0 to 366.",
+        default="10",
+        json={"minimum": 0, "maximum": MAX_DAYS},
+    ),
+    Field(
+        "meeting",
+        "cadence",
+        "How often the follow-up meeting assesses: monthly, quarterly, half-yearly or yearly.",
+        default="monthly",
+    ),
+    Field(
+        "reply_days",
+        "integer",
+        "A 督办 notice is answered within this many days of the meeting; 0 to 366.",
+        default="7",
+        json={"minimum": 0, "maximum": MAX_DAYS},
+    ),
+    Field(
+        "escalation",
+        "rules",
+        "The follow-up ladder, as [[program.escalation]] tables of light, streak and action.",
+        default="yellow 1 提醒, red 1 督办, red 2 约谈, missing 1 催报",
+    ),
+)
+LIGHTS = ("red", "yellow", "missing")
+ESCALATION = (
+    Field("light", "light", "red, yellow or missing (stale: 待报).", True),
+    Field(
+        "streak",
+        "integer",
+        "Applies from this many meetings in a row (periods, for missing); 1 or more.",
+        True,
+        json={"minimum": 1},
+    ),
+    Field("action", "text", "What is done, e.g. 督办 or 约谈.", True),
 )
 BUS = (
     Field("id", "slug", "Unique id: lower-case ASCII letters, digits and hyphens.", True),
@@ -87,6 +126,7 @@ TOP_KEYS = ("program", "buses", "readings")
 
 TABLES: dict[str, tuple[Field, ...]] = {
     "program": PROGRAM,
+    "escalation": ESCALATION,
     "bus": BUS,
     "indicator": INDICATOR,
     "reading": READING,

@@ -26,6 +26,7 @@ from gongfu_cli.model import (
     Number,
     Program,
     Reading,
+    Rule,
 )
 from gongfu_cli.system import O_BINARY, O_NONBLOCK, blocking
 from gongfu_cli.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean, quote
@@ -35,6 +36,15 @@ from gongfu_cli.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mea
 _PROGRAM_DEFAULTS = {f.key: f.default for f in declared.PROGRAM}
 DEFAULT_CADENCE = str(_PROGRAM_DEFAULTS["cadence"])
 DEFAULT_LAG_TOLERANCE = float(str(_PROGRAM_DEFAULTS["lag_tolerance"]))
+DEFAULT_REPORT_DAYS = int(str(_PROGRAM_DEFAULTS["report_days"]))
+DEFAULT_MEETING = str(_PROGRAM_DEFAULTS["meeting"])
+DEFAULT_REPLY_DAYS = int(str(_PROGRAM_DEFAULTS["reply_days"]))
+DEFAULT_ESCALATION = (  # the ladder the declaration's default for `escalation` describes
+    Rule("yellow", 1, "提醒"),
+    Rule("red", 1, "督办"),
+    Rule("red", 2, "约谈"),
+    Rule("missing", 1, "催报"),
+)
 
 # ---------------------------------------------------------------------------------------------
 # Reading files
@@ -248,7 +258,8 @@ def load_dataset(path: Path) -> Dataset:
 def build_dataset(docs: list[Document]) -> Dataset:
     """Validate parsed documents and build the model; raise with every problem found."""
     checkers: list[FileChecker] = []
-    program = Program(None, None, None, None, DEFAULT_LAG_TOLERANCE)
+    program = Program(None, None, None, None, DEFAULT_LAG_TOLERANCE, DEFAULT_REPORT_DAYS,
+                      DEFAULT_MEETING, DEFAULT_REPLY_DAYS, DEFAULT_ESCALATION)  # fmt: skip
     program_file: str | None = None
     buses: list[tuple[dict[str, Any], FileChecker]] = []
     pending: list[Bus] = []  # built buses whose indicators have no readings yet
@@ -324,8 +335,56 @@ def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
             Place("program", (), "lag_tolerance"),
         )
         lag = None
-    lag = DEFAULT_LAG_TOLERANCE if lag is None else lag
-    return Program(values["name"], values["region"], values["source"], values["cadence"], lag)
+    for key in ("report_days", "reply_days"):
+        if values[key] is not None and not 0 <= values[key] <= declared.MAX_DAYS:
+            checker.error(
+                f"[program]: {key} must lie between 0 and {declared.MAX_DAYS} days, "
+                f"got {values[key]}",
+                Place("program", (), key),
+            )
+            values[key] = None
+    rules = values["escalation"]
+    escalation = None if rules is None else _escalation(rules, checker)
+    return Program(
+        values["name"],
+        values["region"],
+        values["source"],
+        values["cadence"],
+        DEFAULT_LAG_TOLERANCE if lag is None else lag,
+        DEFAULT_REPORT_DAYS if values["report_days"] is None else values["report_days"],
+        values["meeting"] or DEFAULT_MEETING,
+        DEFAULT_REPLY_DAYS if values["reply_days"] is None else values["reply_days"],
+        DEFAULT_ESCALATION if escalation is None else escalation,
+    )
+
+
+def _escalation(tables: list[dict[str, Any]], checker: FileChecker) -> tuple[Rule, ...]:
+    """The follow-up ladder's rules, each checked where it stands; a (light, streak) given
+    twice would leave the action to chance, so it is an error."""
+    rules: list[Rule] = []
+    seen: dict[tuple[str, int], int] = {}
+    for k, table in enumerate(tables):
+        place = Place("escalation", (k,))
+        what = f"[[program.escalation]] #{k + 1}"
+        before = len(checker.problems)
+        values = checker.take(table, declared.ESCALATION, what, place)
+        streak = values["streak"]
+        if streak is not None and streak < 1:
+            checker.error(f"{what}: streak must be 1 or more, got {streak}",
+                          Place("escalation", (k,), "streak"))  # fmt: skip
+        if len(checker.problems) > before:
+            continue
+        key = (values["light"], streak)
+        if key in seen:
+            checker.error(
+                f"{what}: a second rule for light {quote(key[0])} and streak {streak} (the "
+                f"first is #{seen[key] + 1}); keep one of them",
+                Place("escalation", (k,), "streak"),
+            )
+            continue
+        seen[key] = k
+        rules.append(Rule(values["light"], streak, values["action"]))
+    return tuple(rules)
 
 
 def _build_bus(

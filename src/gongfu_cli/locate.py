@@ -18,9 +18,11 @@ _PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
 _HEADER = re.compile(rf"^\s*(\[\[|\[)\s*({_PART}(?:\s*\.\s*{_PART})*)\s*(\]\]|\])\s*(?:#.*)?$")
 _PARTS = re.compile(_PART)
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=""")
-_TOP_KEYS = {"program": "program", "bus": "buses", "indicator": "buses", "reading": "readings"}
+_TOP_KEYS = {"program": "program", "bus": "buses", "indicator": "buses", "reading": "readings",
+             "escalation": "program"}  # fmt: skip
 _SECTION_KINDS = {
     "program": "program",
+    "program.escalation": "escalation",
     "buses": "bus",
     "buses.indicators": "indicator",
     "readings": "reading",
@@ -53,7 +55,7 @@ class LineIndex:
 
 def index_lines(text: str) -> LineIndex:
     index = LineIndex()
-    counts = {"bus": -1, "reading": -1}
+    counts = {"bus": -1, "reading": -1, "escalation": -1}
     indicator_count = -1
     current: tuple[str, tuple[int, ...]] | None = ("top", ())
     in_multiline: str | None = None
@@ -78,6 +80,9 @@ def index_lines(text: str) -> LineIndex:
             elif kind == "reading":
                 counts["reading"] += 1
                 current = ("reading", (counts["reading"],))
+            elif kind == "escalation":
+                counts["escalation"] += 1
+                current = ("escalation", (counts["escalation"],))
             elif kind == "program":
                 current = ("program", ())
             else:

@@ -12,13 +12,13 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from gongfu_cli.model import (
-    CADENCES,
     Bus,
     Dataset,
     Indicator,
     Number,
     Reading,
 )
+from gongfu_cli.periods import Period, due_period, reported
 from gongfu_cli.trend import Trend, trend
 
 _EPS = 1e-9  # ratios computed in floating point; 0.7 - 0.4 must still count as 0.3
@@ -64,16 +64,15 @@ def status_counts(statuses: Iterable[Status | str]) -> list[tuple[Status, int]]:
     return [(status, counts[status]) for status in DISPLAY_ORDER if status in counts]
 
 
-def is_stale(indicator: Indicator, as_of: date, status: Status) -> bool:
-    """Started, not achieved, and more than its cadence's length of days since its latest
-    reading on or before `as_of` (or since its start, when it has none).
+def is_stale(indicator: Indicator, as_of: date, status: Status, report_days: int) -> bool:
+    """It owes figures: it has a due period (see `periods.due_period`), is not achieved, and
+    has no reading dated from that period's first day through `as_of`.
 
-    The one definition behind `check`'s warning, the report's list and `changes`."""
-    if indicator.start > as_of or status is Status.ACHIEVED:
+    The one definition behind `check`'s warning, the report, `changes` and `followup`."""
+    if status is Status.ACHIEVED:
         return False
-    latest = latest_reading(indicator, as_of)
-    since = latest.date if latest is not None else indicator.start
-    return (as_of - since).days > CADENCES[indicator.cadence]
+    period = due_period(indicator, as_of, report_days)
+    return period is not None and not reported(indicator, period, as_of)
 
 
 def latest_reading(indicator: Indicator, as_of: date) -> Reading | None:
@@ -91,6 +90,8 @@ class IndicatorResult(NamedTuple):
     expected: float | None = None  # the level planned for the as-of date
     stale: bool = False
     counted: bool = False  # it has a target and has started: it counts for its bus
+    period: Period | None = None  # the due period: the latest whose figures are due by as-of
+    reported: bool = False  # it has a reading for the due period
 
     @property
     def projected(self) -> float | None:
@@ -147,6 +148,12 @@ def expected(indicator: Indicator, as_of: date) -> float | None:
         return float(target)
     if as_of <= indicator.start:
         return float(indicator.baseline)
+    if not indicator.milestones:  # the one segment from start to due, without building a list
+        base = float(indicator.baseline)
+        return (
+            base
+            + (float(target) - base) * (as_of - indicator.start).days / (due - indicator.start).days
+        )
     points = [(indicator.start, indicator.baseline), *indicator.milestones, (due, target)]
     for (d0, v0), (d1, v1) in pairwise(points):
         if d0 <= as_of <= d1:
@@ -201,12 +208,16 @@ def _reading_date(reading: Reading) -> date:
     return reading.date
 
 
-def _assess_indicator(indicator: Indicator, as_of: date, lag: float) -> IndicatorResult:
+def _assess_indicator(
+    indicator: Indicator, as_of: date, lag: float, report_days: int
+) -> IndicatorResult:
     end = bisect.bisect_right(indicator.readings, as_of, key=_reading_date)
     latest = indicator.readings[end - 1] if end else None
     attained = attainment(latest.value if latest else None, indicator.baseline, indicator.target)
     share = planned_share(indicator, as_of)
     state = status(indicator.target is not None, attained, share, as_of, indicator.due, lag)
+    period = due_period(indicator, as_of, report_days)
+    sent = period is not None and reported(indicator, period, as_of)
     return IndicatorResult(
         indicator,
         latest,
@@ -215,8 +226,10 @@ def _assess_indicator(indicator: Indicator, as_of: date, lag: float) -> Indicato
         state,
         trend(indicator, indicator.readings[:end]) if end > 1 else None,
         expected(indicator, as_of),
-        is_stale(indicator, as_of, state),
+        is_stale(indicator, as_of, state, report_days),
         indicator.target is not None and indicator.start <= as_of,
+        period,
+        sent,
     )
 
 
@@ -234,6 +247,15 @@ def change_kind(before: IndicatorResult, after: IndicatorResult) -> str:
         return "same"
     moved = severity(after.status) - severity(before.status)
     return "worse" if moved < 0 else "better" if moved > 0 else "same"
+
+
+def status_at(indicator: Indicator, as_of: date, lag: float) -> Status:
+    """The indicator's status at a date, as `assess_indicator` finds it, without the trend
+    and the rest (a follow-up streak looks at many dates and needs only this)."""
+    latest = latest_reading(indicator, as_of)
+    attained = attainment(latest.value if latest else None, indicator.baseline, indicator.target)
+    share = planned_share(indicator, as_of)
+    return status(indicator.target is not None, attained, share, as_of, indicator.due, lag)
 
 
 def combine_status(statuses: list[Status]) -> Status:
@@ -256,12 +278,13 @@ def weighted_attainment(results: Iterable[IndicatorResult]) -> float | None:
 
 
 def coverage(results: Iterable[IndicatorResult]) -> float | None:
-    """报送率: the weight share of the counted indicators that have a reading."""
-    counted = [r for r in results if r.counted]
-    if not counted:
+    """报送率: among the counted indicators that have a due period, the weight share of those
+    that reported for it; None when none has a due period."""
+    owing = [r for r in results if r.counted and r.period is not None]
+    if not owing:
         return None
-    reported = sum(r.indicator.weight for r in counted if r.latest is not None)
-    return reported / sum(r.indicator.weight for r in counted)
+    sent = sum(r.indicator.weight for r in owing if r.reported)
+    return sent / sum(r.indicator.weight for r in owing)
 
 
 def bus_schedule(bus: Bus, results: Iterable[IndicatorResult], as_of: date) -> float | None:
@@ -274,8 +297,8 @@ def bus_schedule(bus: Bus, results: Iterable[IndicatorResult], as_of: date) -> f
     return sum(r.indicator.weight * (r.schedule or 0.0) for r in scheduled) / weights
 
 
-def _assess_bus(bus: Bus, as_of: date, lag: float) -> BusResult:
-    results = tuple(_assess_indicator(ind, as_of, lag) for ind in bus.indicators)
+def _assess_bus(bus: Bus, as_of: date, lag: float, report_days: int) -> BusResult:
+    results = tuple(_assess_indicator(ind, as_of, lag, report_days) for ind in bus.indicators)
     return BusResult(
         bus,
         results,
@@ -288,13 +311,14 @@ def _assess_bus(bus: Bus, as_of: date, lag: float) -> BusResult:
 
 def assess(dataset: Dataset, as_of: date, buses: Iterable[Bus] | None = None) -> list[BusResult]:
     """Where each bus and indicator stands on `as_of`: the one assessment every command,
-    chart and message shows, with the programme's settings (its lag tolerance; milestones and
-    cadence are resolved onto each indicator by the loader) taken from the dataset, so that no
+    chart and message shows, with the programme's settings (its lag tolerance and report days;
+    milestones and cadence are resolved onto each indicator by the loader) taken from the
+    dataset, so that no
     caller can leave one out. `buses` (of this dataset) limits the work to those buses, in
     that order; by default every bus of the programme."""
-    lag = dataset.program.lag_tolerance
+    lag, days = dataset.program.lag_tolerance, dataset.program.report_days
     chosen = dataset.buses if buses is None else buses
-    return [_assess_bus(bus, as_of, lag) for bus in chosen]
+    return [_assess_bus(bus, as_of, lag, days) for bus in chosen]
 
 
 def assess_one(dataset: Dataset, bus: Bus, indicator: Indicator, as_of: date) -> IndicatorResult:

@@ -75,6 +75,15 @@ class Bus(NamedTuple):
         return "、".join(self.leads) or None
 
 
+class Rule(NamedTuple):
+    """A step of the follow-up ladder: an item with this light that has stood for at least
+    `streak` meetings (or periods, for `missing`) gets this action."""
+
+    light: str  # red, yellow or missing
+    streak: int
+    action: str
+
+
 class Program(NamedTuple):
     """The programme and its settings, as the loader resolved them (defaults included): the
     model and everything below it hold no default of their own, so no command can apply a
@@ -85,6 +94,10 @@ class Program(NamedTuple):
     source: str | None
     cadence: str | None  # as given (each indicator holds its resolved cadence)
     lag_tolerance: float  # behind schedule by at most this much is `lagging`, beyond `off_track`
+    report_days: int  # a period's figures are due this many days after its last day
+    meeting: str  # the cadence of the meetings whose last days are the follow-up's points
+    reply_days: int  # a 督办 notice is answered within this many days of the meeting
+    escalation: tuple[Rule, ...]  # the follow-up ladder: the programme's rules or the default
 
 
 class Dataset(NamedTuple):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -30,6 +31,9 @@ from gongfu_cli.display import (
 from gongfu_cli.layout import Column, cards, fit_table, wrap
 from gongfu_cli.pictures import right_aligned
 from gongfu_cli.rows import Row
+
+if TYPE_CHECKING:
+    from gongfu_cli.followup_view import FollowupView
 
 BAR_WIDTH = 10
 BAR_STEPS = (BAR_WIDTH, 5, 0)  # bars shrink, then go, before anything else gives way
@@ -420,4 +424,30 @@ def changes(view: views.ChangesView, width: int) -> Group:
     for bus, indicator in view.stale:
         line = f"超过报送周期未报数：{visible_line(bus)} · {visible_line(indicator)}"
         parts.append(wrap(Text(line), width))
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# followup
+
+
+def followup(view: FollowupView, width: int) -> Group:
+    """The follow-up (督办): for each agency a header line (name, counts, reply deadline), then
+    its items; one paragraph per item when the table does not fit."""
+    from gongfu_cli.followup_view import FOLLOWUP_TABLE
+
+    parts: list[RenderableType] = [wrap(Text(visible_line(view.title)), width)]
+    for agency in view.agencies:
+        parts.append(Text(""))
+        parts.append(wrap(Text(visible_line(agency.heading), style="bold"), width))
+        body: RenderableType | None = fitted(FOLLOWUP_TABLE, agency.rows, width)
+        if body is None:
+            body = cards(
+                [text(r["indicator"], "bold") for r in agency.rows],
+                [[fact(c.header, views.cell_text(c, r)) for c in FOLLOWUP_TABLE
+                  if c.key != "indicator"] for r in agency.rows],
+                width,
+            )  # fmt: skip
+        parts.append(body)
+    parts.append(wrap(Text(view.caption), width))
     return Group(*parts)

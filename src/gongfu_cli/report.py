@@ -18,6 +18,7 @@ from gongfu_cli.display import (
     status_label,
     visible_line,
 )
+from gongfu_cli.followup_view import FOLLOWUP_TABLE
 from gongfu_cli.rows import Row
 from gongfu_cli.views import (
     CHANGES_TABLE,
@@ -117,6 +118,10 @@ def markdown_report(report: ReportView) -> str:
         if section.summary:
             out += [md(section.summary), ""]
         out += [table(INDICATOR_TABLE, section.indicators), ""]
+    if report.followup is not None:
+        out += ["## 督办", ""] + [md(line) for line in _followup_note(report)] + [""]
+        for agency in report.followup.agencies:
+            out += [f"### {md(agency.heading)}", "", table(FOLLOWUP_TABLE, agency.rows), ""]
     out += ["## 超过报送周期未报数的指标", ""]
     out += [table(STALE_TABLE, report.stale), ""] if report.stale else ["（无）", ""]
     out += ["## 方法说明", ""] + [f"- {line}" for line in _method(report)] + [""]
@@ -133,17 +138,34 @@ def _change_lines(changes: ChangesView) -> list[str]:
     return lines
 
 
+def _followup_note(report: ReportView) -> list[str]:
+    """What the 督办 section holds: the items by the agency that answers, and with --since
+    what is struck off."""
+    assert report.followup is not None
+    since = report.followup.since
+    lines = [
+        "红灯、黄灯指标与逾期未报（待报）的指标，按回复单位列出，连续为连续几次会商（待报为连续几期）。"
+    ]
+    if since is not None:
+        lines.append(f"销号：{since.isoformat()} 会商时列入督办、现已解除的事项。")
+    if not report.followup.agencies:
+        lines.append("（无督办事项）")
+    return lines
+
+
 def _method(report: ReportView) -> list[str]:
     """The short method note: how the figures are computed, and from which data."""
     return [
         "完成率 =（最新值 − 基线）÷（目标 − 基线）；班车完成率为已开始的有目标指标按权重平均，"
-        "每项截至 100%，未报数的指标按 0 计；报送率为其中已报数指标的权重占比。",
+        "每项截至 100%，未报数的指标按 0 计；报送率为其中已到报送截止日的指标里"
+        "已报该期数据者的权重占比。",
         "序时进度 =（计划值 − 基线）÷（目标 − 基线）；计划值按日在起点、各年度目标（里程碑）"
         "与截止日之间直线插值"
         + (f"（{report.milestones} 项指标设有年度目标）" if report.milestones else "")
         + "。",
         f"落后序时进度不超过 {report.lag_tolerance:.0%} 为滞后，超过为严重滞后。",
-        "超过报送周期（月报 31 天、季报 92 天、半年报 183 天、年报 366 天）未报数的指标列为未报。",
+        f"报送期按自然月、季、半年、年计，期末后 {report.report_days} 天为报送截止日；"
+        "已过截止日而该期（或其后）没有读数、且未完成的指标列为未报。",
         f"数据截至 {report.as_of.isoformat()}；此后的读数不计入。",
     ]
 
@@ -297,6 +319,11 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
             parts.append(f'<p class="summary">{h(section.summary)}</p>')
         parts += _figure(charts.get(str(bus["bus_id"])))
         parts.append(_html_table(INDICATOR_TABLE, section.indicators))
+    if report.followup is not None:
+        parts.append("<h2>督办</h2>")
+        parts += [f"<p>{h(line)}</p>" for line in _followup_note(report)]
+        for agency in report.followup.agencies:
+            parts += [f"<h3>{h(agency.heading)}</h3>", _html_table(FOLLOWUP_TABLE, agency.rows)]
     parts.append("<h2>超过报送周期未报数的指标</h2>")
     parts.append(_html_table(STALE_TABLE, report.stale) if report.stale else "<p>（无）</p>")
     parts.append("<h2>方法说明</h2>")

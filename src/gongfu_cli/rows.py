@@ -62,6 +62,7 @@ INDICATOR_COLUMNS = (
     "eta",
     "expected",
     "stale",
+    "period",
 )
 READING_COLUMNS = (
     "bus_id",
@@ -79,6 +80,7 @@ READING_COLUMNS = (
 # Each machine column's Chinese header, for spreadsheets people read (the key stays beside it).
 COLUMN_LABELS = {
     "achieved": "已完成",
+    "action": "措施",
     "as_of": "截至",
     "by": "填报人",
     "kind": "类别",
@@ -105,6 +107,7 @@ COLUMN_LABELS = {
     "file": "文件",
     "group": "分组",
     "in_progress": "推进中",
+    "item": "事项",
     "indicator": "指标",
     "indicator_id": "指标编号",
     "indicators": "指标数",
@@ -119,15 +122,18 @@ COLUMN_LABELS = {
     "off_track": "严重滞后",
     "on_track": "正常",
     "overdue": "逾期",
+    "period": "报送期",
     "previous_rank": "上期名次",
     "projected": "预计完成率",
     "rank": "名次",
     "message": "问题",
     "readings": "读数",
+    "reply_by": "回复期限",
     "schedule": "序时进度",
     "severity": "级别",
     "source": "来源",
     "stale": "逾期未报",
+    "streak": "连续",
     "start": "起始",
     "status": "状态",
     "status_after": "状态(后)",
@@ -191,6 +197,7 @@ def indicator_row(bus_result: BusResult, r: IndicatorResult) -> Row:
         "eta": r.eta,
         "expected": None if r.expected is None else round(r.expected, 6),
         "stale": r.stale,
+        "period": r.period.label if r.period is not None else None,
     }
 
 
@@ -430,7 +437,8 @@ def rank_rows(results: Sequence[BusResult], by: str = "attainment") -> list[Row]
 
 def template_rows(results: Sequence[BusResult], day: date | None) -> list[Row]:
     """The fill-in sheet's rows: one per indicator, the last figure as of the assessment date,
-    the input cells empty (the date pre-filled with `day`)."""
+    the input cells empty (the date pre-filled with `day`), and `待报`, the due period of an
+    indicator that owes its figures (stale), so the agency sees what it owes."""
     return [
         {
             "bus_id": r.bus.id,
@@ -446,6 +454,7 @@ def template_rows(results: Sequence[BusResult], day: date | None) -> list[Row]:
             "日期": day,
             "来源": None,
             "备注": None,
+            "待报": i.period.label if i.stale and i.period is not None else None,
         }
         for r in results
         for i in r.indicators

@@ -26,6 +26,7 @@ _KINDS: dict[str, dict[str, Any]] = {
     },
     "leads": {"oneOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]},
     "cadence": {"enum": list(CADENCES)},
+    "light": {"enum": list(fields.LIGHTS)},
     "milestones": {
         "type": "array",
         "items": {
@@ -41,6 +42,7 @@ _KINDS: dict[str, dict[str, Any]] = {
 }
 _TABLE_DOCS = {
     "program": "The programme; at most once across a data directory.",
+    "escalation": "A step of the follow-up ladder ([[program.escalation]]).",
     "bus": "One bus line (班车).",
     "indicator": "One quantified target of a bus; without `target` only monitored.",
     "reading": "The level of one indicator on one date.",
@@ -48,12 +50,10 @@ _TABLE_DOCS = {
 
 
 def _property(field: fields.Field) -> dict[str, Any]:
-    if field.kind == "tables":
-        return {
-            "type": "array",
-            "items": {"$ref": "#/definitions/indicator"},
-            "description": field.doc,
-        }
+    if field.kind in ("tables", "rules"):
+        item = "indicator" if field.kind == "tables" else "escalation"
+        doc = field.doc + (f" Default: {field.default}." if field.default else "")
+        return {"type": "array", "items": {"$ref": f"#/definitions/{item}"}, "description": doc}
     if "$ref" in field.json:
         return {**field.json, "description": field.doc}
     doc = field.doc + (f" Default: {field.default}." if field.default else "")
@@ -91,6 +91,7 @@ SCHEMA: dict[str, Any] = {
             "pattern": f"^{SLUG.pattern}$",
             "description": "Lower-case ASCII letters, digits and single hyphens.",
         },
+        "escalation": _object("escalation"),
         "bus": _object("bus"),
         "indicator": _object("indicator"),
         "reading": _object("reading"),

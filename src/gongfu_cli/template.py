@@ -7,6 +7,13 @@ EMPTY_TEMPLATE = """\
 [program]
 name = "我的共富班车"          # shown as the title of `gongfu list`
 region = "浙江省湖州市"
+# report_days = 10            # optional: a period's figures are due this many days after it ends
+# meeting = "monthly"         # optional: how often the follow-up meeting assesses
+# reply_days = 7              # optional: a 督办 notice is answered within this many days
+# [[program.escalation]]      # optional, repeated: the follow-up ladder (gongfu followup)
+# light = "red"               # red, yellow or missing
+# streak = 2                  # from this many meetings in a row
+# action = "约谈"
 
 # One [[buses]] table per bus line.
 [[buses]]

@@ -275,6 +275,16 @@ def _check_milestones(value: object) -> bool | str:
     return True
 
 
+def _check_light(value: object) -> bool | str:
+    from gongfu_cli.fields import LIGHTS
+
+    if not isinstance(value, str):
+        return False
+    if value in LIGHTS:
+        return True
+    return f"{quote(value)} is not a light; use {', '.join(LIGHTS)}"
+
+
 def _check_tables(value: object) -> bool | str:
     return isinstance(value, list) and all(isinstance(v, dict) for v in value)
 
@@ -287,6 +297,8 @@ _KIND_CHECKS = {
     "date": _check_date,
     "leads": _check_leads,
     "tables": _check_tables,
+    "rules": _check_tables,
+    "light": _check_light,
     "table": lambda v: isinstance(v, dict),
     "cadence": _check_cadence,
     "milestones": _check_milestones,
@@ -299,6 +311,8 @@ _KIND_NAMES = {
     "date": "a date (2025-12-31)",
     "leads": "a string or an array of strings",
     "tables": "an array of tables",
+    "rules": "an array of tables ([[program.escalation]])",
+    "light": "a string",
     "table": "a table",
     "cadence": "a string",
     "milestones": "an array of tables with date and value",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gongfu_cli.metrics import BusResult, Status, status_counts
 from gongfu_cli.model import Dataset, Indicator
@@ -28,6 +28,9 @@ from gongfu_cli.rows import (
     rank_rows,
     summary_rows,
 )
+
+if TYPE_CHECKING:
+    from gongfu_cli.followup_view import FollowupView
 
 # ---------------------------------------------------------------------------------------------
 # Columns
@@ -120,6 +123,7 @@ STALE_TABLE = (
     Column("bus", "班车", "text"),
     Column("indicator", "指标", "text"),
     Column("cadence", "报送周期", "text"),
+    Column("period", "应报期", "text"),
     Column("value_date", "最近读数", "date", empty="无"),
 )
 IMPORT_TABLE = (  # `gongfu import`: what each bus's figures did
@@ -246,11 +250,13 @@ class ReportView(NamedTuple):
     measured: int  # how many buses have an attainment
     race: RaceView  # with the movement when compared
     buses: list[BusView]
-    stale: list[Row]  # bus, indicator, cadence, value_date (the latest reading, if any)
+    stale: list[Row]  # bus, indicator, cadence, period (owed), value_date (the latest reading)
     lag_tolerance: float  # the programme's
+    report_days: int  # a period's figures are due this many days after its last day
     summary: SummaryView | None = None  # by lead agency
     changes: ChangesView | None = None  # with --since
     milestones: int = 0  # how many indicators plan with milestones
+    followup: FollowupView | None = None  # 督办: the items by agency, struck off with --since
 
 
 def list_view(title: str, results: Sequence[BusResult]) -> ListView:
@@ -364,11 +370,12 @@ def report_view(
     compared: tuple[date, Sequence[BusResult]] | None = None,
     since: tuple[date, Sequence[BusResult]] | None = None,
     racing: Sequence[BusResult] | None = None,
+    followup: FollowupView | None = None,
 ) -> ReportView:
     """The whole report of `results`; `compared` (a date and the racing buses assessed then)
-    adds the movement in the race, `since` (the same buses as `results`) what changed.
-    `racing` are the buses the race is run among (by default `results`); the report's race
-    shows the rows of `results`, each with its place among them."""
+    adds the movement in the race, `since` (the same buses as `results`) what changed,
+    `followup` the 督办 section. `racing` are the buses the race is run among (by default
+    `results`); the report's race shows the rows of `results`, each with its place among them."""
     buses = [bus_view(r) for r in results]
     attained = [b.facts["attainment"] for b in buses if b.facts["attainment"] is not None]
     stale = [
@@ -376,6 +383,7 @@ def report_view(
             "bus": r.bus.name,
             "indicator": i.indicator.name,
             "cadence": CADENCE_LABELS[i.indicator.cadence],
+            "period": i.period.label if i.period is not None else None,
             "value_date": i.value_date,
         }
         for r in results
@@ -406,6 +414,8 @@ def report_view(
         changes=changes,
         lag_tolerance=dataset.program.lag_tolerance,
         milestones=sum(1 for r in results for i in r.indicators if i.indicator.milestones),
+        report_days=dataset.program.report_days,
+        followup=followup,
     )
 
 

@@ -22,6 +22,7 @@ RATIO_FORMAT = "0.0%"
 HEADER_FILL = "DDEBF7"  # light blue: the header row
 GIVEN_FILL = "EDEDED"  # grey: facts gongfu gives, locked
 INPUT_FILL = "FFF2CC"  # light yellow: what the agency fills in
+OWED_FILL = "F8CBAD"  # orange: a period whose figures are owed (待报)
 MAX_WIDTH = 60  # characters: wider columns wrap
 SHEET_NAME_LIMIT = 31  # Excel's limit
 CELL_LIMIT = 32_767  # characters (UTF-16 units) in a cell: Excel's limit
@@ -84,11 +85,13 @@ TEMPLATE_COLUMNS = (
     "日期",
     "来源",
     "备注",
+    "待报",  # the due period of figures owed; empty when none is
 )
 INPUT_COLUMNS = frozenset({"本期数值", "日期", "来源", "备注"})
 INSTRUCTION = (
     "填表说明：请只填写黄色列——本期数值（数字；百分比指标填 85 或 85%）、日期（如 2024-06-30）、"
     "来源和备注；灰色列为已有信息，请勿改动。未报送的指标留空即可。"
+    "待报列（橙色）标出已过报送截止日仍未报数的报送期，请优先补报。"
     "填好后交回，由 gongfu import 导入。请在右侧填写填报人和联系电话。"
 )
 REPORTER_LABELS = ("填报人", "联系电话")  # the line at the top that says who filled it in
@@ -108,6 +111,7 @@ def template_workbook(
     book.remove(book.active)
     given = PatternFill("solid", fgColor=GIVEN_FILL)
     wanted = PatternFill("solid", fgColor=INPUT_FILL)
+    owed = PatternFill("solid", fgColor=OWED_FILL)
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     bold = Font(bold=True)
     open_cell = Protection(locked=False)
@@ -138,7 +142,7 @@ def template_workbook(
                 if key in INPUT_COLUMNS:
                     cell.fill, cell.protection = wanted, open_cell
                 else:
-                    cell.fill = given
+                    cell.fill = owed if key == "待报" and cell.value else given
                 if key == "日期":
                     cell.number_format = DATE_FORMAT
         value_column = _letter(TEMPLATE_COLUMNS.index("本期数值") + 1)
