@@ -245,9 +245,8 @@ def test_the_csv_template_is_utf8_with_a_byte_order_mark(data: Path, tmp_path: P
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert rows[0][:4] == ["填报人", "", "联系电话", ""]  # who filled it in: import reads it
-    assert rows[1][9:11] == ["本期数值", "日期"]
-    assert [r[2] for r in rows[2:]] == ["riders", "scenic"]
+    assert rows[0][9:11] == ["本期数值", "日期"]
+    assert [r[2] for r in rows[1:]] == ["riders", "scenic"]
 
 
 def test_the_template_refuses_other_suffixes_and_an_empty_selection(

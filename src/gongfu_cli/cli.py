@@ -736,12 +736,10 @@ def template(
         content = template_workbook(list(groups.items()), cut)
     else:
         from gongfu_cli.formats import delimited
-        from gongfu_cli.workbook import REPORTER_LABELS, TEMPLATE_COLUMNS
+        from gongfu_cli.workbook import TEMPLATE_COLUMNS
 
         text = delimited(rows, TEMPLATE_COLUMNS, crlf=True, neutral=True)
-        reporter = ",".join(f"{label}," for label in REPORTER_LABELS)  # 填报人,,联系电话,
-        line = reporter + "," * (len(TEMPLATE_COLUMNS) - 1 - reporter.count(","))
-        content = ("\ufeff" + line + "\r\n" + text).encode("utf-8")
+        content = ("\ufeff" + text).encode("utf-8")
     write_output(output, content, dataset.files)
     sheets = f" in {len(groups)} sheets" if suffix == ".xlsx" and len(groups) > 1 else ""
     buses = f"{len(results)} bus" + ("es" if len(results) != 1 else "")
