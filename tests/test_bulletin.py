@@ -173,8 +173,8 @@ def test_title_body_and_headings_in_their_fonts_and_sizes(written: Path) -> None
     # 22 lines in the 225 mm block
     assert body.style.paragraph_format.line_spacing.pt == pytest.approx(225 / 25.4 * 72 / 22, 0.01)
     numbered = [p.text for p in paragraphs if p.style.name == heading.name]
-    assert numbered[:4] == ["一、总体情况", "二、赛马情况", "三、2024-01-01 以来的变化",
-                            "四、滞后和逾期的指标"]  # fmt: skip
+    assert numbered[:5] == ["一、总体情况", "二、赛马情况", "三、2024-01-01 以来的变化",
+                            "四、督办事项", "五、按牵头单位"]  # fmt: skip
 
 
 def test_every_bus_is_named_and_user_text_stays_text(written: Path) -> None:
@@ -186,9 +186,21 @@ def test_every_bus_is_named_and_user_text_stays_text(written: Path) -> None:
     assert named == set(BUSES)  # the name with <b>&amp; is shown as it is written
     for bus in BUSES:
         assert bus in cells
-    owed = next(t for t in document.tables if t.rows[0].cells[2].text == "指标")
-    owed_rows = [[c.text for c in row.cells] for row in owed.rows[1:]]
-    assert [(r[2], r[-1]) for r in owed_rows] == [("开通班次", "严重滞后"), ("服务乘客", "滞后")]
+
+
+def test_the_followup_items_stand_by_agency(written: Path) -> None:
+    """The 督办 section: each agency's heading, then its red, yellow and owed items."""
+    document = docx.Document(str(written))
+    texts = [p.text for p in document.paragraphs]
+    assert "四、督办事项" in texts
+    assert any(t.startswith("市交通运输局 · 红灯 1 · 黄灯 1") for t in texts)
+    items = {
+        (row.cells[1].text, row.cells[2].text)
+        for table in document.tables
+        if [c.text for c in table.rows[0].cells][:3] == ["班车", "指标", "事项"]
+        for row in table.rows[1:]
+    }
+    assert {("开通班次", "红灯"), ("服务乘客", "黄灯")} <= items
 
 
 def test_a_second_reader_of_the_xml(written: Path) -> None:
@@ -262,3 +274,28 @@ def test_libreoffice_converts_it_to_a4_pdf(written: Path, tmp_path: Path) -> Non
     text = "".join(page.extract_text() for page in reader.pages)
     for bus in ("送气下乡", "尚未报数"):
         assert bus in text
+
+
+def test_followup_writes_each_agencys_duban_as_docx(tmp_path: Path) -> None:
+    data = tmp_path / "data.toml"
+    data.write_text(DATA, encoding="utf-8")
+    folder = tmp_path / "督办单"
+    done = gongfu("followup", "-d", str(data), "--as-of", "2024-06-30", "-o", f"{folder}/",
+                  "--format", "docx")  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["—.docx", "市交通运输局.docx"]  # 市建设局 owes nothing
+    sheet = docx.Document(str(folder / "市交通运输局.docx"))
+    section = sheet.sections[0]
+    assert _mm(section.page_width) == pytest.approx(210, abs=0.1)
+    assert _mm(section.top_margin) == pytest.approx(37, abs=0.1)
+    texts = [p.text for p in sheet.paragraphs if p.text]
+    assert texts[:3] == ["督办单", "（截至2024年6月30日）", "市交通运输局："]
+    assert _east_asian(sheet.paragraphs[0].style) == "方正小标宋简体"
+    assert "红灯 1 项，黄灯 1 项" in texts[3] and "前书面回复" in texts[3]
+    rows = [[c.text for c in row.cells] for row in sheet.tables[0].rows]
+    assert rows[0][:3] == ["班车", "指标", "事项"]
+    assert {(r[1], r[2]) for r in rows[1:]} == {("开通班次", "红灯"), ("服务乘客", "黄灯")}
+    assert "各有关单位：" in [p.text for p in docx.Document(str(folder / "—.docx")).paragraphs]
+    refused = gongfu("followup", "-d", str(data), "-f", "docx")
+    assert refused.returncode == 2 and "-o DIR/" in refused.stderr.decode()

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from gongfu_cli.display import percent, status_label, visible_line
+from gongfu_cli.followup_view import FOLLOWUP_TABLE, ITEM_LABELS, AgencyItems
 from gongfu_cli.metrics import Status, status_counts
-from gongfu_cli.report import _change_groups, _change_lines, _method
-from gongfu_cli.rows import Row
+from gongfu_cli.report import _change_groups, _change_lines, _followup_note, _method
+from gongfu_cli.rows import NO_LEAD, Row
 from gongfu_cli.views import (
     CHANGES_TABLE,
     STALE_TABLE,
@@ -117,8 +119,8 @@ def owed_rows(report: ReportView) -> list[Row]:
     return sorted(rows, key=lambda r: order[r["status"]])
 
 
-def docx_report(report: ReportView, charts: Mapping[str, str] | None = None) -> bytes:
-    """The 通报 as .docx bytes; `charts` (SVG by bus id, and `race`) are set as PNG pictures."""
+def _document() -> Any:
+    """A new Word document in the official layout: page, styles, fonts and page numbers."""
     from docx import Document
 
     doc = Document()
@@ -126,6 +128,18 @@ def docx_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
     _styles(doc)
     _fonts(doc)
     _page_numbers(doc)
+    return doc
+
+
+def _saved(doc: Any) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def docx_report(report: ReportView, charts: Mapping[str, str] | None = None) -> bytes:
+    """The 通报 as .docx bytes; `charts` (SVG by bus id, and `race`) are set as PNG pictures."""
+    doc = _document()
     charts = charts or {}
 
     _paragraph(doc, f"{report.title.removesuffix('进度报告').strip()}进度通报", "通报标题")
@@ -157,12 +171,20 @@ def docx_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
         if not groups and not _change_lines(report.changes):
             _paragraph(doc, "无变化。")
 
-    heading("滞后和逾期的指标")
-    owed = owed_rows(report)
-    if owed:
-        _table(doc, OWED_TABLE, owed)
+    if report.followup is not None:  # 督办: the red, yellow and owed items by agency
+        heading("督办事项")
+        for line in _followup_note(report):
+            _paragraph(doc, line)
+        for agency in report.followup.agencies:
+            _paragraph(doc, agency.heading, "通报标题二")
+            _table(doc, FOLLOWUP_TABLE, agency.rows)
     else:
-        _paragraph(doc, "无。")
+        heading("滞后和逾期的指标")
+        owed = owed_rows(report)
+        if owed:
+            _table(doc, OWED_TABLE, owed)
+        else:
+            _paragraph(doc, "无。")
 
     if report.summary is not None:
         heading("按牵头单位")
@@ -184,10 +206,31 @@ def docx_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
     heading("方法说明")
     for line in _method(report):
         _paragraph(doc, line)
+    return _saved(doc)
 
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+
+def docx_followup(agency: AgencyItems, as_of: date, programme: str | None) -> bytes:
+    """The 督办单 of one agency, in the same layout as the 通报: its items with their period,
+    action and reply deadline."""
+    doc = _document()
+    _paragraph(doc, "督办单", "通报标题")
+    _paragraph(doc, f"（截至{as_of.year}年{as_of.month}月{as_of.day}日）", "通报日期")
+    counts = "，".join(f"{ITEM_LABELS[item]} {n} 项" for item, n in agency.counts)
+    within = f"在{programme}中，" if programme else ""
+    if agency.agency == NO_LEAD:  # buses without a lead: whoever answers for them
+        _paragraph(doc, "各有关单位：", "通报称呼")
+        text = f"{within}以下未明确牵头单位的指标有事项需要督办：{counts}。"
+    else:
+        _paragraph(doc, f"{agency.agency}：", "通报称呼")
+        text = f"{within}贵单位牵头的指标有以下事项需要督办：{counts}。"
+    if agency.reply_by is not None:
+        reply = agency.reply_by
+        text += f"请于{reply.year}年{reply.month}月{reply.day}日前书面回复整改情况。"
+    _paragraph(doc, text)
+    _table(doc, FOLLOWUP_TABLE, agency.rows)
+    _paragraph(doc, "事项：红灯为严重滞后或逾期，黄灯为滞后，待报为逾期未报数，销号为已解除；"
+               "连续为连续几次会商（待报为连续几期）。")  # fmt: skip
+    return _saved(doc)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,6 +323,8 @@ def _styles(doc: Any) -> None:
     title = style("通报标题", TITLE_FONT, SIZE_2, centred=True)
     title.paragraph_format.line_spacing = Pt(_pitch() * 1.2)  # 2号 needs more than one line
     style("通报日期", BODY_FONT, SIZE_3, centred=True)
+    addressee = style("通报称呼", BODY_FONT, SIZE_3)  # 主送: flush left, no indent
+    addressee.paragraph_format.first_line_indent = Pt(0)
     style("通报标题一", HEADING_FONT, SIZE_3)
     style("通报标题二", SECOND_FONT, SIZE_3)  # the second level is 楷体 by custom
     table = styles.add_style("通报表格", WD_STYLE_TYPE.PARAGRAPH)

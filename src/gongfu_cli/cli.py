@@ -1334,7 +1334,7 @@ def followup(
             "-o",
             metavar="FILE|DIR/",
             help="Write to FILE (format from its suffix), or to DIR/ one sheet per agency (the "
-            "督办单: xlsx, or csv or md with --format).",
+            "督办单: xlsx, or csv, md or docx with --format).",
         ),
     ] = None,
     data: DataOption = None,
@@ -1355,9 +1355,13 @@ def followup(
 
     output = Path(target) if target else None  # the text itself: a Path drops a final slash
     folder = bool(target) and (str(target).endswith(("/", os.sep)) or Path(str(target)).is_dir())
-    if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md"):
+    if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md", "docx"):
         raise typer.BadParameter(
-            f"one sheet per agency is xlsx, csv or md, not {fmt}", param_hint="'--format'"
+            f"one sheet per agency is xlsx, csv, md or docx, not {fmt}", param_hint="'--format'"
+        )
+    if not folder and fmt == "docx":
+        raise typer.BadParameter(
+            "the 督办单 as docx are written one per agency: -o DIR/", param_hint="'--format'"
         )
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
@@ -1369,7 +1373,7 @@ def followup(
     view = followup_view(title, items, rows, since)
     if folder:
         assert output is not None
-        _agency_sheets(output, view, day, fmt or "xlsx", dataset.files)
+        _agency_sheets(output, view, day, fmt or "xlsx", dataset.files, dataset.program.name)
         return
 
     def draw(width: int) -> Any:
@@ -1381,7 +1385,14 @@ def followup(
             sheet="督办")  # fmt: skip
 
 
-def _agency_sheets(folder: Path, view: Any, day: date, fmt: str, protect: Sequence[str]) -> None:
+def _agency_sheets(
+    folder: Path,
+    view: Any,
+    day: date,
+    fmt: str,
+    protect: Sequence[str],
+    programme: str | None = None,
+) -> None:
     """`followup -o DIR/`: one file per agency, through the one write path."""
     from gongfu_cli.files import write_output
     from gongfu_cli.followup_view import agency_sheets
@@ -1392,7 +1403,7 @@ def _agency_sheets(folder: Path, view: Any, day: date, fmt: str, protect: Sequen
         raise GongfuError(
             f"{shown_path(folder)}: cannot create the folder: {exc.strerror}"
         ) from None
-    sheets = agency_sheets(view, day, fmt)
+    sheets = agency_sheets(view, day, fmt, programme)
     for name, content in sheets:
         write_output(folder / name, content, protect)
     say(f"wrote {len(sheets)} sheet(s) to {shown_path(folder)}", err=True)
