@@ -299,3 +299,15 @@ def test_followup_writes_each_agencys_duban_as_docx(tmp_path: Path) -> None:
     assert "各有关单位：" in [p.text for p in docx.Document(str(folder / "—.docx")).paragraphs]
     refused = gongfu("followup", "-d", str(data), "-f", "docx")
     assert refused.returncode == 2 and "-o DIR/" in refused.stderr.decode()
+
+
+def test_control_characters_in_a_name_are_shown_not_written(tmp_path: Path) -> None:
+    """A name holding an escape sequence or a bell: shown as text (no XML can hold them)."""
+    data = tmp_path / "data.toml"
+    data.write_text(DATA.replace('name = "尚未报数"', 'name = "尚未\\u001b[31m报数\\u0007"'),
+                    encoding="utf-8")  # fmt: skip
+    out = tmp_path / "通报.docx"
+    done = gongfu("report", "-d", str(data), "--as-of", "2024-06-30", "-o", str(out))
+    assert done.returncode == 0, done.stderr.decode()
+    cells = {c.text for t in docx.Document(str(out)).tables for r in t.rows for c in r.cells}
+    assert "尚未\\x1b[31m报数\\x07" in cells
