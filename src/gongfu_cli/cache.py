@@ -60,7 +60,10 @@ def disabled_by_environment() -> bool:
 
 
 # The layout of an entry (`pack`); a new one never reads an entry of an older layout.
-CACHE_FORMAT = "3: the programme's settings resolved, follow-up settings included"
+CACHE_FORMAT = (
+    "4: the programme's settings resolved, follow-up settings included; readings with who "
+    "reported them and when they came in"
+)
 
 
 def _fingerprint(files: list[Path], stats: list[os.stat_result]) -> str:
