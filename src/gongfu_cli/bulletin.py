@@ -54,16 +54,6 @@ FALLBACKS = {
 }
 
 NUMERALS = "一二三四五六七八九十"
-RED_YELLOW = (Status.OVERDUE, Status.OFF_TRACK, Status.LAGGING)
-OWED_TABLE = (  # the red and yellow items: what the lead agencies owe
-    Column("bus", "班车", "text"),
-    Column("lead", "牵头单位", "text"),
-    Column("indicator", "指标", "text"),
-    Column("value", "最新值", "number"),
-    Column("attainment", "完成率", "ratio"),
-    Column("schedule", "序时进度", "ratio"),
-    Column("status", "状态", "status"),
-)
 
 
 def headline(report: ReportView) -> str:
@@ -105,18 +95,6 @@ def _overall(report: ReportView) -> str:
         f"按班车看：{statuses}；总体完成率 {percent(report.overall)}"
         f"（{report.measured} 趟班车有完成率，各趟平均）。"
     )
-
-
-def owed_rows(report: ReportView) -> list[Row]:
-    """The indicators in red and yellow (逾期, 严重滞后, 滞后), worst first."""
-    order = {s.value: i for i, s in enumerate(RED_YELLOW)}
-    rows = [
-        {**row, "lead": bus.facts["lead"]}
-        for bus in report.buses
-        for row in bus.indicators
-        if row["status"] in order
-    ]
-    return sorted(rows, key=lambda r: order[r["status"]])
 
 
 def _document() -> Any:
@@ -178,13 +156,6 @@ def docx_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
         for agency in report.followup.agencies:
             _paragraph(doc, agency.heading, "通报标题二")
             _table(doc, FOLLOWUP_TABLE, agency.rows)
-    else:
-        heading("滞后和逾期的指标")
-        owed = owed_rows(report)
-        if owed:
-            _table(doc, OWED_TABLE, owed)
-        else:
-            _paragraph(doc, "无。")
 
     if report.summary is not None:
         heading("按牵头单位")
