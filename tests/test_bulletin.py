@@ -284,7 +284,7 @@ def test_followup_writes_each_agencys_duban_as_docx(tmp_path: Path) -> None:
                   "--format", "docx")  # fmt: skip
     assert done.returncode == 0, done.stderr.decode()
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["—.docx", "市交通运输局.docx"]  # 市建设局 owes nothing
+    assert names == ["市交通运输局.docx", "未指定牵头单位.docx"]  # 市建设局 owes nothing
     sheet = docx.Document(str(folder / "市交通运输局.docx"))
     section = sheet.sections[0]
     assert _mm(section.page_width) == pytest.approx(210, abs=0.1)
@@ -296,7 +296,8 @@ def test_followup_writes_each_agencys_duban_as_docx(tmp_path: Path) -> None:
     rows = [[c.text for c in row.cells] for row in sheet.tables[0].rows]
     assert rows[0][:3] == ["班车", "指标", "事项"]
     assert {(r[1], r[2]) for r in rows[1:]} == {("开通班次", "红灯"), ("服务乘客", "黄灯")}
-    assert "各有关单位：" in [p.text for p in docx.Document(str(folder / "—.docx")).paragraphs]
+    unassigned = docx.Document(str(folder / "未指定牵头单位.docx"))
+    assert "各有关单位：" in [p.text for p in unassigned.paragraphs]
     refused = gongfu("followup", "-d", str(data), "-f", "docx")
     assert refused.returncode == 2 and "-o DIR/" in refused.stderr.decode()
 

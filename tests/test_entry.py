@@ -169,6 +169,9 @@ def test_status_takes_labels_and_keys_and_field_a_unique_part() -> None:
     assert result.exit_code == 2 and "off_track (严重滞后)" in result.output
     result = runner.invoke(app, ["list", "-d", str(SAMPLE), "--field", "农"])
     assert result.exit_code == 1 and "no field matches" in result.stderr
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "--batch", "9"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().endswith("no batch matches 9; the batches are: 1、2")
 
 
 def test_record_warns_as_check_would(data_file: Path) -> None:

@@ -153,4 +153,4 @@ def test_a_date_before_the_start_is_refused_by_record_as_by_import(
     message = '"gas" · "coverage" on 2021-12-31: the date is before the indicator starts ' + (
         "(2022-01-04)"
     )
-    assert message in recorded and f"r.csv:2: {message}" in imported, (recorded, imported)
+    assert message in recorded and f"r.csv:2:C: {message}" in imported, (recorded, imported)

@@ -145,6 +145,28 @@ def test_items_their_order_and_both_kinds_of_cleared() -> None:
     assert [i.item for i in without] == ["red", "missing", "yellow", "red"]
 
 
+def test_a_struck_off_row_says_what_was_struck_off() -> None:
+    """gamma's late is red now and reported what it owed: its 销号 row says 待报, not a light;
+    the machine columns keep `cleared` and `销号`."""
+    dataset = load_dataset(FOLLOWUP)
+    items = follow_up(assess(dataset, AS_OF), AS_OF, Ladder.of(dataset.program), SINCE)
+    struck = [(i.result.indicator.id, i.struck) for i in items if i.item == "cleared"]
+    assert struck == [("fixed", ("red",)), ("caught-up", ("missing",)), ("late", ("missing",))]
+    out = ok("--as-of", "2025-06-30", "--since", "2025-05-31", env={"COLUMNS": "150"})
+    cells = {tuple(line.split()[1:3]) for line in out.splitlines() if "销号" in line}
+    assert cells >= {
+        ("转绿指标", "销号：红灯"),
+        ("补报指标", "销号：待报"),
+        ("新红指标", "销号：待报"),
+    }
+    assert ("新红指标", "红灯") in {tuple(line.split()[1:3]) for line in out.splitlines()}
+
+
+def test_since_later_than_as_of_is_a_usage_error() -> None:
+    code, out = run("--as-of", "2024-06-30", "--since", "2025-01-01")
+    assert code == 2 and "2025-01-01 is later than --as-of 2024-06-30" in out
+
+
 def test_an_indicator_can_be_red_and_owe_its_figures() -> None:
     dataset = load_dataset(FOLLOWUP)
     day = date(2025, 8, 10)  # July is due; red-streak last reported on 06-05
@@ -218,7 +240,7 @@ def test_the_table_groups_by_agency_with_counts_and_the_reply_deadline() -> None
     assert headers == [
         "甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复",
         "丙局 · 销号 2",
-        "— · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
+        "未指定牵头单位 · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
     ]
     assert out.index("红灯指标") < out.index("未报指标") < out.index("黄灯指标") < out.index("丙局")
     assert "约谈" in out and "催报" in out and "提醒" in out and "严重滞后" in out
@@ -233,7 +255,11 @@ def test_one_sheet_per_agency_in_a_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["followup", "-d", str(FOLLOWUP), "--as-of", "2025-06-30",
                                  "--since", "2025-05-31", "-o", f"{folder}/"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == ["—.xlsx", "丙局.xlsx", "甲局.xlsx"]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["丙局.xlsx", "未指定牵头单位.xlsx", "甲局.xlsx"]
+    sheet = load_workbook(folder / "未指定牵头单位.xlsx").worksheets[0]
+    assert sheet.title == "未指定牵头单位"
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["—", "—"]
     sheet = load_workbook(folder / "甲局.xlsx").worksheets[0]
     assert sheet.title == "甲局"
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -247,7 +273,7 @@ def test_one_sheet_per_agency_in_a_folder(tmp_path: Path) -> None:
         "连续",
         "措施",
     ]
-    assert [row[5] for row in values[1:]] == ["red", "missing", "yellow"]
+    assert [row[5] for row in values[1:]] == ["红灯", "待报", "黄灯"]
     assert [row[7] for row in values[1:]] == ["约谈", "催报", "提醒"]
     assert values[1][11] == "2025-05" and values[1][14].date() == date(2025, 7, 7)  # a date cell
 
@@ -259,7 +285,7 @@ def test_agency_sheets_as_csv_or_markdown(tmp_path: Path, fmt: str) -> None:
     code, _ = run("--as-of", "2025-06-30", "-o", str(folder), "-f", fmt)
     assert code == 0
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted([f"甲局.{fmt}", f"—.{fmt}"])  # 丙局: nothing to answer for
+    assert names == sorted([f"甲局.{fmt}", f"未指定牵头单位.{fmt}"])  # 丙局: nothing owed
     content = (folder / f"甲局.{fmt}").read_text(encoding="utf-8-sig")
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(content)))
@@ -269,7 +295,30 @@ def test_agency_sheets_as_csv_or_markdown(tmp_path: Path, fmt: str) -> None:
         heading = "# 督办单 · 甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复\n"
         assert content.startswith(heading)
         table = [line.split("|") for line in content.splitlines() if line.startswith("|")]
-        assert [cells[8].strip() for cells in table[2:]] == ["约谈", "催报", "提醒"]
+        assert [c.strip() for c in table[0][1:-1]] == [
+            "班车", "指标", "事项", "连续", "措施", "状态", "完成率", "报送期", "最新值", "日期",
+        ]  # fmt: skip
+        assert [cells[3].strip() for cells in table[2:]] == ["红灯", "待报", "黄灯"]
+        assert [cells[5].strip() for cells in table[2:]] == ["约谈", "催报", "提醒"]
+        assert [cells[6].strip() for cells in table[2:]] == ["逾期", "无数据", "滞后"]
+
+
+def test_agency_sheets_speak_chinese(tmp_path: Path) -> None:
+    """A 督办单 is read by people: items and statuses as the tables name them, numbers and
+    dates typed."""
+    from python_calamine import CalamineWorkbook
+
+    folder = tmp_path / "督办单"
+    code, _ = run("--as-of", "2025-06-30", "-o", f"{folder}/")
+    assert code == 0
+    rows = CalamineWorkbook.from_path(str(folder / "甲局.xlsx")).get_sheet_by_index(0).to_python()
+    header = rows[0]
+    items = [row[header.index("事项")] for row in rows[1:]]
+    statuses = [row[header.index("状态")] for row in rows[1:]]
+    assert items == ["红灯", "待报", "黄灯"]
+    assert statuses == ["逾期", "无数据", "滞后"]
+    assert [row[header.index("连续")] for row in rows[1:]] == [3, 3, 2]
+    assert rows[1][header.index("回复期限")] == date(2025, 7, 7)
 
 
 def test_a_folder_takes_only_sheet_formats(tmp_path: Path) -> None:
@@ -348,7 +397,7 @@ def test_the_report_has_the_follow_up_by_agency(tmp_path: Path) -> None:
     assert headings == [
         "### 甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复",
         "### 丙局 · 销号 2",
-        "### — · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
+        "### 未指定牵头单位 · 红灯 1 · 销号 1 · 请于 2025-07-07 前回复",
     ]
     assert "销号：2025-05-31 会商时列入督办、现已解除的事项。" in section
     rows = [line.split("|")[1:-1] for line in section.splitlines() if line.startswith("| ")]
@@ -358,10 +407,10 @@ def test_the_report_has_the_follow_up_by_agency(tmp_path: Path) -> None:
         ("红灯指标", "红灯", "约谈"),
         ("未报指标", "待报", "催报"),
         ("黄灯指标", "黄灯", "提醒"),
-        ("转绿指标", "销号", "销号"),
-        ("补报指标", "销号", "销号"),
+        ("转绿指标", "销号：红灯", "销号"),
+        ("补报指标", "销号：待报", "销号"),
         ("新红指标", "红灯", "督办"),
-        ("新红指标", "销号", "销号"),
+        ("新红指标", "销号：待报", "销号"),
     ]
     page = tmp_path / "report.html"
     code, _ = run_command("report", "--as-of", "2025-06-30", "-o", str(page))
@@ -372,3 +421,25 @@ def test_the_report_has_the_follow_up_by_agency(tmp_path: Path) -> None:
         and "<h3>甲局 · 红灯 1 · 待报 1 · 黄灯 1 · 请于 2025-07-07 前回复</h3>" in html
     )
     assert "销号" not in html.split("<h2>督办</h2>")[1].split("<h2>")[0]  # no --since
+
+
+def test_the_group_without_a_lead_has_one_name_for_people(tmp_path: Path) -> None:
+    """gamma has no lead: people read 未指定牵头单位 in summary's table, the template's sheet
+    and the 督办单's file; machine rows keep `—`."""
+    from openpyxl import load_workbook
+
+    table = runner.invoke(app, ["summary", "-d", str(FOLLOWUP), "--as-of", "2025-06-30"],
+                          env={"COLUMNS": "200"})  # fmt: skip
+    assert table.exit_code == 0 and "未指定牵头单位" in table.stdout, table.output
+    assert "—" not in table.stdout
+    code, out = run_command("summary", "--as-of", "2025-06-30", "-f", "csv")
+    assert code == 0 and [line.split(",")[0] for line in out.splitlines()[1:]] == [
+        "甲局", "乙局", "丙局", "—"]  # fmt: skip
+    book = tmp_path / "报送表.xlsx"
+    code, _ = run_command("template", "--as-of", "2025-06-30", "-o", str(book))
+    assert code == 0
+    sheets = load_workbook(book).sheetnames
+    followup = tmp_path / "督办单"
+    code, _ = run_command("followup", "--as-of", "2025-06-30", "-o", f"{followup}/")
+    assert code == 0
+    assert "未指定牵头单位" in sheets and (followup / "未指定牵头单位.xlsx").is_file(), sheets

@@ -88,3 +88,10 @@ def test_every_format_help_offers_is_written(tmp_path: Path, name: str) -> None:
 def test_report_offers_only_markdown_html_pdf_and_docx() -> None:
     assert _promised_suffixes(COMMANDS["report"]) == [".docx", ".htm", ".html", ".md", ".pdf"]
     assert ".png" not in _promised_suffixes(COMMANDS["check"])
+
+
+def test_report_within_speaks_of_the_agency_report_has_no_batch() -> None:
+    text = _option_help(COMMANDS["report"], "--within")
+    assert "--batch" not in runner.invoke(app, ["report", "--help"]).stdout
+    assert "batch" not in text and "rank among that agency's buses only" in text, text
+    assert "batch" in _option_help(COMMANDS["rank"], "--within")  # rank has --batch

@@ -255,7 +255,7 @@ def test_the_template_refuses_other_suffixes_and_an_empty_selection(
     code, _, err = run("template", "-o", str(tmp_path / "t.json"), data=data)
     assert code == 2 and "written as .xlsx or .csv" in err
     code, _, err = run("template", "--batch", "9", "-o", str(tmp_path / "t.csv"), data=data)
-    assert code == 1 and "nothing to fill in" in err
+    assert code == 1 and "no batch matches 9" in err  # refused like an unknown field
     assert not (tmp_path / "t.csv").exists()
 
 
@@ -375,8 +375,8 @@ def test_every_bad_cell_is_named_and_nothing_is_written(data: Path, tmp_path: Pa
         (f"{where}D3: ", '"1.2万" is not a number'),
         (f"{where}D4: ", '"—" is not a number'),
         (f"{where}D5: ", 'shown as a percentage, but the indicator\'s unit is "万户"'),
-        (f"{where}D6: ", "the date is in the future"),
-        (f"{where}D7: ", "the date is before the indicator starts (2023-01-01)"),
+        (f"{where}C6: ", "the date is in the future"),  # the date's cell
+        (f"{where}C7: ", "the date is before the indicator starts (2023-01-01)"),
         (f"{where}A8: ", 'no bus matches "送汽下乡" (did you mean "送气下乡"?)'),
         (f"{where}D10: ", f"given twice in the input (also at {where}D9)"),
         (f"{where}D11: ", "41 differs from the reading already there (40, at "),
@@ -390,13 +390,98 @@ def test_every_bad_cell_is_named_and_nothing_is_written(data: Path, tmp_path: Pa
     assert lines[-1].endswith("problems in the input; nothing was imported")
 
 
+def _filled_template(data: Path, tmp_path: Path, rows: dict[str, dict[str, object]]) -> Path:
+    """`gongfu template -o all.xlsx`, every sheet, with `rows` typed into each indicator's row."""
+    path = tmp_path / "all.xlsx"
+    code, _, err = run("template", "-o", str(path), data=data)
+    assert code == 0, err
+    book = load_workbook(path)
+    for indicator, cells in rows.items():
+        ws = next(ws for ws in book if indicator in [row[2] for row in rows_of(ws)])
+        fill(ws, indicator, **cells)
+    book.save(path)
+    return path
+
+
+def test_a_date_problem_names_the_date_cell(data: Path, tmp_path: Path) -> None:
+    path = _filled_template(data, tmp_path, {
+        "coverage": {"本期数值": 50, "日期": datetime(2021, 1, 1)},  # before the start
+        "households": {"本期数值": 5, "日期": "2099-06-30"},  # in the future
+        "scenic": {"本期数值": 90, "日期": datetime(2022, 6, 30)},  # before 2023-01-01
+    })  # fmt: skip
+    before = data.read_bytes()
+    code, _, err = run("import", str(path), data=data)
+    assert code == 1 and data.read_bytes() == before
+    assert err.split("\n")[:3] == [
+        f'{path}:市建设局!K3: "gas" · "coverage" on 2021-01-01: the date is before the '
+        "indicator starts (2022-01-04)",
+        f'{path}:市建设局!K4: "gas" · "households" on 2099-06-30: the date is in the future '
+        f"(today is {date.today()})",
+        f'{path}:市交通运输局!K4: "roads" · "scenic" on 2022-06-30: the date is before the '
+        "indicator starts (2023-01-01)",
+    ]
+    assert "!J" not in err
+
+    csv_path = tmp_path / "回传.csv"
+    csv_path.write_text(
+        "班车,指标,数值,日期\n送气下乡,通气,50,2021-01-01\n送气下乡,天然气,5,2099-06-30\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("import", str(csv_path), data=data)
+    assert code == 1 and data.read_bytes() == before
+    lines = err.split("\n")
+    assert lines[0].startswith(f"{csv_path}:2:D: ") and "before the indicator starts" in lines[0]
+    assert lines[1].startswith(f"{csv_path}:3:D: ") and "in the future" in lines[1]
+
+
+def test_every_problem_of_a_row_is_listed_in_one_run(data: Path, tmp_path: Path) -> None:
+    path = _filled_template(data, tmp_path, {
+        "coverage": {"本期数值": "约5", "日期": "2024-13-01"},
+        "households": {"本期数值": "1.2万", "日期": datetime(2021, 1, 1), "来源": "一行\n两行"},
+        "riders": {"本期数值": "三千", "日期": "2099-06-30"},
+        "scenic": {"本期数值": 0.48, "日期": "2099-06-30"},  # a fraction, and in the future
+    })  # fmt: skip
+    before = data.read_bytes()
+    code, _, err = run("import", str(path), data=data)
+    assert code == 1 and data.read_bytes() == before
+    where, roads = f"{path}:市建设局!", f"{path}:市交通运输局!"
+    places = [line.split(": ", 1)[0] for line in err.strip().split("\n")[:-1]]
+    assert sorted(places) == sorted([
+        f"{where}J3", f"{where}K3",
+        f"{where}J4", f"{where}K4", f"{where}L4",
+        f"{roads}J3", f"{roads}K3",
+        f"{roads}J4", f"{roads}K4",
+    ]), err  # fmt: skip
+    assert f'{where}J3: "约5" is not a number' in err
+    assert f'{where}K3: "2024-13-01" is not a date' in err
+    assert f'{where}J4: "1.2万" is not a number' in err
+    assert f"{where}K4: " in err and "before the indicator starts (2022-01-04)" in err
+    assert f"{where}L4: the source holds a line break" in err
+    assert f'{roads}K4: "roads" · "scenic" on 2099-06-30: the date is in the future' in err
+    assert f'{roads}J4: "roads" · "scenic" on 2099-06-30: 0.48: 48%?' in err
+    assert err.strip().endswith("9 problems in the input; nothing was imported")
+
+    rows = "".join(f"送气下乡,通气,约{k},2024-13-{k + 1:02}\n" for k in range(30))
+    csv_path = tmp_path / "bad.csv"
+    csv_path.write_text("班车,指标,数值,日期\n" + rows, encoding="utf-8")
+    code, _, err = run("import", str(csv_path), data=data)
+    assert code == 1 and data.read_bytes() == before
+    lines = err.strip().split("\n")
+    assert lines[0].startswith(f'{csv_path}:2:D: "2024-13-01" is not a date')
+    assert lines[1] == f'{csv_path}:2:C: "约0" is not a number'
+    assert lines[49] == f'{csv_path}:26:C: "约24" is not a number'
+    assert lines[50:] == ["… and 10 more", "60 problems in the input; nothing was imported"]
+
+
 def test_an_ambiguous_indicator_lists_the_candidates(data: Path, tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text("班车,指标,日期,数值\n乡村畅行,率,2024-06-30,95\n送气下乡,气,2024-06-30,1\n")
     code, _, err = run("import", str(path), data=data)
     assert code == 1
     assert f"{path}:2:" not in err  # 率 is one indicator of 乡村畅行
-    assert f'{path}:3: bus "gas": "气" matches several indicators: "coverage", "households"' in err
+    assert f'{path}:3:B: bus "gas": "气" matches several indicators: "coverage", "households"' in (
+        err
+    )
 
 
 def test_a_sheet_without_dates_needs_date(data: Path, tmp_path: Path) -> None:
@@ -417,7 +502,7 @@ def test_a_header_is_needed_and_two_value_columns_are_refused(data: Path, tmp_pa
     assert code == 1 and "no header row with a bus column" in err
     path.write_text("班车,指标,日期,数值,value\ngas,coverage,2024-01-31,1,2\n", encoding="utf-8")
     code, _, err = run("import", str(path), data=data)
-    assert code == 1 and f'{path}:1: a second "value" column (the first is column D)' in err
+    assert code == 1 and f'{path}:1:E: a second "value" column (the first is column D)' in err
 
 
 def test_sheet_chooses_one_sheet_and_names_the_others(data: Path, tmp_path: Path) -> None:

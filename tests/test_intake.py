@@ -93,7 +93,7 @@ def test_a_cell_of_several_lines_in_an_unread_column_is_fine_and_lines_stay_righ
         encoding="utf-8",
     )
     err = refused(data, str(path))
-    assert err.startswith(f'{path}:5: "三千" is not a number')  # line 5, not row 3
+    assert err.startswith(f'{path}:5:D: "三千" is not a number')  # line 5, not row 3
     path.write_text(
         "班车,指标,日期,数值,说明\n" + f'{GAS},2024-03-31,41,"第一行\n第二行"\n', encoding="utf-8"
     )
@@ -477,7 +477,7 @@ def test_problems_are_listed_up_to_fifty(data: Path, tmp_path: Path) -> None:
     )
     lines = refused(data, str(path)).strip().split("\n")
     assert len(lines) == 52
-    assert lines[49].startswith(f'{path}:51: "x49" is not a number')
+    assert lines[49].startswith(f'{path}:51:D: "x49" is not a number')
     assert lines[50] == "… and 20 more"
     assert lines[51] == "70 problems in the input; nothing was imported"
 

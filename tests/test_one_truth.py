@@ -307,3 +307,65 @@ def test_every_command_shows_the_status_the_programme_settings_give(
     assert not wrong, wrong
     places = {where for where, _, _ in seen}
     assert len(places) >= 20 and {key for _, key, _ in seen} == set(truth), (places, seen)
+
+
+SILENT = """\
+[program]
+name = "总体测试"
+
+{buses}
+[[readings]]
+bus = "a"
+indicator = "x"
+date = 2025-05-31
+value = 80
+
+[[readings]]
+bus = "b"
+indicator = "x"
+date = 2025-05-31
+value = 40
+"""
+SILENT_BUS = """\
+[[buses]]
+id = "{id}"
+name = "{id}线"
+batch = 1
+launched = 2024-01-01
+due = 2026-12-31
+field = "交通"
+
+  [[buses.indicators]]
+  id = "x"
+  name = "指标"
+  unit = "%"
+  target = 100
+
+"""
+
+
+def test_the_reports_overall_attainment_is_summarys_for_every_bus(tmp_path: Path) -> None:
+    """Bus c has a target and no reading: it counts as 0, in the report's headline as in the
+    group of `summary` holding every bus: (0.8 + 0.4 + 0) / 3, not (0.8 + 0.4) / 2."""
+    data = tmp_path / "silent.toml"
+    buses = "".join(SILENT_BUS.format(id=name) for name in "abc")
+    data.write_text(SILENT.format(buses=buses), encoding="utf-8")
+    common = ("--data", str(data), "--as-of", "2025-06-30")
+    (group,) = _csv(_run("summary", "--by", "batch", "-f", "csv", *common))
+    assert group["buses"] == "3" and group["attainment"] == "0.4", group
+    headline = [line for line in _run("report", *common).splitlines() if "总体完成率" in line]
+    said = "- 总体完成率：40.0%（2 趟班车有完成率；全部指标按权重合计，未报送的按 0 计）"
+    assert headline == [said]
+
+
+def test_the_reports_legend_and_method_note_give_the_tolerance_alike(tmp_path: Path) -> None:
+    """A tolerance of 0.125 is 12.5 percentage points in the legend and in the method note."""
+    data = str(_data(tmp_path, 0.125))
+    page = tmp_path / "report.html"
+    _run("report", "--data", data, "--as-of", AS_OF, "-o", str(page))
+    html = page.read_text(encoding="utf-8")
+    legend = html.split('<p class="legend">')[1].split("</p>")[0]
+    method = html.split("<h2>方法说明</h2>")[1]
+    assert "（容差 12.5 个百分点）" in legend
+    note = "落后序时进度不超过 12.5 个百分点为滞后"
+    assert note in method and note in _run("report", "--data", data, "--as-of", AS_OF)

@@ -6,14 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from gongfu_cli.cli import app
+from gongfu_cli.display import STATUS_LABELS
+from gongfu_cli.metrics import Status
 from gongfu_cli.outputs import FORMATS
-from tests.conftest import SAMPLE
+from tests.conftest import DATA, REPO, SAMPLE
 
 runner = CliRunner()
 ARGS = ["-d", str(SAMPLE), "--as-of", "2023-01-01"]
@@ -110,3 +113,81 @@ def test_every_registered_format_has_help_and_distinct_suffixes() -> None:
     suffixes = [s for f in FORMATS.values() for s in f.suffixes]
     assert len(suffixes) == len(set(suffixes))
     assert all(f.help for f in FORMATS.values())
+
+
+def test_export_workbook_shows_status_labels_and_csv_keeps_keys(tmp_path: Path) -> None:
+    """A workbook is for people (滞后, not `lagging`); CSV stays the machine contract."""
+    from python_calamine import CalamineWorkbook
+
+    book = tmp_path / "x.xlsx"
+    result = runner.invoke(app, ["export", "-d", str(SAMPLE), "--level", "all", "-o", str(book)])
+    assert result.exit_code == 0, result.output
+    workbook = CalamineWorkbook.from_path(str(book))
+    csv_result = runner.invoke(app, ["export", "-d", str(SAMPLE), "--level", "indicators",
+                                     "-f", "csv"])  # fmt: skip
+    assert csv_result.exit_code == 0, csv_result.output
+    keys = [r["status"] for r in csv.DictReader(io.StringIO(csv_result.stdout))]
+    assert "overdue" in keys and set(keys) <= {s.value for s in Status}
+    for name in ("buses", "indicators"):
+        rows = workbook.get_sheet_by_name(name).to_python()
+        column = rows[0].index("状态")
+        shown = [row[column] for row in rows[1:]]
+        assert shown and set(shown) <= set(STATUS_LABELS.values()), shown
+    rows = workbook.get_sheet_by_name("indicators").to_python()
+    labels = [row[rows[0].index("状态")] for row in rows[1:]]
+    assert labels == [STATUS_LABELS[Status(k)] for k in keys]
+    assert isinstance(rows[1][rows[0].index("完成率")], float)  # numbers stay typed
+
+
+def test_pictures_do_not_follow_the_terminal_width(tmp_path: Path) -> None:
+    """A saved picture is drawn at the width its table needs, the same on any terminal; only
+    what reaches the screen follows $COLUMNS."""
+    import os
+    import subprocess
+    import sys
+
+    def picture(columns: int, *args: str) -> tuple[bytes, str]:
+        target = tmp_path / f"{columns}-{args[0]}{Path(args[-1]).suffix}"
+        argv = [sys.executable, "-m", "gongfu_cli", *args[:-1], str(target), "--as-of",
+                "2024-06-30", "--no-cache", "-d", str(REPO / "data" / "buses.toml")]  # fmt: skip
+        env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return target.read_bytes(), done.stdout
+
+    for args in (("summary", "-o", "x.svg"), ("list", "-o", "x.svg"), ("list", "-o", "x.txt")):
+        narrow, _ = picture(60, *args)
+        wide, _ = picture(200, *args)
+        assert narrow == wide, args
+    narrow, shown_narrow = picture(60, "rank", "--save", "x.svg")
+    wide, shown_wide = picture(200, "rank", "--save", "x.svg")
+    assert narrow == wide
+    assert narrow.startswith(b"<svg") and "送气下乡".encode() in narrow
+    assert max(map(len, shown_narrow.splitlines())) <= 60 < max(map(len, shown_wide.splitlines()))
+
+
+def test_an_output_name_without_a_suffix_is_a_usage_error(tmp_path: Path) -> None:
+    """`-o newfile` is a forgotten suffix (or, for followup, a forgotten slash): nothing is
+    written and the message names the suffixes; `--format` or a device still write."""
+
+    target = tmp_path / "newfile"
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "gongfu writes no suffix-less files" in result.output and ".svg" in result.output
+    assert "Traceback" not in result.output and not target.exists()
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "--save", str(target)])
+    assert result.exit_code == 2 and not target.exists()
+    folder = tmp_path / "newdir"
+    argv = ["followup", "-d", str(DATA / "followup.toml"), "--as-of", "2025-06-30"]
+    result = runner.invoke(app, [*argv, "-o", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "suffix-less" in result.output and f"-o {folder}/ (with the slash)" in result.output
+    assert not folder.exists()
+    result = runner.invoke(app, [*argv, "-o", f"{folder}/"])
+    assert result.exit_code == 0, result.output
+    assert (folder / "甲局.xlsx").is_file()
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "-o", str(target), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith("bus_id,")
+    result = runner.invoke(app, ["list", "-d", str(SAMPLE), "-o", os.devnull])
+    assert result.exit_code == 0, result.output

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from gongfu_cli.cli import app
 from gongfu_cli.paths import bundled_data
+from gongfu_cli.pictures import PICTURE_WIDTH
 from gongfu_cli.schema import SCHEMA
 from tests.builders import hostile_file
 from tests.conftest import REPO, SAMPLE
@@ -38,7 +39,9 @@ def ok(*args: str, env: dict[str, str] | None = None) -> str:
     "command", [["list"], ["progress", "alpha"], ["history", "alpha"], ["rank"]]
 )
 def test_save_writes_svg_html_and_text(tmp_path: Path, command: list[str]) -> None:
-    shown = ok(*command, *SAMPLE_ARGS, "--save", str(tmp_path / "out.txt"))
+    # on a terminal as wide as a picture is laid out (PICTURE_WIDTH), both show the same
+    wide = {"COLUMNS": str(PICTURE_WIDTH)}
+    shown = ok(*command, *SAMPLE_ARGS, "--save", str(tmp_path / "out.txt"), env=wide)
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == shown  # still printed too
     ok(*command, *SAMPLE_ARGS, "--save", str(tmp_path / "out.svg"))
     picture = (tmp_path / "out.svg").read_text(encoding="utf-8")
@@ -110,8 +113,9 @@ def test_save_needs_a_known_extension_and_the_table(tmp_path: Path) -> None:
 def test_markdown_report_of_the_sample() -> None:
     out = ok("report", *SAMPLE_ARGS)
     assert out.startswith("# 测试计划 进度报告\n\n截至 2023-01-01\n")
-    # Overall attainment: the mean of alpha 0.4477, beta 0.75 and gamma 0.5.
-    assert "- 总体完成率：48.3%（3 趟班车有完成率，各趟平均）" in out
+    # Overall attainment: every counted indicator, weighted, clipped, unreported as 0: alpha
+    # 0.6 + 2 × 0.5455 + 0.1, beta 1 + 0 + 0.5, gamma 0.6 + 0.4: 4.2909 / 9 (summary's figure).
+    assert "- 总体完成率：47.7%（3 趟班车有完成率；全部指标按权重合计，未报送的按 0 计）" in out
     assert "- 状态：逾期 1 · 严重滞后 1 · 无数据 1 · 监测 1" in out
     assert "- 班车：第1批 1 趟 · 第2批 3 趟" in out
     assert "| 1      | 贝塔" in out  # the race, best first
@@ -351,7 +355,7 @@ def test_report_adds_movement_changes_summary_and_a_method_note(tmp_path: Path) 
         "- 班车 阿尔法：无数据 → 严重滞后",
         "## 按牵头单位",
         "## 方法说明",
-        "落后序时进度不超过 30% 为滞后",
+        "落后序时进度不超过 30 个百分点为滞后",
         "数据截至 2023-01-01",
     ):
         assert text in out, text

@@ -20,11 +20,12 @@ from gongfu_cli.display import percent, status_label, visible_line
 from gongfu_cli.followup_view import FOLLOWUP_TABLE, ITEM_LABELS, AgencyItems
 from gongfu_cli.metrics import Status, status_counts
 from gongfu_cli.report import _change_groups, _change_lines, _followup_note, _method
-from gongfu_cli.rows import NO_LEAD, Row
+from gongfu_cli.rows import Row
 from gongfu_cli.views import (
     CHANGES_TABLE,
     STALE_TABLE,
     SUMMARY_TABLE,
+    UNASSIGNED_LEAD,
     Column,
     ReportView,
     cell_text,
@@ -188,7 +189,7 @@ def docx_followup(agency: AgencyItems, as_of: date, programme: str | None) -> by
     _paragraph(doc, f"（截至{as_of.year}年{as_of.month}月{as_of.day}日）", "通报日期")
     counts = "，".join(f"{ITEM_LABELS[item]} {n} 项" for item, n in agency.counts)
     within = f"在{programme}中，" if programme else ""
-    if agency.agency == NO_LEAD:  # buses without a lead: whoever answers for them
+    if agency.agency == UNASSIGNED_LEAD:  # buses without a lead: whoever answers for them
         _paragraph(doc, "各有关单位：", "通报称呼")
         text = f"{within}以下未明确牵头单位的指标有事项需要督办：{counts}。"
     else:

@@ -81,6 +81,20 @@ class _Version(NamedTuple):
     doc: dict[str, Any]
 
 
+def _lock(
+    stack: contextlib.ExitStack, real: Path, on_wait: Callable[[], None] | None, wait: float
+) -> None:
+    """Hold `real`'s write lock until `stack` closes, or stop with who holds it."""
+    try:
+        stack.enter_context(system.exclusive_lock(real, on_wait, wait))
+    except system.Locked as locked:
+        raise _locked(real, locked.holder, wait) from None
+    except OSError as exc:
+        raise GongfuError(
+            f"{shown_path(real)}: cannot lock: {(exc.strerror or str(exc)).lower()}"
+        ) from None
+
+
 def apply(
     data: Path,
     planner: Planner,
@@ -110,24 +124,10 @@ def apply(
         stack.enter_context(system.terminate_cleanly())  # SIGTERM too removes what is staged
         # the folder's lock is held while its journal may exist (see journal.py)
         for real in [real_path(folder)] if folder is not None else []:
-            try:
-                stack.enter_context(system.exclusive_lock(real, on_wait, wait))
-            except system.Locked as locked:
-                raise _locked(real, locked.holder, wait) from None
-            except OSError as exc:
-                raise GongfuError(
-                    f"{shown_path(real)}: cannot lock: {(exc.strerror or str(exc)).lower()}"
-                ) from None
+            _lock(stack, real, on_wait, wait)
             recover(real, locked=True)
         for real in reals:
-            try:
-                stack.enter_context(system.exclusive_lock(real, on_wait, wait))
-            except system.Locked as locked:
-                raise _locked(real, locked.holder, wait) from None
-            except OSError as exc:
-                raise GongfuError(
-                    f"{shown_path(real)}: cannot lock: {(exc.strerror or str(exc)).lower()}"
-                ) from None
+            _lock(stack, real, on_wait, wait)
         for attempt in range(ATTEMPTS):
             if attempt and folder is not None:  # a data file may have come or gone
                 files = data_files(data, recover=False)

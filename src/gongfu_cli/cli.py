@@ -164,12 +164,14 @@ def _console(record: bool = False, quiet: bool = False) -> Any:
     env = os.environ
     no_color = bool(env.get("NO_COLOR")) or env.get("CLICOLOR") == "0"
     force = env.get("CLICOLOR_FORCE", "0") not in ("", "0") and not no_color
-    if quiet:  # drawn only to be exported: as wide as the terminal would be, never shown
-        import io
-        import shutil
+    if quiet:  # drawn only to be exported, never shown: as wide as its table needs, up to a
+        import io  # fixed maximum, whatever the terminal (the same command, the same picture)
 
-        width = shutil.get_terminal_size((100, 24)).columns
-        return Console(file=io.StringIO(), width=width, record=True, highlight=False, emoji=False)
+        from gongfu_cli.pictures import PICTURE_WIDTH
+
+        return Console(
+            file=io.StringIO(), width=PICTURE_WIDTH, record=True, highlight=False, emoji=False
+        )
     return Console(
         highlight=False,
         emoji=False,
@@ -312,7 +314,13 @@ def _output(
         _write(output, "\ufeff" + text if bom or excel else text, protect, what)
         return
     to_terminal = spec.name == "table" and output is None
-    console = _console(record=not to_terminal or save is not None, quiet=not to_terminal)
+    if to_terminal:
+        screen = _console()
+        screen.print(draw(screen.width))
+        if save is None:
+            return
+    # a picture (or text into a file) is drawn anew, at the width its table needs
+    console = _console(quiet=True)
     drawn = draw(console.width)
     console.print(drawn)
     from gongfu_cli.pictures import saved_bytes
@@ -705,6 +713,7 @@ def template(
     from gongfu_cli.resolve import resolve
     from gongfu_cli.rows import template_rows
     from gongfu_cli.selection import resolve_field, select
+    from gongfu_cli.views import UNASSIGNED_LEAD
 
     suffix = output.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -724,7 +733,7 @@ def template(
         agency = resolve_field((n for r in assessed for n in r.bus.leads), lead, "lead")
     groups: dict[str, list[Row]] = {}
     for result in results:
-        name = agency or result.bus.lead or "未指定牵头单位"
+        name = agency or result.bus.lead or UNASSIGNED_LEAD
         groups.setdefault(name, []).extend(template_rows([result], when))
     rows = [row for group in groups.values() for row in group]
     if not rows:
@@ -1353,6 +1362,7 @@ def followup(
     from gongfu_cli.metrics import assess
     from gongfu_cli.selection import select
 
+    _earlier(since, as_of, "--since")
     output = Path(target) if target else None  # the text itself: a Path drops a final slash
     folder = bool(target) and (str(target).endswith(("/", os.sep)) or Path(str(target)).is_dir())
     if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md", "docx"):
@@ -1363,6 +1373,14 @@ def followup(
         raise typer.BadParameter(
             "the 督办单 as docx are written one per agency: -o DIR/", param_hint="'--format'"
         )
+    if output is not None and not folder and not output.suffix:
+        try:
+            _format(fmt, output, "table")
+        except typer.BadParameter as exc:
+            raise typer.BadParameter(
+                f"{exc.message}; or write -o {output}/ (with the slash) for one "
+                "sheet per agency (the 督办单)"
+            ) from None
     dataset = load_data(data, not no_cache)
     day = _as_of(as_of)
     results = select(assess(dataset, day), batch, field, lead=lead)
@@ -1558,7 +1576,14 @@ def report(
         ),
     ] = None,
     lead: LeadOption = None,
-    within: WithinOption = False,
+    within: Annotated[
+        bool,
+        typer.Option(
+            "--within",
+            help="With --lead, rank among that agency's buses only (its own race), not in the "
+            "programme's.",
+        ),
+    ] = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,

@@ -57,6 +57,7 @@ class Item(NamedTuple):
     streak: int | None  # meetings (periods, for missing) in a row; None when cleared
     action: str | None  # from the escalation rules; None when no rule applies
     reply_by: date | None  # None when cleared
+    struck: tuple[str, ...] = ()  # when cleared, the items struck off: red, yellow, missing
 
     @property
     def answering(self) -> str | None:
@@ -111,10 +112,12 @@ def reply_date(as_of: date, reply_days: int) -> date:
     return as_of + timedelta(days=min(reply_days, (date.max - as_of).days))
 
 
-def _flags(indicator: Indicator, as_of: date, ladder: Ladder) -> tuple[bool, bool]:
-    """(has a red or yellow item, has a missing item) at a date."""
+def _flags(indicator: Indicator, as_of: date, ladder: Ladder) -> tuple[str | None, bool]:
+    """(its red or yellow item, None without one; has a missing item) at a date."""
     state = status_at(indicator, as_of, ladder.lag)
-    return light(state) in ("red", "yellow"), is_stale(indicator, as_of, state, ladder.report_days)
+    shown = light(state)
+    coloured = shown if shown in ("red", "yellow") else None
+    return coloured, is_stale(indicator, as_of, state, ladder.report_days)
 
 
 def follow_up(
@@ -141,9 +144,13 @@ def follow_up(
                 found.append(Item(bus_result.bus, r, "missing", streak,
                                   action(ladder.rules, "missing", streak), reply_by))  # fmt: skip
             if since is not None:
-                was_coloured, was_missing = _flags(ind, since, ladder)
-                if (was_coloured and not coloured) or (was_missing and not r.stale):
-                    found.append(Item(bus_result.bus, r, "cleared", None, CLEARED_ACTION, None))
+                was_light, was_missing = _flags(ind, since, ladder)
+                struck = ((was_light,) if was_light and not coloured else ()) + (
+                    ("missing",) if was_missing and not r.stale else ()
+                )
+                if struck:
+                    found.append(Item(bus_result.bus, r, "cleared", None, CLEARED_ACTION, None,
+                                      struck))  # fmt: skip
     return ordered(found)
 
 

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from gongfu_cli.followup import ITEM_ORDER, Item
 from gongfu_cli.rows import NO_LEAD, Row, ratio
-from gongfu_cli.views import Column
+from gongfu_cli.views import UNASSIGNED_LEAD, Column
 
 FOLLOWUP_COLUMNS = (
     "lead",
@@ -30,6 +30,17 @@ FOLLOWUP_COLUMNS = (
     "reply_by",
 )
 ITEM_LABELS = {"red": "红灯", "yellow": "黄灯", "missing": "待报", "cleared": "销号"}
+
+
+def item_label(item: Item) -> str:
+    """The item as people read it; a struck-off one says what was struck off (`销号：待报`),
+    so that an indicator red now and cleared of its 待报 does not read as red and cleared."""
+    label = ITEM_LABELS[item.item]
+    if item.struck:
+        label += "：" + "、".join(ITEM_LABELS[kind] for kind in item.struck)
+    return label
+
+
 FOLLOWUP_TABLE = (
     Column("bus", "班车", "text"),
     Column("indicator", "指标", "text"),
@@ -105,8 +116,8 @@ def agency_groups(items: Sequence[Item], rows: Sequence[Row]) -> list[AgencyItem
     groups: dict[str, list[tuple[Item, Row]]] = {}
     for item, row in zip(items, rows, strict=True):
         # for people: the item's word, and the unit `value` reads in
-        shown = {**row, "item_label": ITEM_LABELS[item.item], "unit": item.result.indicator.unit}
-        groups.setdefault(item.answering or NO_LEAD, []).append((item, shown))
+        shown = {**row, "item_label": item_label(item), "unit": item.result.indicator.unit}
+        groups.setdefault(item.answering or UNASSIGNED_LEAD, []).append((item, shown))
     out = []
     for agency, members in groups.items():
         kinds = [item.item for item, _ in members]
@@ -153,10 +164,22 @@ def agency_sheets(
             content = ("\ufeff" + text).encode("utf-8")
         else:
             from gongfu_cli.display import markdown_text
-            from gongfu_cli.formats import render_rows
 
             title = f"# 督办单 · {markdown_text(agency.heading)}\n\n截至 {as_of.isoformat()}\n\n"
-            table = render_rows(rows, FOLLOWUP_COLUMNS, "md", crlf=False, neutral=False)
-            content = (title + table).encode("utf-8")
+            content = (title + _markdown_table(agency.rows)).encode("utf-8")
         out.append((name + SHEET_FORMATS[fmt], content))
     return out
+
+
+def _markdown_table(rows: Sequence[Row]) -> str:
+    """The agency's items as the terminal table shows them (`FOLLOWUP_TABLE`): Chinese headers
+    and labels, every cell escaped as inert Markdown; the sheet is read by people."""
+    from gongfu_cli.display import markdown_text
+    from gongfu_cli.views import cell_text
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    lines = [line([c.header for c in FOLLOWUP_TABLE]), line(["---"] * len(FOLLOWUP_TABLE))]
+    lines += [line([markdown_text(cell_text(c, row)) for c in FOLLOWUP_TABLE]) for row in rows]
+    return "\n".join(lines) + "\n"

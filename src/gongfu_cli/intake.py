@@ -73,7 +73,7 @@ class Entry(NamedTuple):
 
     bus: str
     indicator: str
-    date: date
+    date: date | None  # None: its date cell is wrong (a problem already listed)
     value: Value  # the cell as it was: a number, `Percent`, or text to read with the unit
     source: str | None
     note: str | None
@@ -85,12 +85,21 @@ class Entry(NamedTuple):
     named: tuple[str | None, str | None] = (None, None)  # bus and indicator as their name
     # columns give them, when the sheet has both an id and a name column (the template)
     named_columns: tuple[int | None, int | None] = (None, None)
+    date_cell: tuple[int, int] | None = None  # row and column of the date (its header, in a
+    # wide sheet); None when --date gave it
     by: str | None = None  # who reported it: the row's 填报人, else the sheet's, else --by
 
     @property
     def place(self) -> str:
-        """The value's cell: `FILE:ROW` or `FILE:SHEET!J3`."""
+        """The value's cell: `FILE:ROW:J` or `FILE:SHEET!J3`."""
         return self.sheet.place(self.row, self.column)
+
+    @property
+    def date_place(self) -> str:
+        """The cell the date was read from; the value's, when --date gave it."""
+        if self.date_cell is None:
+            return self.place
+        return self.sheet.place(*self.date_cell)
 
     @property
     def names(self) -> tuple[str, str]:
@@ -349,6 +358,7 @@ class _Reading:
             figures = [(c, None)] if c < len(row) and _filled(row[c]) else []  # type: ignore[list-item]
         if not figures:
             return  # an empty row, or an indicator not reported this time
+        uncomputed = False
         for c in sorted(layout.used):
             value = row[c] if c < len(row) else None
             if isinstance(value, Uncomputed):
@@ -356,19 +366,21 @@ class _Reading:
                     f"{sheet.place(r, c)}: a formula ({quote(str(value))}) saved without its "
                     "value; open and save it in Excel or WPS, then import it"
                 )
-                return
-        bus, indicator = self._text(cell("bus")), self._text(cell("indicator"))
-        if bus is None or indicator is None:
-            missing = "bus" if bus is None else "indicator"
-            intake.problem(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
+                uncomputed = True
+        if uncomputed:
             return
+        # every problem of the row is listed; a row with one is still read for the others
+        bus, indicator = self._text(cell("bus")), self._text(cell("indicator"))
+        for missing, given in (("bus", bus), ("indicator", indicator)):
+            if given is None:
+                intake.problem(f"{sheet.place(r, layout.columns[missing])}: no {missing} given")
         texts: dict[str, str | None] = {}
         for role in ("source", "note", "by"):
             try:
                 texts[role] = _checked(cell(role), role)
             except EntryError as exc:
                 intake.problem(f"{sheet.place(r, layout.columns.get(role))}: {exc}")
-                return
+                texts[role] = None
         row_source = self._shared(texts["source"]) if texts["source"] else self.source
         named = tuple(
             self._text(row[c]) if c is not None and c < len(row) else None
@@ -377,8 +389,12 @@ class _Reading:
         for c, day in figures:
             if day is None:
                 day = self._date(r, cell("date"))
-                if day is None:
-                    continue
+                date_column = layout.columns.get("date")
+                date_cell = (r, date_column) if date_column is not None else None
+            else:
+                date_cell = (layout.header, c)
+            if bus is None or indicator is None:
+                continue  # its value is read with the indicator's unit: nothing to read it with
             intake.entries.append(
                 Entry(
                     bus,
@@ -394,6 +410,7 @@ class _Reading:
                     (layout.columns["bus"], layout.columns["indicator"]),
                     named,  # type: ignore[arg-type]
                     (layout.names.get("bus"), layout.names.get("indicator")),
+                    date_cell,
                     texts["by"] or self.by,
                 )
             )
@@ -540,10 +557,8 @@ def plan_changes(
         result = _plan_entry(entry, matcher, seen, replace, today, as_typed)
         if isinstance(result, Change):
             changes.append(result)
-        elif isinstance(result, str):
-            found.append((entry.order, f"{entry.place}: {result}"))
-        else:  # a name that matches nothing: its own cell
-            found.append((entry.order, f"{result.place}: {result.message}"))
+        else:
+            found += ((entry.order, f"{place}: {message}") for place, message in result)
     if found:
         raise Problems([text for _, text in sorted(found, key=lambda p: p[0])])
     return changes
@@ -582,8 +597,8 @@ class _Matcher:
         return by_date.get(day)
 
 
-class _Misnamed(NamedTuple):
-    place: str  # the bus or indicator cell
+class _Problem(NamedTuple):
+    place: str  # the cell at fault: the value's, the date's, the bus's or indicator's
     message: str
 
 
@@ -594,56 +609,80 @@ def _plan_entry(
     replace: bool,
     today: date,
     as_typed: bool = False,
-) -> Change | str | _Misnamed:
-    """The change one figure makes, or what is wrong with it (with the cell at fault, when
-    that is not the value's)."""
+) -> Change | list[_Problem]:
+    """The change one figure makes, or everything wrong with it, each with the cell at fault:
+    a row is corrected once, not once per mistake."""
+    problems: list[_Problem] = []
+    day = entry.date
     bus = matcher.bus(entry.bus)
+    indicator: Indicator | str = ""
     if isinstance(bus, str):
-        return _Misnamed(entry.names[0], bus)
-    if entry.named[0] is not None:
-        wrong = _disagreement(entry, 0, bus, matcher.bus(entry.named[0]))
-        if wrong is not None:
-            return wrong
-    indicator = matcher.indicator(bus, entry.indicator)
-    if isinstance(indicator, str):
-        return _Misnamed(entry.names[1], indicator)
-    if entry.named[1] is not None:
-        wrong = _disagreement(entry, 1, indicator, matcher.indicator(bus, entry.named[1]))
-        if wrong is not None:
-            return wrong
-    what = f"{quote(bus.id)} · {quote(indicator.id)} on {entry.date}"
-    key = (bus.id, indicator.id, entry.date)
-    if key in seen:
-        return f"{what}: given twice in the input (also at {seen[key]})"
-    seen[key] = entry.place
+        problems.append(_Problem(entry.names[0], bus))
+    else:
+        if entry.named[0] is not None:
+            wrong = _disagreement(entry, 0, bus, matcher.bus(entry.named[0]))
+            if wrong is not None:
+                problems.append(wrong)
+        indicator = matcher.indicator(bus, entry.indicator)
+        if isinstance(indicator, str):
+            problems.append(_Problem(entry.names[1], indicator))
+        elif entry.named[1] is not None:
+            wrong = _disagreement(entry, 1, indicator, matcher.indicator(bus, entry.named[1]))
+            if wrong is not None:
+                problems.append(wrong)
+    if isinstance(bus, str) or isinstance(indicator, str):
+        if day is not None and day > today:
+            what = f"{quote(entry.bus)} · {quote(entry.indicator)} on {day}"
+            problems.append(_Problem(entry.date_place, _future(what, today)))
+        return problems
+    what = f"{quote(bus.id)} · {quote(indicator.id)} on {day}"
+    if day is not None:
+        key = (bus.id, indicator.id, day)
+        if key in seen:
+            problems.append(
+                _Problem(entry.place, f"{what}: given twice in the input (also at {seen[key]})")
+            )
+        else:
+            seen[key] = entry.place
+    value: Number | None = None
     try:
         value = _number(entry.value, indicator.unit)
     except EntryError as exc:
-        return str(exc)
-    if entry.date > today:
-        return f"{what}: the date is in the future (today is {today})"
-    problem = date_problem(indicator, entry.date)
-    if problem is None and not as_typed and not _shown_as_percent(entry.value):
-        problem = fraction_problem(indicator, entry.date, value)
-    if problem is not None:
-        return f"{what}: {problem}"
-    old = matcher.reading(bus, indicator, entry.date)
-    args = (bus, indicator, entry.date, value, entry.source, entry.note)
+        problems.append(_Problem(entry.place, str(exc)))
+    if day is not None:
+        if day > today:
+            problems.append(_Problem(entry.date_place, _future(what, today)))
+        problem = date_problem(indicator, day)
+        if problem is not None:
+            problems.append(_Problem(entry.date_place, f"{what}: {problem}"))
+        if value is not None and not as_typed and not _shown_as_percent(entry.value):
+            problem = fraction_problem(indicator, day, value)
+            if problem is not None:
+                problems.append(_Problem(entry.place, f"{what}: {problem}"))
+    if problems or day is None or value is None:
+        return problems
+    old = matcher.reading(bus, indicator, day)
+    args = (bus, indicator, day, value, entry.source, entry.note)
     if old is None:  # noted with who reported it and the day it came in
         return Change("add", *args, origin=entry.place, by=entry.by, received=today)
     if old.value == value:
         return Change("same", *args, old=old, origin=entry.place)
     if replace:
         return Change("replace", *args, old=old, origin=entry.place, by=entry.by, received=today)
-    return (
+    message = (
         f"{what}: {value} differs from the reading already there ({old.value}, at "
         f"{reading_place(old)}); to replace it, import with --replace"
     )
+    return [_Problem(entry.place, message)]
+
+
+def _future(what: str, today: date) -> str:
+    return f"{what}: the date is in the future (today is {today})"
 
 
 def _disagreement(
     entry: Entry, k: int, item: Bus | Indicator, other: Bus | Indicator | str
-) -> _Misnamed | None:
+) -> _Problem | None:
     """A row whose name cell names another bus or indicator than its id cell: the figure
     would land where the id says, not where the person typing it looked."""
     named = entry.named[k] or ""
@@ -651,7 +690,7 @@ def _disagreement(
         return None
     kind = ("bus", "indicator")[k]
     found = f" (that is {quote(other.id)})" if not isinstance(other, str) else ""
-    return _Misnamed(
+    return _Problem(
         entry.name_place(k),
         f"the {kind} {quote(named)}{found} disagrees with the {kind}_id {quote(item.id)} "
         f"({quote(item.name)}) at {entry.names[k]}; correct one of them",

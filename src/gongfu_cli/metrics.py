@@ -277,6 +277,13 @@ def weighted_attainment(results: Iterable[IndicatorResult]) -> float | None:
     return total / sum(r.indicator.weight for r in counted)
 
 
+def overall_attainment(results: Iterable[BusResult]) -> float | None:
+    """The attainment of buses taken together, as of a group or the whole programme: the
+    weighted attainment of all their counted indicators, so a bus that has not reported
+    counts as 0 and never raises the figure. `summary`'s groups and the report's headline."""
+    return weighted_attainment(i for r in results for i in r.indicators)
+
+
 def coverage(results: Iterable[IndicatorResult]) -> float | None:
     """报送率: among the counted indicators that have a due period, the weight share of those
     that reported for it; None when none has a due period."""

@@ -67,8 +67,9 @@ def choose(
     default: str,
     tabulate: bool = True,
 ) -> Format:
-    """The format `--format` names; else the one `--output`'s suffix names; else (standard
-    output, or a name without a suffix) `default`. Tabulate's formats are rows formats too."""
+    """The format `--format` names; else the one `--output`'s suffix names (a name without one
+    is an error, unless a device or FIFO); else (standard output) `default`. Tabulate's
+    formats are rows formats too."""
     if name is not None:
         if name in FORMATS:
             return FORMATS[name]
@@ -76,8 +77,23 @@ def choose(
             return Format(name, "rows", (), f"tabulate's {name} format")
         raise FormatError(f"{name!r} is not a format; use {', '.join(names(tabulate))}")
     if not to_stdout(output):
-        return by_suffix(str(output), default)
+        # a name without a suffix is a usage error (a forgotten suffix or slash), not text;
+        # a device or FIFO (`/dev/null`, a named pipe) takes the default, and so does a
+        # directory, for the write path to say it is one
+        return by_suffix(str(output), default if _special(output) else None)
     return FORMATS[default]
+
+
+def _special(output: Path | str | None) -> bool:
+    """An existing device, FIFO, socket or directory: no file a suffix was forgotten on."""
+    import os
+    import stat
+
+    try:
+        mode = os.stat(str(output)).st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISREG(mode)
 
 
 def to_stdout(output: Path | str | None) -> bool:

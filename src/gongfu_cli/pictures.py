@@ -27,6 +27,7 @@ LIGHT_FONTS = (
     '"DejaVu Sans Mono", Menlo, Consolas, "Microsoft YaHei", "PingFang SC", '
     '"Noto Sans CJK SC", "Source Han Sans SC", monospace'
 )
+PICTURE_WIDTH = 160  # cells: the most a saved picture is laid out in, never the terminal's
 FONT_SIZE = 14  # px
 CELL = 8.4  # px: one terminal cell, 0.6 em (a monospace Latin character)
 LINE = 20  # px

@@ -390,7 +390,7 @@ def summary_table(view: views.SummaryView, width: int) -> Group:
         for r in view.rows
     ]
     titles = [
-        text(str(r["group"]), "bold").append("  ").append_text(status_text(r["status"]))
+        text(str(r["group_label"]), "bold").append("  ").append_text(status_text(r["status"]))
         for r in view.rows
     ]
     return titled(view.title, Group(Text(""), cards(titles, facts, width), Text("")), width)

@@ -77,7 +77,8 @@ def _headline(report: ReportView) -> list[str]:
     batches = " · ".join(f"第{b}批 {n} 趟" for b, n in report.batches)
     statuses = " · ".join(f"{status_label(s)} {n}" for s, n in report.counts)
     overall = (
-        f"{percent(report.overall)}（{report.measured} 趟班车有完成率，各趟平均）"
+        f"{percent(report.overall)}（{report.measured} 趟班车有完成率；全部指标按权重合计，"
+        "未报送的按 0 计）"
         if report.overall is not None
         else "—（还没有班车有完成率）"
     )
@@ -153,6 +154,12 @@ def _followup_note(report: ReportView) -> list[str]:
     return lines
 
 
+def tolerance_text(lag: float) -> str:
+    """The lag tolerance as people read it, in percentage points (a gap between two ratios,
+    not a percent of the schedule): the legend and the method note say the same."""
+    return f"{lag * 100:g} 个百分点"
+
+
 def _method(report: ReportView) -> list[str]:
     """The short method note: how the figures are computed, and from which data."""
     return [
@@ -163,7 +170,7 @@ def _method(report: ReportView) -> list[str]:
         "与截止日之间直线插值"
         + (f"（{report.milestones} 项指标设有年度目标）" if report.milestones else "")
         + "。",
-        f"落后序时进度不超过 {report.lag_tolerance:.0%} 为滞后，超过为严重滞后。",
+        f"落后序时进度不超过 {tolerance_text(report.lag_tolerance)}为滞后，超过为严重滞后。",
         f"报送期按自然月、季、半年、年计，期末后 {report.report_days} 天为报送截止日；"
         "已过截止日而该期（或其后）没有读数、且未完成的指标列为未报。",
         f"数据截至 {report.as_of.isoformat()}；此后的读数不计入。",
@@ -270,7 +277,7 @@ def _status_html(status: str) -> str:
 
 
 def _legend(report: ReportView) -> str:
-    tolerance = f"（容差 {report.lag_tolerance * 100:g} 个百分点）"
+    tolerance = f"（容差 {tolerance_text(report.lag_tolerance)}）"
     items = "".join(
         f'<span><b class="{key}"></b><strong class="{key}">{label}</strong> '
         f"{meaning}{tolerance if key == 'lagging' else ''}</span> "

@@ -19,8 +19,8 @@ from gongfu_cli.metrics import (
     change_kind,
     combine_status,
     coverage,
+    overall_attainment,
     readings_until,
-    weighted_attainment,
 )
 from gongfu_cli.model import Bus, Dataset, Indicator, Number
 
@@ -322,7 +322,7 @@ def summary_rows(results: Sequence[BusResult], by: str) -> list[Row]:
             "group": key,
             "buses": len(members),
             "indicators": len(indicators),
-            "attainment": ratio(weighted_attainment(indicators)),
+            "attainment": ratio(overall_attainment(members)),
             "coverage": ratio(coverage(indicators)),
         }
         for status in Status:

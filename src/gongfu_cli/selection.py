@@ -35,7 +35,13 @@ def select(
     lead: str | None = None,
 ) -> list[BusResult]:
     """The results of the buses that pass every filter given. A bus with joint leads passes
-    `lead` when any of its leads is the one named."""
+    `lead` when any of its leads is the one named. An unknown batch is refused like an
+    unknown field, naming the batches there are, rather than showing nothing."""
+    if batch is not None:
+        batches = sorted({r.bus.batch for r in results})
+        if batch not in batches:
+            known = "、".join(map(str, batches))
+            raise GongfuError(f"no batch matches {batch}; the batches are: {known}")
     if field is not None:
         field = resolve_field((r.bus.field for r in results), field)
     if lead is not None:

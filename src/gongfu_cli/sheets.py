@@ -90,10 +90,12 @@ class Sheet:
         return row + 1 + (self._shifts[k][1] if k >= 0 else 0)
 
     def place(self, row: int, column: int | None = None) -> str:
-        """A cell (or a row, for CSV) as the user finds it: row and column count from 0."""
+        """A cell (or a row) as the user finds it: `FILE:SHEET!K4`, or a CSV's line and column
+        (`FILE:4:K`); row and column count from 0."""
         where = shown_path(self.file)
         if self.name is None:
-            return f"{where}:{self.line(row)}"
+            cell = f":{column_letter(column)}" if column is not None else ""
+            return f"{where}:{self.line(row)}{cell}"
         cell = f"{column_letter(column)}{row + 1}" if column is not None else f"{row + 1}"
         return f"{where}:{_sheet_ref(self.name)}!{cell}"
 

@@ -16,9 +16,10 @@ from collections.abc import Collection, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from gongfu_cli.metrics import BusResult, Status, status_counts
+from gongfu_cli.metrics import BusResult, Status, overall_attainment, status_counts
 from gongfu_cli.model import Dataset, Indicator
 from gongfu_cli.rows import (
+    NO_LEAD,
     Row,
     bus_rows,
     changes_rows,
@@ -26,6 +27,7 @@ from gongfu_cli.rows import (
     history_rows,
     indicator_row,
     rank_rows,
+    ratio,
     summary_rows,
 )
 
@@ -64,8 +66,11 @@ LIST_TABLE = (
     Column("status", "状态", "status"),
 )
 MOVE_COLUMN = Column("move", "进退", "move")
+# The group of buses without a lead agency, as people read it: table headings, sheet and file
+# names. Machine rows keep `rows.NO_LEAD`.
+UNASSIGNED_LEAD = "未指定牵头单位"
 SUMMARY_TABLE = (
-    Column("group", "分组", "text"),
+    Column("group_label", "分组", "text"),
     Column("buses", "班车", "count"),
     Column("indicators", "指标", "count"),
     Column("attainment", "完成率", "ratio", bar=True),
@@ -150,6 +155,27 @@ CORRECTIONS_TABLE = (  # `gongfu changes --corrections`: figures changed since t
 )
 CORRECTION_KINDS = {"corrected": "更正", "added": "补报", "deleted": "删除"}
 CADENCE_LABELS = {"monthly": "月报", "quarterly": "季报", "half-yearly": "半年报", "yearly": "年报"}
+CHANGE_LABELS = {"worse": "转差", "better": "好转", "first": "首次报送", "same": "其他"}
+STATUS_KEYS = frozenset({"status", "status_before", "status_after"})
+
+
+def sheet_value(key: str, value: Any) -> Any:
+    """A flat row's value as a sheet for people shows it: a status, a follow-up item or a kind
+    of change as the Chinese label the tables show; numbers, dates and text as they are (typed).
+    Machine formats (CSV, TSV, JSON) keep the keys and never come here."""
+    from gongfu_cli.display import status_label
+
+    if value is None:
+        return None
+    if key in STATUS_KEYS:
+        return status_label(value)
+    if key == "item":
+        from gongfu_cli.followup_view import ITEM_LABELS
+
+        return ITEM_LABELS.get(value, value)
+    if key == "change" and isinstance(value, str):  # history's `change` is a number
+        return CHANGE_LABELS.get(value, value)
+    return value
 
 
 def cell_text(column: Column, row: Row) -> str:
@@ -246,7 +272,7 @@ class ReportView(NamedTuple):
     as_of: date
     batches: list[tuple[int, int]]  # (batch, buses)
     counts: list[tuple[Status, int]]  # buses per status, worst first
-    overall: float | None  # mean attainment of the buses that have one
+    overall: float | None  # `metrics.overall_attainment` of the buses, as `summary` rounds it
     measured: int  # how many buses have an attainment
     race: RaceView  # with the movement when compared
     buses: list[BusView]
@@ -308,8 +334,9 @@ class ChangesView(NamedTuple):
     @property
     def groups(self) -> list[tuple[str, list[Row]]]:
         """The groups the meeting reads out, in order, each with its heading."""
-        return [("转差", self.worse), ("好转", self.better), ("首次报送", self.first),
-                ("其他", self.other)]  # fmt: skip
+        labels = CHANGE_LABELS
+        return [(labels["worse"], self.worse), (labels["better"], self.better),
+                (labels["first"], self.first), (labels["same"], self.other)]  # fmt: skip
 
 
 def changes_view(
@@ -340,7 +367,13 @@ class SummaryView(NamedTuple):
 
 
 def summary_view(title: str, results: Sequence[BusResult], by: str) -> SummaryView:
-    return SummaryView(title, summary_rows(results, by), by)
+    """The summary rows, each with its group's name for people (`group_label`): the group
+    without a lead agency reads `UNASSIGNED_LEAD`, while `group` keeps `rows.NO_LEAD`."""
+    rows = summary_rows(results, by)
+    for row in rows:
+        unassigned = by == "lead" and row["group"] == NO_LEAD
+        row["group_label"] = UNASSIGNED_LEAD if unassigned else row["group"]
+    return SummaryView(title, rows, by)
 
 
 def bus_view(result: BusResult) -> BusView:
@@ -405,7 +438,7 @@ def report_view(
         as_of=as_of,
         batches=sorted(Counter(b.facts["batch"] for b in buses).items()),
         counts=status_counts(b.facts["status"] for b in buses),
-        overall=sum(attained) / len(attained) if attained else None,
+        overall=ratio(overall_attainment(results)),
         measured=len(attained),
         race=race,
         buses=buses,

@@ -42,11 +42,14 @@ class SheetRows(NamedTuple):
 
 def rows_workbook(sheets: Sequence[SheetRows], cut: list[str] | None = None) -> bytes:
     """A workbook with one sheet per `SheetRows`: Chinese headers (the machine key in each
-    header cell's comment), the header frozen, an autofilter, typed cells and fitting widths.
+    header cell's comment) and labels (a status reads 滞后, not `lagging`: `views.sheet_value`),
+    the header frozen, an autofilter, typed cells and fitting widths.
     Each cell cut at Excel's limit is added to `cut` (`SHEET!A2`), for the user to be told."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
+
+    from gongfu_cli.views import sheet_value
 
     book = Workbook()
     book.remove(book.active)
@@ -61,13 +64,14 @@ def rows_workbook(sheets: Sequence[SheetRows], cut: list[str] | None = None) -> 
         for r, row in enumerate(sheet.rows, start=2):
             for c, key in enumerate(sheet.columns, start=1):
                 cell = ws.cell(row=r, column=c)
-                _typed(cell, row.get(key), ratio=key in RATIO_COLUMNS, cut=cut)
+                _typed(cell, sheet_value(key, row.get(key)), ratio=key in RATIO_COLUMNS, cut=cut)
         ws.freeze_panes = "A2"
         _printable(ws, "$1:$1")
         if sheet.columns:
             ws.auto_filter.ref = f"A1:{_letter(len(sheet.columns))}{max(len(sheet.rows) + 1, 1)}"
         header = [COLUMN_LABELS.get(k, k) for k in sheet.columns]
-        _fit_widths(ws, header, [[row.get(k) for k in sheet.columns] for row in sheet.rows])
+        shown = [[sheet_value(k, row.get(k)) for k in sheet.columns] for row in sheet.rows]
+        _fit_widths(ws, header, shown)
     return _saved(book)
 
 
