@@ -323,7 +323,7 @@ def test_agency_sheets_speak_chinese(tmp_path: Path) -> None:
 
 def test_a_folder_takes_only_sheet_formats(tmp_path: Path) -> None:
     code, out = run("--as-of", "2025-06-30", "-o", f"{tmp_path}/", "-f", "json")
-    assert code == 2 and "xlsx, csv or md" in out
+    assert code == 2 and "xlsx, csv, md or docx" in out
 
 
 def test_the_bundled_data_and_the_sample_run() -> None:

@@ -85,8 +85,8 @@ def test_every_format_help_offers_is_written(tmp_path: Path, name: str) -> None:
         assert code == 0, (name, fmt, said)
 
 
-def test_report_offers_only_markdown_html_and_pdf() -> None:
-    assert _promised_suffixes(COMMANDS["report"]) == [".htm", ".html", ".md", ".pdf"]
+def test_report_offers_only_markdown_html_pdf_and_docx() -> None:
+    assert _promised_suffixes(COMMANDS["report"]) == [".docx", ".htm", ".html", ".md", ".pdf"]
     assert ".png" not in _promised_suffixes(COMMANDS["check"])
 
 

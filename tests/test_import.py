@@ -595,6 +595,8 @@ def test_an_exported_workbook_has_typed_cells(tmp_path: Path) -> None:
         "数值",
         "来源",
         "备注",
+        "填报人",
+        "收到日期",
     ]
     assert first["日期"] == date(2023, 12, 31)
     assert first["数值"] == 40

@@ -163,13 +163,16 @@ try:
     main()
 except SystemExit:
     pass
-heavy = ("resvg_py", "gongfu_cli.raster", "gongfu_cli.browser", "PIL")
+heavy = ("resvg_py", "gongfu_cli.raster", "gongfu_cli.browser", "PIL", "docx",
+         "gongfu_cli.bulletin")
 print(" ".join(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 
 
 @pytest.mark.parametrize(
-    "args", [["list"], ["list", "--format", "csv"], ["rank"], ["report"]], ids=" ".join
+    "args",
+    [["list"], ["list", "--format", "csv"], ["rank"], ["report"], ["followup"]],
+    ids=" ".join,
 )
 def test_table_commands_load_neither_resvg_nor_the_browser(tmp_path: Path, args: list[str]) -> None:
     """Start-up stays quick: only a PNG loads resvg, only a PDF the browser module."""

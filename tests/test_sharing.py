@@ -153,7 +153,7 @@ def test_markdown_escapes_user_text(tmp_path: Path) -> None:
 
 def test_report_output_must_be_md_html_or_pdf(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "-o", str(tmp_path / "r.xlsx")])
-    assert result.exit_code == 2 and "md, html or pdf" in result.output
+    assert result.exit_code == 2 and "md, html, pdf or docx" in result.output
 
 
 # widths ---------------------------------------------------------------------------------------

@@ -60,7 +60,10 @@ def disabled_by_environment() -> bool:
 
 
 # The layout of an entry (`pack`); a new one never reads an entry of an older layout.
-CACHE_FORMAT = "3: the programme's settings resolved, follow-up settings included"
+CACHE_FORMAT = (
+    "4: the programme's settings resolved, follow-up settings included; readings with who "
+    "reported them and when they came in"
+)
 
 
 def _fingerprint(files: list[Path], stats: list[os.stat_result]) -> str:
@@ -131,7 +134,7 @@ def _encode_bus(b: Bus) -> tuple:
 
 
 def _encode_indicator(i: Indicator) -> tuple:
-    readings = tuple((r.date.toordinal(), *r[1:]) for r in i.readings)
+    readings = tuple((r.date.toordinal(), *r[1:-1], _day(r.received)) for r in i.readings)
     milestones = tuple((m.date.toordinal(), m.value) for m in i.milestones)
     return (i.id, i.name, i.unit, i.target, i.baseline, _day(i.start), _day(i.due), i.weight,
             readings, milestones, i.cadence)  # fmt: skip
@@ -197,13 +200,15 @@ def _decode_indicator(i: tuple) -> Indicator:
            and type(milestones) is tuple and cadence in CADENCES)  # fmt: skip
     fromordinal = date.fromordinal
     for r in readings:
-        _check(type(r) is tuple and len(r) == 6 and type(r[0]) is int and type(r[1]) in _NUMBER
+        _check(type(r) is tuple and len(r) == 8 and type(r[0]) is int and type(r[1]) in _NUMBER
                and type(r[2]) in _TEXT_OR_NONE and type(r[3]) in _TEXT_OR_NONE
-               and type(r[4]) is str and type(r[5]) is int)  # fmt: skip
+               and type(r[4]) is str and type(r[5]) is int and type(r[6]) in _TEXT_OR_NONE
+               and (r[7] is None or type(r[7]) is int))  # fmt: skip
     for m in milestones:
         _check(type(m) is tuple and len(m) == 2 and type(m[0]) is int and type(m[1]) in _NUMBER)
     return Indicator(iid, name, unit, target, baseline, fromordinal(start), _date(due), weight,
-                     tuple(Reading(fromordinal(r[0]), *r[1:]) for r in readings),
+                     tuple(Reading(fromordinal(r[0]), r[1], r[2], r[3], r[4], r[5], r[6],
+                                   _date(r[7])) for r in readings),
                      tuple(Milestone(fromordinal(d), v) for d, v in milestones),
                      cadence)  # fmt: skip
 

@@ -33,7 +33,7 @@ from gongfu_cli.files import FileChanged, FileState, check_replaceable, real_pat
 from gongfu_cli.i18n import T, os_reason
 from gongfu_cli.journal import Read, Target, recover, replace_together
 from gongfu_cli.load import build_dataset, data_files, decode_text, parse, read_bytes
-from gongfu_cli.model import Bus, Dataset, Indicator, Number, Reading
+from gongfu_cli.model import Bus, Dataset, Day, Indicator, Number, Reading
 from gongfu_cli.paths import is_bundled
 from gongfu_cli.tomledit import Replacement, appended, edited, has_inline_readings, reading_table
 
@@ -52,6 +52,8 @@ class Change(NamedTuple):
     note: str | None = None
     old: Reading | None = None  # the reading already on that date
     origin: str = ""  # where the figure came from, e.g. "报送表.xlsx:市建设局!J3"
+    by: str | None = None  # who reported it (填报人)
+    received: Day | None = None  # the day it came in
 
     @property
     def file(self) -> str:
@@ -227,7 +229,7 @@ def _prepare(
 def _new_bytes(version: _Version, changes: list[Change]) -> bytes:
     name = shown_path(version.name)
     replace = {
-        c.old.position: Replacement(c.value, c.source, c.note)  # type: ignore[arg-type]
+        c.old.position: Replacement(c.value, c.source, c.note, c.by, c.received)  # type: ignore[arg-type]
         for c in changes
         if c.action == "replace" and c.old is not None
     }
@@ -244,10 +246,14 @@ def _new_bytes(version: _Version, changes: list[Change]) -> bytes:
                 name=name,
             )
         )
-    tables = [
-        reading_table(c.bus.id, c.indicator.id, c.date, c.value, c.source, c.note)  # type: ignore[arg-type]
-        for c in adds
-    ]
+    tables = []
+    for c in adds:
+        assert c.value is not None  # an addition always has a value
+        tables.append(
+            reading_table(
+                c.bus.id, c.indicator.id, c.date, c.value, c.source, c.note, c.by, c.received
+            )
+        )
     return appended(new, tables)
 
 

@@ -113,6 +113,23 @@ def _refuse_inputs(data: Path | None, *outputs: Path | None) -> None:
             refuse_input(output, inputs)
 
 
+def _as_published(data: Path | None, when: date, results: list[Any]) -> list[Any]:
+    """`results` (assessed at `when`) as they were published, when `published/WHEN.json`
+    exists beside the data; one line on stderr says so. Else today's data, as computed."""
+    from gongfu_cli.paths import bundled_data
+    from gongfu_cli.published import as_published, find
+
+    period = find(data if data is not None else bundled_data(), when)
+    if period is None:
+        return results
+    say(
+        _("{date}: as published in {path} (corrections since: gongfu changes --corrections "
+          "{date})").format(date=when.isoformat(), path=shown_path(period.path)),
+        err=True,
+    )  # fmt: skip
+    return as_published(results, period)
+
+
 def reports_errors(command: F) -> F:
     """Turn the core's user errors into located messages on stderr and exit status 1."""
 
@@ -611,6 +628,17 @@ def record(
     note: Annotated[
         str | None, typer.Option("--note", help=_("A remark kept with the reading."))
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help=_(
+                "Who reported the figure (填报人); the reading also notes today as the day it "
+                "was received."
+            ),
+        ),
+    ] = None,
     replace: Annotated[
         bool,
         typer.Option(
@@ -649,6 +677,7 @@ def record(
             on_retry=_again(path),
             replace=replace,
             wait=wait,
+            by=by,
             as_typed=as_typed,
         )
     except BadValue as exc:
@@ -833,6 +862,17 @@ def import_figures(
             ),
         ),
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help=_(
+                "Who reported the figures (填报人), for sheets that do not say: the sheet's 填报人 "
+                "line (as in the template) or a 填报人 column wins."
+            ),
+        ),
+    ] = None,
     replace: Annotated[
         bool,
         typer.Option(
@@ -862,12 +902,17 @@ def import_figures(
     as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
 ) -> None:
+    from gongfu_cli.entry import EntryError
     from gongfu_cli.intake import import_sheets
 
     path = data or _bundled()
-    done = import_sheets(path, files, sheet, when, source, replace, dry_run,
-                         on_wait=_waiting(path), on_retry=_again(path), wait=wait,
-                         include_hidden=include_hidden, as_typed=as_typed)  # fmt: skip
+    try:
+        done = import_sheets(path, files, sheet, when, source, replace, dry_run,
+                             on_wait=_waiting(path), on_retry=_again(path), wait=wait,
+                             include_hidden=include_hidden, by=by,
+                             as_typed=as_typed)  # fmt: skip
+    except EntryError as exc:  # --source or --by is not text gongfu can keep
+        raise typer.BadParameter(str(exc)) from None
     if fmt is ImportFormat.json:
         _emit(_import_json(done, dry_run))
     else:
@@ -1144,7 +1189,8 @@ def rank(
     shown = {r.bus.id for r in chosen}
     earlier = None
     if compare is not None:
-        earlier = [r for r in assess(dataset, compare) if not within or r.bus.id in shown]
+        then = _as_published(data, compare, assess(dataset, compare))
+        earlier = [r for r in then if not within or r.bus.id in shown]
     view = race_view(title, chosen if within else everyone, by.value, earlier, compare, shown)
     columns = RANK_COLUMNS + (COMPARE_COLUMNS if compare is not None else ())
 
@@ -1173,14 +1219,29 @@ def rank(
 @reports_errors
 def changes(
     since: Annotated[
-        date,
+        date | None,
         typer.Option(
             "--since",
             metavar="DATE",
             parser=parse_date,
-            help=_("Compare with the state on this date (the last meeting)."),
+            help=_(
+                "Compare with the state on this date (the last meeting); as published, when it "
+                "was (gongfu publish)."
+            ),
         ),
-    ],
+    ] = None,
+    corrections: Annotated[
+        date | None,
+        typer.Option(
+            "--corrections",
+            metavar="DATE",
+            parser=parse_date,
+            help=_(
+                "Instead, list the readings dated on or before DATE that differ from what was "
+                "published for DATE: corrected (更正), added (补报) or deleted (删除)."
+            ),
+        ),
+    ] = None,
     batch: BatchOption = None,
     field: FieldOption = None,
     lead: LeadOption = None,
@@ -1198,12 +1259,19 @@ def changes(
     from gongfu_cli.selection import select
     from gongfu_cli.views import changes_view
 
+    if (since is None) == (corrections is None):
+        raise typer.BadParameter("give --since DATE, or --corrections DATE (not both)")
+    if corrections is not None:
+        _corrections(corrections, batch, field, lead, fmt, output, data, no_cache, save, raw,
+                     theme)  # fmt: skip
+        return
+    assert since is not None
     _earlier(since, as_of, "--since")
     dataset = _load(data, no_cache, output, save)
     day = _as_of(as_of)
     now = select(assess(dataset, day), batch, field, lead=lead)
     ids = {r.bus.id for r in now}
-    then = [r for r in assess(dataset, since) if r.bus.id in ids]
+    then = [r for r in _as_published(data, since, assess(dataset, since)) if r.bus.id in ids]
     rows = changes_rows(now, then, since, day)
     title = f"{dataset.program.name or 'gongfu'} · 变化 · {since.isoformat()} → {day.isoformat()}"
 
@@ -1215,6 +1283,146 @@ def changes(
     _output(
         rows, CHANGES_COLUMNS, fmt, output, draw, title, dataset.files, save, theme=theme, raw=raw
     )
+
+
+def _corrections(
+    day: date,
+    batch: int | None,
+    field: str | None,
+    lead: str | None,
+    fmt: str | None,
+    output: Path | None,
+    data: Path | None,
+    no_cache: bool,
+    save: Path | None,
+    raw: bool,
+    theme: Theme,
+) -> None:
+    """`changes --corrections DATE`: what differs from the period published for DATE."""
+    from gongfu_cli.metrics import assess
+    from gongfu_cli.paths import bundled_data
+    from gongfu_cli.published import CORRECTIONS_COLUMNS, corrections_rows, find, path_for
+    from gongfu_cli.selection import select
+    from gongfu_cli.views import CORRECTIONS_TABLE, corrections_view
+
+    dataset = _load(data, no_cache, output, save)
+    path = data if data is not None else bundled_data()
+    period = find(path, day)
+    if period is None:
+        raise GongfuError(
+            _("{path}: {date} was not published; see gongfu published, or gongfu publish "
+              "--as-of {date}").format(path=shown_path(path_for(path, day)), date=day.isoformat())
+        )  # fmt: skip
+    kept = {r.bus.id for r in select(assess(dataset, day), batch, field, lead=lead)}
+    rows = [r for r in corrections_rows(dataset, period) if r["bus_id"] in kept]
+    title = f"{dataset.program.name or 'gongfu'} · 通报后的更正 · {day.isoformat()}"
+
+    def draw(width: int) -> Any:
+        from rich.console import Group
+        from rich.text import Text
+
+        from gongfu_cli.render import fitted, rows_table, titled
+
+        shown = corrections_view(rows)
+        if not shown:
+            return Group(Text(title), Text("（无更正）"))
+        table = fitted(CORRECTIONS_TABLE, shown, width)
+        body = table if table is not None else rows_table(shown, CORRECTIONS_COLUMNS, width)
+        return titled(title, body, width, f"与 {shown_path(period.path)} 相比")
+
+    _output(rows, CORRECTIONS_COLUMNS, fmt, output, draw, title, dataset.files, save,
+            theme=theme.value, raw=raw)  # fmt: skip
+
+
+@app.command(
+    help=_(
+        "Freeze what the meeting saw as of --as-of: published/DATE.json beside the data, which "
+        "later comparisons with DATE use, whatever is corrected afterwards.\n"
+        "\n"
+        "Example: gongfu publish --as-of 2024-06-30"
+    ),
+)
+@reports_errors
+def publish(
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help=_("Publish DATE again, replacing what was published (deliberately)."),
+        ),
+    ] = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    import os
+
+    from gongfu_cli.files import create_new, make_folder, write_output
+    from gongfu_cli.paths import bundled_data, is_bundled
+    from gongfu_cli.published import encode, folder, path_for, read_hashed, record
+
+    path = data if data is not None else bundled_data()
+    if is_bundled(path):
+        raise GongfuError(
+            _("the bundled dataset is never written: start your own with gongfu init PATH, and "
+              "publish that")
+        )  # fmt: skip
+    day = _as_of(as_of)
+    target = path_for(path, day)
+    if os.path.lexists(target) and not replace:
+        raise GongfuError(
+            _("{path}: {date} is already published; not overwritten (--replace publishes it "
+              "again)").format(path=shown_path(target), date=day.isoformat())
+        )  # fmt: skip
+    dataset, digests = read_hashed(path)
+    content = record(dataset, day, digests)
+    make_folder(folder(path))
+    if replace and os.path.lexists(target):
+        write_output(target, encode(content), dataset.files)
+    else:
+        create_new(target, encode(content))
+    say(
+        _("published {date}: {buses} buses, {indicators} indicators, {readings} readings in "
+          "{path}").format(date=day.isoformat(), buses=len(content["buses"]),
+                           indicators=len(content["indicators"]),
+                           readings=len(content["readings"]), path=shown_path(target))
+    )  # fmt: skip
+
+
+@app.command(
+    "published",
+    help=_(
+        "List the periods published with gongfu publish, oldest first.\n\nExample: gongfu published"
+    ),
+)
+@reports_errors
+def published_periods(
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    data: DataOption = None,
+    raw: RawOption = False,
+) -> None:
+    from gongfu_cli.paths import bundled_data
+    from gongfu_cli.published import PUBLISHED_COLUMNS, folder, listed
+    from gongfu_cli.views import PUBLISHED_TABLE
+
+    _refuse_inputs(data, output)
+    path = data if data is not None else bundled_data()
+    rows = listed(path)
+    title = f"已发布 · {shown_path(folder(path))}"
+
+    def draw(width: int) -> Any:
+        from rich.console import Group
+        from rich.text import Text
+
+        from gongfu_cli.render import fitted, rows_table, titled
+
+        if not rows:
+            return Group(Text(title), Text("（还没有：gongfu publish --as-of DATE）"))
+        table = fitted(PUBLISHED_TABLE, rows, width)
+        body = table if table is not None else rows_table(rows, PUBLISHED_COLUMNS, width)
+        return titled(title, body, width)
+
+    _output(rows, PUBLISHED_COLUMNS, fmt, output, draw, title, (), raw=raw)
 
 
 @app.command(
@@ -1251,7 +1459,7 @@ def followup(
             metavar="FILE|DIR/",
             help=_(
                 "Write to FILE (format from its suffix), or to DIR/ one sheet per agency (the "
-                "督办单: xlsx, or csv or md with --format)."
+                "督办单: xlsx, or csv, md or docx with --format)."
             ),
         ),
     ] = None,
@@ -1269,10 +1477,14 @@ def followup(
     _earlier(since, as_of, "--since")
     output = Path(target) if target else None  # the text itself: a Path drops a final slash
     folder = bool(target) and (str(target).endswith(("/", os.sep)) or Path(str(target)).is_dir())
-    if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md"):
+    if folder and (fmt or "xlsx") not in ("xlsx", "csv", "md", "docx"):
         raise typer.BadParameter(
-            _("one sheet per agency is xlsx, csv or md, not {format}").format(format=fmt),
+            _("one sheet per agency is xlsx, csv, md or docx, not {format}").format(format=fmt),
             param_hint="'--format'",
+        )
+    if not folder and fmt == "docx":
+        raise typer.BadParameter(
+            _("the 督办单 as docx are written one per agency: -o DIR/"), param_hint="'--format'"
         )
     if output is not None and not folder and not output.suffix:
         try:
@@ -1294,7 +1506,7 @@ def followup(
     view = followup_view(title, items, rows, since)
     if folder:
         assert output is not None
-        _agency_sheets(output, view, day, fmt or "xlsx", dataset.files)
+        _agency_sheets(output, view, day, fmt or "xlsx", dataset.files, dataset.program.name)
         return
 
     def draw(width: int) -> Any:
@@ -1306,7 +1518,14 @@ def followup(
             sheet="督办")  # fmt: skip
 
 
-def _agency_sheets(folder: Path, view: Any, day: date, fmt: str, protect: Sequence[str]) -> None:
+def _agency_sheets(
+    folder: Path,
+    view: Any,
+    day: date,
+    fmt: str,
+    protect: Sequence[str],
+    programme: str | None = None,
+) -> None:
     """`followup -o DIR/`: one file per agency, through the one write path."""
     from gongfu_cli.files import write_output
     from gongfu_cli.followup_view import agency_sheets
@@ -1321,7 +1540,7 @@ def _agency_sheets(folder: Path, view: Any, day: date, fmt: str, protect: Sequen
                 reason=i18n.os_reason(exc),
             )
         ) from None
-    sheets = agency_sheets(view, day, fmt)
+    sheets = agency_sheets(view, day, fmt, programme)
     for name, content in sheets:
         write_output(folder / name, content, protect)
     say(
@@ -1470,10 +1689,11 @@ def report(
         typer.Option(
             "--format",
             "-f",
-            metavar="md|html|pdf",
+            metavar="md|html|pdf|docx",
             help=_(
-                "md (Markdown), html (one self-contained page) or pdf (that page printed on "
-                "A4 by Chromium, Chrome or Edge). Default: from the --output name, else md."
+                "md (Markdown), html (one self-contained page), pdf (that page printed on A4 by "
+                "Chromium, Chrome or Edge) or docx (the 通报 for Word and WPS, in the layout of "
+                "official documents). Default: from the --output name, else md."
             ),
         ),
     ] = None,
@@ -1516,14 +1736,23 @@ def report(
     from gongfu_cli.selection import select
     from gongfu_cli.views import report_view
 
-    named_pdf = output is not None and output.suffix.lower() == ".pdf"
-    as_pdf = fmt == "pdf" or (fmt is None and named_pdf)
-    if as_pdf and (output is None or str(output) in ("-", "/dev/stdout")):
-        raise typer.BadParameter(_("a PDF report is written to a file: -o FILE.pdf"))
-    spec = _format("html" if as_pdf else fmt, output if not as_pdf else None, "md", tabulate=False)
+    named = output.suffix.lower() if output is not None else ""
+    as_pdf = fmt == "pdf" or (fmt is None and named == ".pdf")
+    as_docx = fmt == "docx" or (fmt is None and named == ".docx")
+    document = "pdf" if as_pdf else "docx" if as_docx else None
+    if document and (output is None or str(output) in ("-", "/dev/stdout")):
+        raise typer.BadParameter(
+            _("a {format} report is written to a file: -o FILE.{format}").format(format=document)
+        )
+    spec = _format(
+        "html" if as_pdf else "md" if as_docx else fmt,
+        output if not document else None,
+        "md",
+        tabulate=False,
+    )
     if spec.name not in ("md", "html"):
         raise typer.BadParameter(
-            _("a report is md, html or pdf, not {format}").format(format=spec.name)
+            _("a report is md, html, pdf or docx, not {format}").format(format=spec.name)
         )
     _earlier(compare, as_of, "--compare")
     _earlier(since, as_of, "--since")
@@ -1534,10 +1763,16 @@ def report(
     ids = {r.bus.id for r in results}
     racing = results if within else everyone
 
+    past = {  # as published, where the date was (one line on stderr says so)
+        when: _as_published(data, when, assess(dataset, when))
+        for when in {compare, since} - {None}
+        if when is not None
+    }
+
     def at(when: date | None, chosen: bool = True) -> tuple[date, list[Any]] | None:
         if when is None:
             return None
-        return when, [r for r in assess(dataset, when) if not chosen or r.bus.id in ids]
+        return when, [r for r in past[when] if not chosen or r.bus.id in ids]
 
     from gongfu_cli.followup import Ladder, follow_up
     from gongfu_cli.followup_view import followup_rows, followup_view
@@ -1545,6 +1780,20 @@ def report(
     items = follow_up(results, day, Ladder.of(dataset.program), since)
     ladder = followup_view("督办", items, followup_rows(items), since)
     built = report_view(dataset, results, day, at(compare, within), at(since), racing, ladder)
+    if as_docx:
+        from gongfu_cli.bulletin import docx_report
+        from gongfu_cli.charts import bus_svg, race_svg
+        from gongfu_cli.raster import require_chinese_font
+
+        require_chinese_font("the charts of the .docx")
+        charts = {
+            r.bus.id: bus_svg(r, day)
+            for r in results
+            if any(i.indicator.target is not None for i in r.indicators)
+        }
+        charts["race"] = race_svg(built.race.title, built.race.rows, built.race.caption)
+        _write(output, docx_report(built, charts), dataset.files, "")
+        return
     if spec.name == "html":
         from gongfu_cli.charts import bus_svg, race_svg
 

@@ -119,6 +119,8 @@ READING = (
     Field("value", "number", "The indicator's level on that date (not an increment).", True),
     Field("source", "text", "Where the figure comes from."),
     Field("note", "text", "A remark."),
+    Field("by", "text", "Who reported the figure (填报人), as named by the agency."),
+    Field("received", "date", "The day the figure came in (set by import)."),
 )
 TOP_KEYS = ("program", "buses", "readings")
 

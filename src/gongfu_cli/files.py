@@ -155,6 +155,19 @@ def create_new(path: Path, data: bytes) -> None:
     _create(Path(path), data, name, replace=False)
 
 
+def make_folder(path: Path) -> None:
+    """A folder for gongfu's own files (such as `published/`), made with the usual mode if it
+    is not there; a file or anything else under that name is refused."""
+    name = shown_path(path)
+    try:
+        os.mkdir(path, 0o777)  # less the umask, as any new folder
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise GongfuError(f"{name}: exists and is not a folder") from None
+    except OSError as exc:
+        raise GongfuError(f"{name}: cannot make the folder: {_reason(exc)}") from None
+
+
 def _create(path: Path, data: bytes, name: str, replace: bool) -> None:
     """A new file with the default mode, complete or not at all.
 

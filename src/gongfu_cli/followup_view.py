@@ -134,10 +134,12 @@ def followup_view(
     return FollowupView(title, agency_groups(items, rows), since)
 
 
-SHEET_FORMATS = {"xlsx": ".xlsx", "csv": ".csv", "md": ".md"}  # what `-o DIR/` writes
+SHEET_FORMATS = {"xlsx": ".xlsx", "csv": ".csv", "md": ".md", "docx": ".docx"}  # `-o DIR/`
 
 
-def agency_sheets(view: FollowupView, as_of: date, fmt: str) -> list[tuple[str, bytes]]:
+def agency_sheets(
+    view: FollowupView, as_of: date, fmt: str, programme: str | None = None
+) -> list[tuple[str, bytes]]:
     """The 督办单 each agency receives, as (file name, content): its items with their period,
     action and reply deadline, in `fmt` (xlsx, csv or md). File names are the agencies' names
     made safe for any file system, distinct from each other."""
@@ -151,6 +153,10 @@ def agency_sheets(view: FollowupView, as_of: date, fmt: str) -> list[tuple[str, 
             from gongfu_cli.workbook import SheetRows, rows_workbook
 
             content = rows_workbook([SheetRows(agency.agency, rows, FOLLOWUP_COLUMNS)])
+        elif fmt == "docx":  # in the layout of the 通报 (python-docx, loaded only here)
+            from gongfu_cli.bulletin import docx_followup
+
+            content = docx_followup(agency, as_of, programme)
         elif fmt == "csv":
             from gongfu_cli.formats import delimited
 

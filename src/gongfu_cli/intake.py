@@ -52,7 +52,12 @@ ROLES: dict[str, tuple[str, ...]] = {
     "value": ("value", "数值", "本期数值"),
     "source": ("source", "来源"),
     "note": ("note", "备注"),
+    "by": ("by", "填报人"),
+    "received": ("received", "收到日期"),  # an export's: known, not read (import sets it)
 }
+# The line at the top of a sheet saying who filled it in: `填报人 | 张三 | 联系电话 | 0572-…`,
+# or `填报人：张三` in one cell.
+REPORTER = re.compile(r"^\s*(填报人|联系电话)\s*[:：]?\s*(.*?)\s*$", re.S)
 
 
 def header_key(text: object) -> str:
@@ -83,6 +88,7 @@ class Entry(NamedTuple):
     named_columns: tuple[int | None, int | None] = (None, None)
     date_cell: tuple[int, int] | None = None  # row and column of the date (its header, in a
     # wide sheet); None when --date gave it
+    by: str | None = None  # who reported it: the row's 填报人, else the sheet's, else --by
 
     @property
     def place(self) -> str:
@@ -132,7 +138,10 @@ class _Layout(NamedTuple):
 
 
 def read_entries(
-    sheets: Sequence[Sheet], default_date: date | None, default_source: str | None
+    sheets: Sequence[Sheet],
+    default_date: date | None,
+    default_source: str | None,
+    default_by: str | None = None,
 ) -> Intake:
     """Every figure of every sheet, with every problem found in reading them; each sheet's
     rows are read once, as they come."""
@@ -149,7 +158,7 @@ def read_entries(
         top = list(islice(rows, HEADER_ROWS))
         layout = _layout(sheet, top, rows, intake, explicit)
         if layout is not None:
-            _read_sheet(sheet, layout, top, rows, default_date, default_source, intake)
+            _read_sheet(sheet, layout, top, rows, default_date, default_source, intake, default_by)
         for _ in rows:  # the rest of a sheet without figures: read for its notes and limits
             pass
         intake.notes.extend(sheet.notes)
@@ -164,6 +173,7 @@ def _read_sheet(
     default_date: date | None,
     default_source: str | None,
     intake: Intake,
+    default_by: str | None = None,
 ) -> None:
     for name in layout.ignored:
         if name not in intake.ignored:
@@ -177,7 +187,12 @@ def _read_sheet(
         )
         return
     source = default_source or sheet.label
-    reading = _Reading(sheet, layout, default_date, source, intake)
+    try:
+        by = _reporter(sheet, top, layout.header) or default_by
+    except _BadReporter as exc:
+        intake.problem(str(exc))
+        return
+    reading = _Reading(sheet, layout, default_date, source, intake, by)
     for r, row in top:
         if r > layout.header:
             reading.row(r, row)
@@ -222,7 +237,11 @@ def _layout(
         names: dict[str, int] = {
             k: roles[k] for k in ("bus", "indicator") if k in roles and f"{k}_id" in roles
         }
-        columns |= {k: v for k, v in roles.items() if k in ("date", "value", "source", "note")}
+        columns |= {
+            k: v
+            for k, v in roles.items()
+            if k in ("date", "value", "source", "note", "by", "received")
+        }
         dates: dict[int, date] = {}
         if "value" not in columns:
             dates = _date_columns(row, set(roles.values()))
@@ -269,6 +288,45 @@ def _layout(
     return None
 
 
+class _BadReporter(ValueError):
+    """A 填报人 or 联系电话 that cannot be kept as one line of text."""
+
+
+def _reporter(sheet: Sheet, top: list[tuple[int, tuple[Value, ...]]], header: int) -> str | None:
+    """Who filled in the sheet, from the 填报人 and 联系电话 line above its header (as the
+    template has it): `张三（0572-2222222）`, or the name alone; None where nobody is named."""
+    found: dict[str, str] = {}
+    for r, row in top:
+        if r >= header:
+            break
+        for c, cell in enumerate(row):
+            match = (
+                REPORTER.match(unicodedata.normalize("NFKC", cell))
+                if isinstance(cell, str)
+                else None
+            )
+            if match is None or match[1] in found:
+                continue
+            given: Value = match[2] or None
+            if given is None:  # the value is in the next filled cell to the right
+                after = [v for v in row[c + 1 :] if _filled(v)]
+                if after and not (isinstance(after[0], str) and REPORTER.match(after[0])):
+                    given = after[0]
+            if isinstance(given, float) and given.is_integer():
+                given = int(given)  # a phone number typed into a number cell
+            try:
+                text = _checked(given, match[1])
+            except EntryError as exc:
+                raise _BadReporter(f"{sheet.place(r, c)}: {exc}") from None
+            if text:
+                found[match[1]] = text
+    name = found.get("填报人")
+    if name is None:
+        return None
+    phone = found.get("联系电话")
+    return f"{name}（{phone}）" if phone else name
+
+
 def _date_columns(row: tuple[Value, ...], taken: set[int]) -> dict[int, date]:
     dates = {}
     for c, cell in enumerate(row):
@@ -294,9 +352,10 @@ class _Reading:
         default_date: date | None,
         source: str,
         intake: Intake,
+        by: str | None = None,
     ) -> None:
         self.sheet, self.layout, self.intake = sheet, layout, intake
-        self.default_date, self.source = default_date, source
+        self.default_date, self.source, self.by = default_date, source, by
         self.strings: dict[str, str] = {}  # one copy of each bus, indicator and source text
         self.dates: dict[Value, date] = {}
 
@@ -341,7 +400,7 @@ class _Reading:
             place = sheet.place(r, layout.columns["indicator"])
             intake.problem(T("{place}: no indicator given", place=place))
         texts: dict[str, str | None] = {}
-        for role in ("source", "note"):
+        for role in ("source", "note", "by"):
             try:
                 texts[role] = _checked(cell(role), role)
             except EntryError as exc:
@@ -378,6 +437,7 @@ class _Reading:
                     named,  # type: ignore[arg-type]
                     (layout.names.get("bus"), layout.names.get("indicator")),
                     date_cell,
+                    texts["by"] or self.by,
                 )
             )
 
@@ -661,12 +721,12 @@ def _plan_entry(
         return problems
     old = matcher.reading(bus, indicator, day)
     args = (bus, indicator, day, value, entry.source, entry.note)
-    if old is None:
-        return Change("add", *args, origin=entry.place)
+    if old is None:  # noted with who reported it and the day it came in
+        return Change("add", *args, origin=entry.place, by=entry.by, received=today)
     if old.value == value:
         return Change("same", *args, old=old, origin=entry.place)
     if replace:
-        return Change("replace", *args, old=old, origin=entry.place)
+        return Change("replace", *args, old=old, origin=entry.place, by=entry.by, received=today)
     message = T(
         "{what}: {value} differs from the reading already there ({old}, at {place}); to "
         "replace it, import with --replace",
@@ -791,6 +851,7 @@ def import_sheets(
     on_retry: Callable[[], None] | None = None,
     wait: float = LOCK_WAIT,
     include_hidden: bool = False,
+    by: str | None = None,
     as_typed: bool = False,
 ) -> Imported:
     """Read every sheet, check every figure against the data, and write them all or none."""
@@ -808,6 +869,8 @@ def import_sheets(
         )
     if source is not None:
         source = check_text(source, "--source")
+    if by is not None:
+        by = check_text(by, "--by")
     budget = Budget()
     sheets: list[Sheet] = []
     skipped: list[str] = []
@@ -816,7 +879,7 @@ def import_sheets(
             found, notes = read_sheets(path, sheet, budget, include_hidden)
             sheets += found
             skipped += notes
-        intake = read_entries(sheets, default_date, source)
+        intake = read_entries(sheets, default_date, source, by)
     except MemoryError:
         raise GongfuError(
             T(

@@ -657,6 +657,7 @@ def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
     if type(bus) is not str or type(indicator) is not str:
         return False
     value, source, note = table.get("value"), table.get("source"), table.get("note")
+    by, received = table.get("by"), table.get("received")
     indicators = known.get(bus)
     return (
         indicators is not None
@@ -666,8 +667,11 @@ def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
         and -NUMBER_LIMIT <= value <= NUMBER_LIMIT  # also false for NaN
         and (source is None or (type(source) is str and source.strip() != ""))
         and (note is None or (type(note) is str and note.strip() != ""))
+        and (by is None or (type(by) is str and by.strip() != ""))
+        and (received is None or type(received) is date)
         # bus, indicator, date and value are there: any other key would make it longer
-        and len(table) == 4 + (source is not None) + (note is not None)
+        and len(table)
+        == 4 + (source is not None) + (note is not None) + (by is not None) + (received is not None)
     )
 
 
@@ -736,7 +740,14 @@ def _collect_readings(
                 continue
         key = (table["bus"], table["indicator"])
         reading = Reading(
-            table["date"], table["value"], table.get("source"), table.get("note"), checker.file, k
+            table["date"],
+            table["value"],
+            table.get("source"),
+            table.get("note"),
+            checker.file,
+            k,
+            table.get("by"),
+            table.get("received"),
         )
         group = grouped.get(key)
         if group is None:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import NamedTuple
 
 Number = int | float
+Day = date  # for fields declared after one named `date`, which hides the type in the class
 
 
 class Reading(NamedTuple):
@@ -25,6 +26,8 @@ class Reading(NamedTuple):
     note: str | None = None
     file: str = ""  # where it was read from, so later checks can point at it
     position: int = -1  # its place among the [[readings]] of that file (0 is the first)
+    by: str | None = None  # who reported it (填报人)
+    received: Day | None = None  # the day it came in
 
 
 class Milestone(NamedTuple):

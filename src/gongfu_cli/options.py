@@ -139,8 +139,8 @@ ReportOutputOption = Annotated[
         metavar="FILE",
         help=_(
             "Write to FILE (atomically; - is standard output): .md (Markdown), .html or .htm "
-            "(one page), or .pdf (that page printed on A4); the suffix chooses when --format is "
-            "not given."
+            "(one page), .pdf (that page printed on A4) or .docx (the 通报 for Word and WPS); the "
+            "suffix chooses when --format is not given."
         ),
     ),
 ]

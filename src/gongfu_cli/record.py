@@ -100,10 +100,12 @@ def record(
     on_retry: Callable[[], None] | None = None,
     replace: bool = False,
     wait: float = LOCK_WAIT,
+    by: str | None = None,
     as_typed: bool = False,
 ) -> Recorded:
     """Add a reading to the file that defines its bus, or (`replace`) correct the one already
-    on that date in place.
+    on that date in place. `by` names who reported it (填报人); the reading then also notes
+    that it came in `today` (`received`).
 
     `value` may be text as a person typed it (`８５．５`, `1,200`, `85%` for a % indicator); it
     is read once the indicator, and so its unit, is known.
@@ -121,8 +123,10 @@ def record(
     try:
         source = check_text(source, "--source")
         note = check_text(note, "--note")
+        by = check_text(by, "--by")
     except EntryError as exc:
         raise BadValue(exc.args[0]) from None
+    received = today if by else None
 
     def plan(dataset: Dataset) -> list[Change]:
         bus = resolve(dataset.buses, bus_query)
@@ -160,7 +164,8 @@ def record(
                         hint=_dates_hint(indicator),
                     )
                 )
-            return [Change("replace", bus, indicator, day, amount, source, note, old)]
+            return [Change("replace", bus, indicator, day, amount, source, note, old,
+                           by=by, received=received)]  # fmt: skip
         if old is not None:
             raise GongfuError(
                 T(
@@ -173,7 +178,8 @@ def record(
                     place=reading_place(old),
                 )
             )
-        return [Change("add", bus, indicator, day, amount, source, note)]
+        return [Change("add", bus, indicator, day, amount, source, note, by=by,
+                       received=received)]  # fmt: skip
 
     applied = apply(data, plan, dry_run, on_wait, on_retry, wait)
     return _recorded(applied, today)

@@ -354,16 +354,12 @@ def history(view: views.HistoryView, width: int = 120) -> Group:
             title.append(f"  目标 {number(indicator['target'], unit)}")
             if indicator["due"]:
                 title.append(f"（{date_text(indicator['due'])}）")
-        body: RenderableType | None = fitted(
-            views.HISTORY_TABLE, rows, width, status=indicator["status"]
-        )
+        columns = views.history_table(rows)
+        body: RenderableType | None = fitted(columns, rows, width, status=indicator["status"])
         if body is None:
             stacked = cards(
                 [Text(date_text(r["date"]), style="bold") for r in rows],
-                [
-                    [fact(c.header, views.cell_text(c, r)) for c in views.HISTORY_TABLE[1:]]
-                    for r in rows
-                ],
+                [[fact(c.header, views.cell_text(c, r)) for c in columns[1:]] for r in rows],
                 width,
             )
             body = Group(Text(""), stacked, Text(""))

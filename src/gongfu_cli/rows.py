@@ -74,11 +74,20 @@ READING_COLUMNS = (
     "value",
     "source",
     "note",
+    "by",
+    "received",
 )
 # Each machine column's Chinese header, for spreadsheets people read (the key stays beside it).
 COLUMN_LABELS = {
     "achieved": "已完成",
     "action": "措施",
+    "as_of": "截至",
+    "by": "填报人",
+    "kind": "类别",
+    "now": "现值",
+    "published": "通报值",
+    "published_at": "发布时间",
+    "received": "收到日期",
     "attainment": "完成率",
     "attainment_after": "完成率(后)",
     "attainment_before": "完成率(前)",
@@ -213,6 +222,8 @@ def reading_rows(dataset: Dataset, as_of: date) -> list[Row]:
                         "value": reading.value,
                         "source": reading.source,
                         "note": reading.note,
+                        "by": reading.by,
+                        "received": reading.received,
                     }
                 )
     rows.sort(key=_row_date)  # stable: equal dates keep file order
@@ -234,6 +245,8 @@ HISTORY_COLUMNS = (
     "change",
     "attainment",
     "source",
+    "by",
+    "received",
 )
 RANK_COLUMNS = (
     "rank",
@@ -388,6 +401,8 @@ def history_rows(bus: Bus, indicators: Sequence[Indicator], as_of: date) -> list
                     "change": change,
                     "attainment": ratio(attainment(reading.value, ind.baseline, ind.target)),
                     "source": reading.source,
+                    "by": reading.by,
+                    "received": reading.received,
                 }
             )
             previous = reading.value

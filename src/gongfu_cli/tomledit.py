@@ -27,11 +27,17 @@ READINGS_HEADER = re.compile(  # [[readings]], however quoted: [["readings"]], [
 
 
 class Replacement(NamedTuple):
-    """New value of one reading; a source or note of None is left as it is."""
+    """New value of one reading; a source, note, reporter or day received of None is left as
+    it is."""
 
     value: Number
     source: str | None = None
     note: str | None = None
+    by: str | None = None
+    received: date | None = None
+
+
+FOLLOWING = ("source", "note", "by", "received")  # the keys a replacement may set, in order
 
 
 def literal(value: object) -> str:
@@ -42,7 +48,14 @@ def literal(value: object) -> str:
 
 
 def reading_table(
-    bus: str, indicator: str, day: date, value: Number, source: str | None, note: str | None
+    bus: str,
+    indicator: str,
+    day: date,
+    value: Number,
+    source: str | None,
+    note: str | None,
+    by: str | None = None,
+    received: date | None = None,
 ) -> str:
     """One `[[readings]]` table: our header, tomli-w's keys and values.
 
@@ -60,6 +73,10 @@ def reading_table(
         lines.append(f"source = {literal(source)}")
     if note:
         lines.append(f"note = {literal(note)}")
+    if by:
+        lines.append(f"by = {literal(by)}")
+    if received:
+        lines.append(f"received = {received.isoformat()}")
     return "\n".join(lines) + "\n"
 
 
@@ -150,7 +167,8 @@ def _replace(lines: list[str], start: int, end: int, new: Replacement, name: str
     lines[i] = match["head"] + literal(new.value) + rest + match["cr"]
     indent = re.match(r"[ \t]*", lines[i])
     after = i
-    for key, text in (("source", new.source), ("note", new.note)):
+    for key in FOLLOWING:
+        text = getattr(new, key)
         if text is None:
             continue
         found = _key_line(lines, start, end, key)
@@ -194,7 +212,7 @@ def _prove(
     readings = list(expected.get("readings") or [])
     for k, new in replace.items():
         readings[k] = {**readings[k], "value": new.value}
-        for key in ("source", "note"):
+        for key in FOLLOWING:
             if getattr(new, key) is not None:
                 readings[k][key] = getattr(new, key)
     expected["readings"] = [r for k, r in enumerate(readings) if k not in set(delete)]

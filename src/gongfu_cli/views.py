@@ -111,6 +111,19 @@ HISTORY_TABLE = (
     Column("attainment", "完成率", "ratio", bar=True),
     Column("source", "来源", "text"),
 )
+WHO_COLUMNS = (  # shown in a history when any of its readings says who reported it, or when
+    Column("by", "填报人", "text"),
+    Column("received", "收到", "date"),
+)
+
+
+def history_table(rows: Sequence[Row]) -> tuple[Column, ...]:
+    """The history's columns: with who reported each figure and when it came in, where known."""
+    if any(row.get("by") or row.get("received") for row in rows):
+        return HISTORY_TABLE + WHO_COLUMNS
+    return HISTORY_TABLE
+
+
 STALE_TABLE = (
     Column("bus", "班车", "text"),
     Column("indicator", "指标", "text"),
@@ -124,6 +137,23 @@ IMPORT_TABLE = (  # `gongfu import`: what each bus's figures did
     Column("present", "已有", "count"),
     Column("replaced", "替换", "count"),
 )
+PUBLISHED_TABLE = (  # `gongfu published`: the periods frozen by `gongfu publish`
+    Column("as_of", "截至", "date"),
+    Column("published_at", "发布时间", "text"),
+    Column("buses", "班车", "count"),
+    Column("indicators", "指标", "count"),
+    Column("readings", "读数", "count"),
+    Column("file", "文件", "text"),
+)
+CORRECTIONS_TABLE = (  # `gongfu changes --corrections`: figures changed since they were published
+    Column("bus", "班车", "text"),
+    Column("indicator", "指标", "text"),
+    Column("date", "日期", "date"),
+    Column("published", "通报值", "number"),
+    Column("now", "现值", "number"),
+    Column("kind", "类别", "text"),
+)
+CORRECTION_KINDS = {"corrected": "更正", "added": "补报", "deleted": "删除"}
 CADENCE_LABELS = {"monthly": "月报", "quarterly": "季报", "half-yearly": "半年报", "yearly": "年报"}
 CHANGE_LABELS = {"worse": "转差", "better": "好转", "first": "首次报送", "same": "其他"}
 STATUS_KEYS = frozenset({"status", "status_before", "status_after"})
@@ -420,3 +450,8 @@ def report_view(
         report_days=dataset.program.report_days,
         followup=followup,
     )
+
+
+def corrections_view(rows: Sequence[Row]) -> list[Row]:
+    """The corrections as people read them: the kind as its Chinese word."""
+    return [{**row, "kind": CORRECTION_KINDS[row["kind"]]} for row in rows]

@@ -96,8 +96,9 @@ INSTRUCTION = (
     "填表说明：请只填写黄色列——本期数值（数字；百分比指标填 85 或 85%）、日期（如 2024-06-30）、"
     "来源和备注；灰色列为已有信息，请勿改动。未报送的指标留空即可。"
     "待报列（橙色）标出已过报送截止日仍未报数的报送期，请优先补报。"
-    "填好后交回，由 gongfu import 导入。"
+    "填好后交回，由 gongfu import 导入。请在右侧填写填报人和联系电话。"
 )
+REPORTER_LABELS = ("填报人", "联系电话")  # the line at the top that says who filled it in
 
 
 def template_workbook(
@@ -118,14 +119,22 @@ def template_workbook(
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     bold = Font(bold=True)
     open_cell = Protection(locked=False)
-    last = _letter(len(TEMPLATE_COLUMNS))
     for (_, rows), title in zip(groups, sheet_names([g[0] for g in groups]), strict=True):
         ws = book.create_sheet(title)
-        ws.merge_cells(f"A1:{last}1")
+        first_input = TEMPLATE_COLUMNS.index("本期数值") + 1
+        ws.merge_cells(f"A1:{_letter(first_input - 1)}1")
         note = ws.cell(row=1, column=1, value=INSTRUCTION)
         note.alignment = Alignment(wrap_text=True, vertical="top")
         note.font = Font(bold=True, color="9C5700")
         ws.row_dimensions[1].height = 36
+        # 填报人 | (name) | 联系电话 | (phone), above the input columns: import reads them
+        for k, label in enumerate(REPORTER_LABELS):
+            caption = ws.cell(row=1, column=first_input + 2 * k, value=label)
+            caption.font, caption.fill = bold, header_fill
+            caption.alignment = Alignment(vertical="top")
+            blank = ws.cell(row=1, column=first_input + 2 * k + 1)
+            blank.fill, blank.protection = wanted, open_cell
+            blank.number_format = "@"  # a phone number stays text, its leading 0 kept
         for c, key in enumerate(TEMPLATE_COLUMNS, start=1):
             cell = ws.cell(row=2, column=c, value=key)
             cell.font, cell.fill = bold, header_fill
