@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.i18n import T, os_reason
 from gongfu_cli.metrics import BusResult, IndicatorResult, Status
 from gongfu_cli.model import Dataset, Reading
 from gongfu_cli.rows import Row
@@ -136,11 +137,22 @@ def read(path: Path) -> Published:
     try:
         content = json.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
-        raise GongfuError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        raise GongfuError(
+            T("{name}: cannot read: {reason}", name=name, reason=os_reason(exc))
+        ) from None
     except UnicodeDecodeError:
-        raise GongfuError(f"{name}: not UTF-8; not a published period gongfu wrote") from None
+        raise GongfuError(
+            T("{name}: not UTF-8; not a published period gongfu wrote", name=name)
+        ) from None
     except json.JSONDecodeError as exc:
-        raise GongfuError(f"{name}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise GongfuError(
+            T(
+                "{name}:{line}: not valid JSON ({reason})",
+                name=name,
+                line=exc.lineno,
+                reason=exc.msg,
+            )
+        ) from None
     try:
         if not isinstance(content, dict) or content.get("format") != FORMAT:
             raise KeyError("format")
@@ -163,11 +175,11 @@ def read(path: Path) -> Published:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         key = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
-        where = f' (key "{key}")' if key else f" ({exc})"
+        where = f'key "{key}"' if key else str(exc)
         raise GongfuError(
-            f"{name}: not a published period gongfu wrote{where}; publish it again with "
-            "gongfu publish --as-of DATE --replace"
-        ) from None
+            T("{name}: not a published period gongfu wrote ({where}); publish it again with "
+              "gongfu publish --as-of DATE --replace", name=name, where=where)
+        ) from None  # fmt: skip
 
 
 _DATES = ("date", "value_date", "launched", "due", "start", "eta")
@@ -190,7 +202,9 @@ def listed(data: Path) -> list[Row]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        raise GongfuError(f"{shown_path(where)}: cannot read: {exc.strerror or exc}") from None
+        raise GongfuError(
+            T("{name}: cannot read: {reason}", name=shown_path(where), reason=os_reason(exc))
+        ) from None
     rows = []
     for name in names:
         period = read(where / name)
