@@ -121,6 +121,13 @@ def import_everything() -> None:
         # a name that is not a module, or another platform's module (msvcrt, winreg)
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    # What libraries load on first use rather than at import: rich's table of character
+    # widths for this Unicode version, and the codecs of the encodings gongfu reads.
+    from rich.cells import cell_len
+
+    cell_len("中文 text")
+    for encoding in ("gb18030", "gbk", "utf-16", "utf-8-sig", "cp1252", "latin-1"):
+        "中".encode(encoding, "replace").decode(encoding, "replace")
 
 
 def as_nobody(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
