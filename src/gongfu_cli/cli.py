@@ -1318,17 +1318,10 @@ def _corrections(
     title = f"{dataset.program.name or 'gongfu'} · 通报后的更正 · {day.isoformat()}"
 
     def draw(width: int) -> Any:
-        from rich.console import Group
-        from rich.text import Text
+        from gongfu_cli.render import listing
 
-        from gongfu_cli.render import fitted, rows_table, titled
-
-        shown = corrections_view(rows)
-        if not shown:
-            return Group(Text(title), Text("（无更正）"))
-        table = fitted(CORRECTIONS_TABLE, shown, width)
-        body = table if table is not None else rows_table(shown, CORRECTIONS_COLUMNS, width)
-        return titled(title, body, width, f"与 {shown_path(period.path)} 相比")
+        return listing(title, CORRECTIONS_TABLE, corrections_view(rows), CORRECTIONS_COLUMNS,
+                       width, "（无更正）", f"与 {shown_path(period.path)} 相比")  # fmt: skip
 
     _output(rows, CORRECTIONS_COLUMNS, fmt, output, draw, title, dataset.files, save,
             theme=theme.value, raw=raw)  # fmt: skip
@@ -1411,16 +1404,10 @@ def published_periods(
     title = f"已发布 · {shown_path(folder(path))}"
 
     def draw(width: int) -> Any:
-        from rich.console import Group
-        from rich.text import Text
+        from gongfu_cli.render import listing
 
-        from gongfu_cli.render import fitted, rows_table, titled
-
-        if not rows:
-            return Group(Text(title), Text("（还没有：gongfu publish --as-of DATE）"))
-        table = fitted(PUBLISHED_TABLE, rows, width)
-        body = table if table is not None else rows_table(rows, PUBLISHED_COLUMNS, width)
-        return titled(title, body, width)
+        return listing(title, PUBLISHED_TABLE, rows, PUBLISHED_COLUMNS, width,
+                       "（还没有：gongfu publish --as-of DATE）")  # fmt: skip
 
     _output(rows, PUBLISHED_COLUMNS, fmt, output, draw, title, (), raw=raw)
 

@@ -289,6 +289,24 @@ def progress_view(view: views.BusView, as_of: date, width: int = 120) -> Rendera
 # export --format table
 
 
+def listing(
+    title: str,
+    table: Sequence[views.Column],
+    rows: Sequence[Row],
+    columns: Sequence[str],
+    width: int,
+    empty: str,
+    caption: str | None = None,
+) -> RenderableType:
+    """A titled list of rows: the table spec's layout where it fits, else the rows column for
+    column; `empty` said under the title when there are none."""
+    if not rows:
+        return Group(Text(title), Text(empty))
+    body = fitted(table, rows, width)
+    return titled(title, body if body is not None else rows_table(rows, columns, width), width,
+                  caption)  # fmt: skip
+
+
 def rows_table(rows: Sequence[Row], columns: Sequence[str], width: int) -> RenderableType:
     """Any rows as a table, column for column (for `export --format table`), or as one
     paragraph per row when the columns do not fit."""
