@@ -244,6 +244,17 @@ def test_the_headline_sentence_counts_indicators(written: Path) -> None:
     assert HEADLINE in texts
 
 
+def test_the_overall_attainment_reads_as_in_the_report(written: Path) -> None:
+    """The 通报 states the programme's overall attainment in the words of the report page."""
+    data = written.parent / "data.toml"
+    page = gongfu("report", "-d", str(data), "--as-of", "2024-06-30")
+    assert page.returncode == 0, page.stderr.decode()
+    (line,) = [x for x in page.stdout.decode().splitlines() if "总体完成率：" in x]
+    said = line.split("总体完成率：", 1)[1]
+    texts = [p.text for p in docx.Document(str(written)).paragraphs]
+    assert any(f"总体完成率 {said}" in text for text in texts), (said, texts[:8])
+
+
 def test_a_docx_report_needs_a_file(tmp_path: Path) -> None:
     data = tmp_path / "d.toml"
     data.write_text(DATA, encoding="utf-8")

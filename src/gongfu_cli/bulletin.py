@@ -16,10 +16,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from gongfu_cli.display import percent, status_label, visible_line
+from gongfu_cli.display import status_label, visible_line
 from gongfu_cli.followup_view import FOLLOWUP_TABLE, ITEM_LABELS, AgencyItems
 from gongfu_cli.metrics import Status, status_counts
-from gongfu_cli.report import _change_groups, _change_lines, _followup_note, _method
+from gongfu_cli.report import (
+    _change_groups,
+    _change_lines,
+    _followup_note,
+    _method,
+    overall_text,
+)
 from gongfu_cli.rows import Row
 from gongfu_cli.views import (
     CHANGES_TABLE,
@@ -90,12 +96,7 @@ def _day(report: ReportView) -> str:
 
 def _overall(report: ReportView) -> str:
     statuses = "，".join(f"{status_label(s)} {n} 趟" for s, n in report.counts)
-    if report.overall is None:
-        return f"按班车看：{statuses}；还没有班车有完成率。"
-    return (
-        f"按班车看：{statuses}；总体完成率 {percent(report.overall)}"
-        f"（{report.measured} 趟班车有完成率，各趟平均）。"
-    )
+    return f"按班车看：{statuses}；总体完成率 {overall_text(report)}。"
 
 
 def _document() -> Any:

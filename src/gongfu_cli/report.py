@@ -76,13 +76,17 @@ def _cells(
 def _headline(report: ReportView) -> list[str]:
     batches = " · ".join(f"第{b}批 {n} 趟" for b, n in report.batches)
     statuses = " · ".join(f"{status_label(s)} {n}" for s, n in report.counts)
-    overall = (
+    return [f"班车：{batches}", f"状态：{statuses}", f"总体完成率：{overall_text(report)}"]
+
+
+def overall_text(report: ReportView) -> str:
+    """The programme's overall attainment and how it is reckoned, as every document says it."""
+    if report.overall is None:
+        return "—（还没有班车有完成率）"
+    return (
         f"{percent(report.overall)}（{report.measured} 趟班车有完成率；全部指标按权重合计，"
         "未报送的按 0 计）"
-        if report.overall is not None
-        else "—（还没有班车有完成率）"
     )
-    return [f"班车：{batches}", f"状态：{statuses}", f"总体完成率：{overall}"]
 
 
 # ---------------------------------------------------------------------------------------------
