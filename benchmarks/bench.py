@@ -204,11 +204,11 @@ import sys
 from pathlib import Path
 svg = Path(sys.argv[2]).read_text(encoding="utf-8")
 if sys.argv[1] == "resvg":
-    from gongfu_cli.raster import svg_png
+    from gongfu_cli.rendering.raster import svg_png
     png = svg_png(svg)
 else:  # what gongfu did before resvg: the SVG in a page, screenshot by a headless browser
-    from gongfu_cli.browser import screenshot
-    from gongfu_cli.raster import svg_size
+    from gongfu_cli.rendering.browser import screenshot
+    from gongfu_cli.rendering.raster import svg_size
     width, height = svg_size(svg)
     page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body{margin:0;'
             'background:#fff}svg{display:block}</style></head><body>' + svg + '</body></html>')

@@ -165,8 +165,8 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
 def assess_bus(bus: Any, as_of: date, *, report_days: int = 10, lag: float = 0.30) -> Any:
     """One bus assessed as the one assessment would, in a programme of these settings (the
     tests' own defaults: the model has none)."""
-    from gongfu_cli.metrics import assess
-    from gongfu_cli.model import Dataset, Program
+    from gongfu_cli.domain.metrics import assess
+    from gongfu_cli.domain.model import Dataset, Program
 
     program = Program(None, None, None, None, lag, report_days, "monthly", 7, ())
     return assess(Dataset(program, (bus,), ()), as_of)[0]

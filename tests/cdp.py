@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gongfu_cli.browser import headless
+from gongfu_cli.rendering.browser import headless
 
 
 def _high(fd: int) -> int:

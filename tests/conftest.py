@@ -21,8 +21,8 @@ import pytest
 # is imported: the language is chosen once, when it is.
 os.environ["GONGFU_LANG"] = "en"
 
-from gongfu_cli.load import build_dataset, parse
-from gongfu_cli.model import Dataset
+from gongfu_cli.domain.model import Dataset
+from gongfu_cli.store.load import build_dataset, parse
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample.toml"
@@ -107,9 +107,10 @@ def import_everything() -> None:
 
     package = Path(gongfu_cli.__file__).parent
     wanted: set[str] = set()
-    for path in sorted(package.glob("*.py")):
+    for path in sorted(package.rglob("*.py")):
+        dotted = ".".join(("gongfu_cli", *path.relative_to(package).with_suffix("").parts))
         if path.stem != "__main__":
-            wanted.add(f"gongfu_cli.{path.stem}")
+            wanted.add(dotted.removesuffix(".__init__"))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 wanted.update(alias.name for alias in node.names)
@@ -144,7 +145,7 @@ def as_nobody(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, 
             code = 70
             try:
                 import_everything()
-                import gongfu_cli.cli
+                import gongfu_cli.cli.app
 
                 os.dup2(out.fileno(), 1)
                 os.dup2(err.fileno(), 2)
@@ -159,7 +160,7 @@ def as_nobody(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, 
                 os.setgid(user.pw_gid)
                 os.setuid(user.pw_uid)
                 try:
-                    gongfu_cli.cli.app([*args], prog_name="gongfu")
+                    gongfu_cli.cli.app.app([*args], prog_name="gongfu")
                     code = 0
                 except SystemExit as exit:
                     code = exit.code if isinstance(exit.code, int) else 1

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
+from gongfu_cli.cli.app import app
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.load import load_dataset
+from gongfu_cli.store.load import load_dataset
 from tests.builders import BUS, hostile_file
 from tests.conftest import SAMPLE
 
@@ -191,7 +191,7 @@ def test_excel_export_neutralises_formulas(tmp_path: Path) -> None:
 
 
 def test_negative_numbers_are_not_mistaken_for_formulas() -> None:
-    from gongfu_cli.formats import excel_cell
+    from gongfu_cli.rendering.serializers import excel_cell
 
     assert excel_cell(-5) == "-5"
     assert excel_cell("-5") == "'-5"

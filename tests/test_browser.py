@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gongfu_cli.browser import find_browser, headless, screenshot
-from gongfu_cli.raster import svg_png
+from gongfu_cli.rendering.browser import find_browser, headless, screenshot
+from gongfu_cli.rendering.raster import svg_png
 from tests.conftest import gongfu
 from tests.test_charts import AS_OF, DATA
 
@@ -225,7 +225,7 @@ def test_the_printed_page_reaches_no_address_and_no_other_file(tmp_path: Path) -
     import http.server
     import threading
 
-    from gongfu_cli.browser import pdf
+    from gongfu_cli.rendering.browser import pdf
 
     asked: list[str] = []
 
@@ -261,7 +261,7 @@ def test_the_printed_page_reaches_no_address_and_no_other_file(tmp_path: Path) -
                    plain.as_uri()]  # fmt: skip
         if os.geteuid() == 0:
             command.insert(1, "--no-sandbox")
-        from gongfu_cli.browser import run
+        from gongfu_cli.rendering.browser import run
 
         run(command, timeout=120)
         assert asked, "the check itself is blind: an unguarded browser should reach the server"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from gongfu_cli import browser
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.rendering import browser
 from tests.conftest import gongfu
 from tests.test_charts import DATA
 

@@ -14,10 +14,10 @@ import tomli_w
 from hypothesis import given, settings
 from typer.testing import CliRunner
 
-from gongfu_cli import cache
-from gongfu_cli.cli import app
-from gongfu_cli.load import load_dataset
-from gongfu_cli.model import Dataset
+from gongfu_cli.cli.app import app
+from gongfu_cli.domain.model import Dataset
+from gongfu_cli.store import cache
+from gongfu_cli.store.load import load_dataset
 from tests.builders import datasets
 from tests.conftest import ROOT, SAMPLE, gongfu, load_text, nobody
 
@@ -124,7 +124,7 @@ def test_encoding_round_trips_any_dataset(content: dict) -> None:
 
 
 def test_encoding_round_trips_the_follow_up_settings() -> None:
-    from gongfu_cli.model import Program, Rule
+    from gongfu_cli.domain.model import Program, Rule
 
     for rules in ((), (Rule("red", 2, "约谈"), Rule("missing", 1, "催报"))):
         program = Program("计划", None, None, "monthly", 0.2, 0, "quarterly", 3, rules)

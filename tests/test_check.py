@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
+from gongfu_cli.cli.app import app
 from tests.builders import BUS
 from tests.conftest import SAMPLE
 
@@ -178,8 +178,8 @@ action = "再提醒"
 
 
 def test_follow_up_settings_load_and_default(tmp_path: Path) -> None:
-    from gongfu_cli.load import load_dataset
-    from gongfu_cli.model import Rule
+    from gongfu_cli.domain.model import Rule
+    from gongfu_cli.store.load import load_dataset
 
     program = load_dataset(SAMPLE).program  # gives none of them: the loader's defaults
     assert (program.name, program.region) == ("测试计划", "测试市")

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.rows import BUS_COLUMNS, INDICATOR_COLUMNS, READING_COLUMNS
+from gongfu_cli.cli.app import app
+from gongfu_cli.presentation.rows import BUS_COLUMNS, INDICATOR_COLUMNS, READING_COLUMNS
 from tests.conftest import DATA, SAMPLE
 
 runner = CliRunner()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gongfu_cli.load import load_dataset
-from gongfu_cli.paths import bundled_data
+from gongfu_cli.store.load import load_dataset
+from gongfu_cli.store.paths import bundled_data
 from tests.builders import BUS, COMMENTED
 from tests.conftest import gongfu
 

@@ -7,8 +7,8 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from gongfu_cli.load import load_dataset
-from gongfu_cli.paths import bundled_data
+from gongfu_cli.store.load import load_dataset
+from gongfu_cli.store.paths import bundled_data
 from tests.conftest import REPO
 
 SOURCE = REPO.parent / "shared" / "sources" / "000_400782432d2998d2.txt"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.entry import EntryError, parse_day, parse_number, parse_period
-from gongfu_cli.load import load_dataset
+from gongfu_cli.cli.app import app
+from gongfu_cli.editing.typed import EntryError, parse_day, parse_number, parse_period
+from gongfu_cli.store.load import load_dataset
 from tests.builders import COMMENTED
 from tests.conftest import SAMPLE
 

@@ -10,8 +10,8 @@ import pytest
 import xlsxwriter
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.load import load_dataset
+from gongfu_cli.cli.app import app
+from gongfu_cli.store.load import load_dataset
 
 runner = CliRunner()
 

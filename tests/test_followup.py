@@ -31,11 +31,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.followup import Ladder, action, follow_up, light, light_streak, meeting_points
-from gongfu_cli.load import load_dataset
-from gongfu_cli.metrics import Status, assess, status_at
-from gongfu_cli.model import Rule
+from gongfu_cli.cli.app import app
+from gongfu_cli.domain.followup import (
+    Ladder,
+    action,
+    follow_up,
+    light,
+    light_streak,
+    meeting_points,
+)
+from gongfu_cli.domain.metrics import Status, assess, status_at
+from gongfu_cli.domain.model import Rule
+from gongfu_cli.store.load import load_dataset
 from tests.conftest import DATA, SAMPLE
 
 runner = CliRunner()

@@ -14,10 +14,11 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongfu_cli import fields, load
+from gongfu_cli.domain import fields
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.schema import SCHEMA
-from gongfu_cli.template import EMPTY_TEMPLATE
+from gongfu_cli.store import load
+from gongfu_cli.store.schema import SCHEMA
+from gongfu_cli.store.starter import EMPTY_TEMPLATE
 from tests.conftest import REPO
 
 

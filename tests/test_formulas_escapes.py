@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
+from gongfu_cli.cli.app import app
 from tests.builders import BUS
 from tests.conftest import gongfu
 

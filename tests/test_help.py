@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.outputs import FORMATS
+from gongfu_cli.cli.app import app
+from gongfu_cli.rendering.registry import FORMATS
 from tests.conftest import SAMPLE
 
 runner = CliRunner()

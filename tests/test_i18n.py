@@ -21,7 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from gongfu_cli import i18n
-from gongfu_cli.cli import app
+from gongfu_cli.cli.app import app
 from tests.conftest import REPO, SAMPLE
 
 LOCALE = REPO / "src" / "gongfu_cli" / "locale" / "zh_CN" / "LC_MESSAGES"

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from gongfu_cli.load import load_dataset
+from gongfu_cli.store.load import load_dataset
 from tests.conftest import as_nobody, gongfu
 
 DATA = """\

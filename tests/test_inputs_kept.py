@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
+from gongfu_cli.cli.app import app
 from tests.conftest import SAMPLE, gongfu
 
 runner = CliRunner()
@@ -137,7 +137,7 @@ def test_check_of_broken_data_never_replaces_it_with_the_problems(tmp_path: Path
 
 
 def test_the_bundled_dataset_is_an_input_too(tmp_path: Path) -> None:
-    from gongfu_cli.paths import bundled_data
+    from gongfu_cli.store.paths import bundled_data
 
     link = tmp_path / "bundled.csv"
     link.symlink_to(bundled_data())

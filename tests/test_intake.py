@@ -485,8 +485,8 @@ def test_problems_are_listed_up_to_fifty(data: Path, tmp_path: Path) -> None:
 def test_reading_a_csv_takes_a_few_times_its_size_in_memory(tmp_path: Path) -> None:
     import tracemalloc
 
-    from gongfu_cli.intake import read_entries
-    from gongfu_cli.sheets import read_sheets
+    from gongfu_cli.editing.importing import read_entries
+    from gongfu_cli.spreadsheets.read import read_sheets
 
     path = tmp_path / "big.csv"
     with open(path, "w", encoding="utf-8") as out:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gongfu_cli.load import load_dataset
+from gongfu_cli.store.load import load_dataset
 from tests.conftest import as_nobody, gongfu
 
 GAS = """\

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gongfu_cli import load
-from gongfu_cli.load import load_dataset
+from gongfu_cli.store import load
+from gongfu_cli.store.load import load_dataset
 from tests.conftest import SAMPLE, as_nobody, gongfu
 
 BUS = """\
@@ -184,7 +184,7 @@ def test_suggestions_are_computed_once_per_distinct_unknown_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A mistyped id repeated in thousands of readings costs one suggestion, not thousands."""
-    from gongfu_cli import load as load_module
+    from gongfu_cli.store import load as load_module
 
     calls: list[str] = []
     real = load_module.did_you_mean

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
+from gongfu_cli.cli.app import app
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.load import load_dataset
+from gongfu_cli.store.load import load_dataset
 from tests.builders import BUS
 from tests.conftest import DATA
 

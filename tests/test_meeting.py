@@ -10,9 +10,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.display import STATUS_LABELS
-from gongfu_cli.rows import CHANGES_COLUMNS
+from gongfu_cli.cli.app import app
+from gongfu_cli.presentation.rows import CHANGES_COLUMNS
+from gongfu_cli.presentation.values import STATUS_LABELS
 from tests.conftest import SAMPLE
 
 runner = CliRunner()

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from gongfu_cli.load import load_dataset
-from gongfu_cli.metrics import (
+from gongfu_cli.domain.metrics import (
     Status,
     assess,
     attainment,
@@ -15,6 +14,7 @@ from gongfu_cli.metrics import (
     schedule,
     status,
 )
+from gongfu_cli.store.load import load_dataset
 from tests.conftest import SAMPLE, SAMPLE_AS_OF
 
 
@@ -143,8 +143,8 @@ def test_as_of_ignores_later_readings() -> None:
 
 
 def test_every_status_has_one_label_and_one_style() -> None:
-    from gongfu_cli.display import STATUS_LABELS, STATUS_STYLES, status_label
-    from gongfu_cli.metrics import DISPLAY_ORDER
+    from gongfu_cli.domain.metrics import DISPLAY_ORDER
+    from gongfu_cli.presentation.values import STATUS_LABELS, STATUS_STYLES, status_label
 
     assert set(STATUS_LABELS) == set(STATUS_STYLES) == set(Status) == set(DISPLAY_ORDER)
     assert len(set(STATUS_LABELS.values())) == len(Status)  # labels tell statuses apart
@@ -152,7 +152,7 @@ def test_every_status_has_one_label_and_one_style() -> None:
 
 
 def test_status_counts_are_worst_first_with_monitored_last() -> None:
-    from gongfu_cli.metrics import status_counts
+    from gongfu_cli.domain.metrics import status_counts
 
     counts = status_counts(["monitored", "on_track", "overdue", "on_track", Status.LAGGING])
     assert counts == [(Status.OVERDUE, 1), (Status.LAGGING, 1), (Status.ON_TRACK, 2),
@@ -160,7 +160,7 @@ def test_status_counts_are_worst_first_with_monitored_last() -> None:
 
 
 def _planned(*milestones: tuple[date, float], baseline: float = 0, target: float = 100):
-    from gongfu_cli.model import Indicator, Milestone
+    from gongfu_cli.domain.model import Indicator, Milestone
 
     stones = tuple(Milestone(d, v) for d, v in milestones)
     start, due = date(2022, 1, 1), date(2025, 1, 1)
@@ -168,7 +168,7 @@ def _planned(*milestones: tuple[date, float], baseline: float = 0, target: float
 
 
 def test_expected_runs_through_each_milestone() -> None:
-    from gongfu_cli.metrics import expected, planned_share
+    from gongfu_cli.domain.metrics import expected, planned_share
 
     ind = _planned((date(2023, 1, 1), 40), (date(2024, 1, 1), 70))
     assert expected(ind, date(2021, 6, 1)) == 0  # before the start: the baseline
@@ -185,7 +185,7 @@ def test_expected_runs_through_each_milestone() -> None:
 
 
 def test_without_milestones_the_schedule_is_the_share_of_days() -> None:
-    from gongfu_cli.metrics import planned_share, schedule
+    from gongfu_cli.domain.metrics import planned_share, schedule
 
     ind = _planned()
     for day in (date(2022, 3, 1), date(2023, 8, 17), date(2024, 12, 31)):
@@ -193,7 +193,7 @@ def test_without_milestones_the_schedule_is_the_share_of_days() -> None:
 
 
 def test_a_falling_target_with_milestones() -> None:
-    from gongfu_cli.metrics import expected, planned_share
+    from gongfu_cli.domain.metrics import expected, planned_share
 
     ind = _planned((date(2023, 1, 1), 1.62), baseline=1.66, target=1.58)
     assert expected(ind, date(2023, 1, 1)) == pytest.approx(1.62)
@@ -201,7 +201,7 @@ def test_a_falling_target_with_milestones() -> None:
 
 
 def test_the_lag_tolerance_moves_the_lagging_boundary() -> None:
-    from gongfu_cli.metrics import status
+    from gongfu_cli.domain.metrics import status
 
     as_of, due = date(2023, 1, 1), date(2024, 1, 1)
     assert status(True, 0.3, 0.5, as_of, due, 0.30) is Status.LAGGING  # 0.2 behind, within 0.30
@@ -210,7 +210,7 @@ def test_the_lag_tolerance_moves_the_lagging_boundary() -> None:
 
 
 def test_bus_schedule_is_the_counted_indicators_mean_else_the_bus_own() -> None:
-    from gongfu_cli.model import Bus, Dataset, Indicator, Program
+    from gongfu_cli.domain.model import Bus, Dataset, Indicator, Program
 
     start = date(2022, 1, 1)
     near = Indicator("a", "a", "", 100, 0, start, date(2023, 1, 1), 1, (), (), "yearly")

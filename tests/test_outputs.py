@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.display import STATUS_LABELS
-from gongfu_cli.metrics import Status
-from gongfu_cli.outputs import FORMATS
+from gongfu_cli.cli.app import app
+from gongfu_cli.domain.metrics import Status
+from gongfu_cli.presentation.values import STATUS_LABELS
+from gongfu_cli.rendering.registry import FORMATS
 from tests.conftest import DATA, REPO, SAMPLE
 
 runner = CliRunner()

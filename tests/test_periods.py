@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from gongfu_cli.metrics import Status, is_stale
-from gongfu_cli.model import Bus, Indicator, Reading
-from gongfu_cli.periods import due_period, missing_streak, period_of, previous, reported
+from gongfu_cli.domain.metrics import Status, is_stale
+from gongfu_cli.domain.model import Bus, Indicator, Reading
+from gongfu_cli.domain.periods import due_period, missing_streak, period_of, previous, reported
 from tests.builders import assess_bus
 
 
@@ -153,7 +153,7 @@ def test_coverage_is_the_weight_share_of_those_due_that_reported() -> None:
 
 
 def test_the_ends_of_the_calendar() -> None:
-    from gongfu_cli.followup import meeting_points, reply_date
+    from gongfu_cli.domain.followup import meeting_points, reply_date
 
     for cadence in ("monthly", "quarterly", "half-yearly", "yearly"):
         assert period_of(date.max, cadence).last == date.max

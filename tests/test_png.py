@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from gongfu_cli import raster
+from gongfu_cli.rendering import raster
 from tests.conftest import gongfu
 from tests.test_charts import AS_OF, DATA, SVG
 
@@ -158,13 +158,13 @@ def test_a_name_that_starts_with_a_digit_is_aligned_as_text(tmp_path: Path) -> N
 
 
 STARTED = """import sys
-from gongfu_cli.cli import main
+from gongfu_cli.cli.app import main
 try:
     main()
 except SystemExit:
     pass
-heavy = ("resvg_py", "gongfu_cli.raster", "gongfu_cli.browser", "PIL", "docx",
-         "gongfu_cli.bulletin")
+heavy = ("resvg_py", "gongfu_cli.rendering.raster", "gongfu_cli.rendering.browser", "PIL", "docx",
+         "gongfu_cli.rendering.bulletin")
 print(" ".join(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 

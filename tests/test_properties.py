@@ -16,12 +16,17 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gongfu_cli.domain.metrics import assess, attainment, schedule
+from gongfu_cli.editing.record import record
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.formats import as_json, delimited
-from gongfu_cli.load import load_dataset
-from gongfu_cli.metrics import assess, attainment, schedule
-from gongfu_cli.record import record
-from gongfu_cli.rows import INDICATOR_COLUMNS, READING_COLUMNS, indicator_rows, reading_rows
+from gongfu_cli.presentation.rows import (
+    INDICATOR_COLUMNS,
+    READING_COLUMNS,
+    indicator_rows,
+    reading_rows,
+)
+from gongfu_cli.rendering.serializers import as_json, delimited
+from gongfu_cli.store.load import load_dataset
 from tests.builders import datasets, days, numbers, texts
 from tests.conftest import SAMPLE, load_text
 

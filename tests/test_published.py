@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
+from gongfu_cli.cli.app import app
 
 runner = CliRunner()
 DAY = "2024-06-30"

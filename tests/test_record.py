@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli import files
-from gongfu_cli.cli import app
+from gongfu_cli.cli.app import app
+from gongfu_cli.editing.record import record
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.load import load_dataset
-from gongfu_cli.paths import bundled_data
-from gongfu_cli.record import record
+from gongfu_cli.store import files
+from gongfu_cli.store.load import load_dataset
+from gongfu_cli.store.paths import bundled_data
 from tests.builders import COMMENTED
 from tests.conftest import SAMPLE
 
@@ -171,7 +171,7 @@ def test_failure_between_write_and_rename_leaves_the_original(
 def test_a_result_that_would_not_load_is_not_written(
     data_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gongfu_cli import changes
+    from gongfu_cli.editing import apply as changes
 
     before = data_file.read_bytes()
     monkeypatch.setattr(

@@ -15,10 +15,10 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.paths import bundled_data
-from gongfu_cli.pictures import PICTURE_WIDTH
-from gongfu_cli.schema import SCHEMA
+from gongfu_cli.cli.app import app
+from gongfu_cli.rendering.pictures import PICTURE_WIDTH
+from gongfu_cli.store.paths import bundled_data
+from gongfu_cli.store.schema import SCHEMA
 from tests.builders import hostile_file
 from tests.conftest import REPO, SAMPLE
 
@@ -77,7 +77,7 @@ def test_the_light_picture_sets_words_at_their_columns(tmp_path: Path) -> None:
     at their terminal columns, numbers anchored at their right edge."""
     import xml.etree.ElementTree as ET
 
-    from gongfu_cli.pictures import CELL, MARGIN
+    from gongfu_cli.rendering.pictures import CELL, MARGIN
 
     ok("list", *SAMPLE_ARGS, "--save", str(tmp_path / "list.svg"))
     root = ET.fromstring((tmp_path / "list.svg").read_text(encoding="utf-8"))

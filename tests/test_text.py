@@ -13,9 +13,9 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.load import load_dataset
-from gongfu_cli.rows import INDICATOR_COLUMNS
+from gongfu_cli.cli.app import app
+from gongfu_cli.presentation.rows import INDICATOR_COLUMNS
+from gongfu_cli.store.load import load_dataset
 from tests.conftest import SAMPLE, gongfu
 
 runner = CliRunner()

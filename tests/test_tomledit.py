@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gongfu_cli.editing.toml_text import Replacement, edited
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.tomledit import Replacement, edited
 
 # every spelling TOML allows for the same header
 HEADERS = st.sampled_from(

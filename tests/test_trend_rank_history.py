@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongfu_cli.cli import app
-from gongfu_cli.load import load_dataset
-from gongfu_cli.metrics import assess
-from gongfu_cli.model import Indicator, Reading
-from gongfu_cli.rows import CHANGES_COLUMNS, HISTORY_COLUMNS, RANK_COLUMNS, rank_rows
-from gongfu_cli.trend import fit, trend
+from gongfu_cli.cli.app import app
+from gongfu_cli.domain.metrics import assess
+from gongfu_cli.domain.model import Indicator, Reading
+from gongfu_cli.domain.trend import fit, trend
+from gongfu_cli.presentation.rows import CHANGES_COLUMNS, HISTORY_COLUMNS, RANK_COLUMNS, rank_rows
+from gongfu_cli.store.load import load_dataset
 from tests.conftest import SAMPLE
 
 runner = CliRunner()
@@ -70,7 +70,7 @@ def test_one_reading_has_no_trend() -> None:
 def row(bus_id: str, attainment: float | None, schedule: float | None = None) -> object:
     from types import SimpleNamespace
 
-    from gongfu_cli.metrics import Status
+    from gongfu_cli.domain.metrics import Status
 
     bus = SimpleNamespace(id=bus_id, name=bus_id, lead=None)
     return SimpleNamespace(
@@ -186,7 +186,7 @@ def test_progress_and_export_carry_the_forecast() -> None:
 
 
 def test_rank_movement_between_two_dates() -> None:
-    from gongfu_cli.rows import compare_rows
+    from gongfu_cli.presentation.rows import compare_rows
 
     def ranked(*rows: tuple[str, int | None, float | None]) -> list[dict]:
         return [{"bus_id": b, "rank": r, "attainment": a} for b, r, a in rows]

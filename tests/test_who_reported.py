@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from gongfu_cli.cache import pack, unpack
-from gongfu_cli.cli import app
-from gongfu_cli.load import load_dataset
-from gongfu_cli.schema import SCHEMA
+from gongfu_cli.cli.app import app
+from gongfu_cli.store.cache import pack, unpack
+from gongfu_cli.store.load import load_dataset
+from gongfu_cli.store.schema import SCHEMA
 from tests.test_import import DATA, fill
 
 runner = CliRunner()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gongfu_cli.load import load_dataset
+from gongfu_cli.store.load import load_dataset
 from tests.builders import COMMENTED
 from tests.conftest import REPO, SAMPLE
 
@@ -46,7 +46,7 @@ if FAILS:
         return real_replace(source, destination)
 
     os.replace = replace
-from gongfu_cli.cli import main
+from gongfu_cli.cli.app import main
 sys.argv = ["gongfu", *sys.argv[1:]]
 main()
 """

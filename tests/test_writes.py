@@ -16,8 +16,8 @@ from typing import NamedTuple
 
 import pytest
 
-from gongfu_cli.files import FileChanged, FileState, replace_file
-from gongfu_cli.load import load_dataset
+from gongfu_cli.store.files import FileChanged, FileState, replace_file
+from gongfu_cli.store.load import load_dataset
 from tests.builders import COMMENTED
 from tests.conftest import ROOT, as_nobody, gongfu, nobody
 

@@ -1,3 +1,3 @@
-from gongfu_cli.cli import main
+from gongfu_cli.cli.app import main
 
 main()

@@ -1,0 +1,1 @@
+"""The command line: options declared once, one module per family of commands."""

@@ -1,0 +1,476 @@
+"""Commands that change the data: init, record, delete, import."""
+
+import re
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+import typer.core
+
+from gongfu_cli import i18n
+from gongfu_cli.cli.common import (
+    app,
+    as_of_day,
+    reports_errors,
+)
+from gongfu_cli.cli.options import (
+    AsOfOption,
+    AsTypedOption,
+    BusArgument,
+    DataOption,
+    IndicatorArgument,
+    WaitOption,
+    parse_date,
+)
+from gongfu_cli.errors import shown_path
+from gongfu_cli.i18n import _
+from gongfu_cli.rendering import emit
+from gongfu_cli.rendering.emit import say
+from gongfu_cli.store.system import LOCK_WAIT
+
+
+@app.command(
+    help=_(
+        "Start your own data file: a copy of the bundled dataset, or an empty template.\n"
+        "\n"
+        "Example: gongfu init my-buses.toml && export GONGFU_DATA=my-buses.toml"
+    ),
+)
+@reports_errors
+def init(
+    path: Annotated[Path, typer.Argument(help=_("The new data file to create."))],
+    empty: Annotated[
+        bool,
+        typer.Option(
+            "--empty",
+            help=_(
+                "A commented template with one example bus, instead of a "
+                "copy of the bundled Huzhou dataset."
+            ),
+        ),
+    ] = False,
+) -> None:
+    import shlex
+
+    from gongfu_cli.store.files import create_new
+    from gongfu_cli.store.paths import bundled_data
+
+    content = _empty_template().encode("utf-8") if empty else bundled_data().read_bytes()
+    create_new(path, content)
+    shown = shown_path(path)
+    if empty:
+        say(_("created {path} (template)").format(path=shown))
+    else:
+        say(_("created {path} (a copy of the bundled data)").format(path=shown))
+    say(_("next: point gongfu at it, then record readings:"))
+    say(f"  export GONGFU_DATA={shlex.quote(shown)}")
+    say("  gongfu record BUS INDICATOR VALUE --date YYYY-MM-DD --source TEXT")
+
+
+def _empty_template() -> str:
+    from gongfu_cli.store.starter import EMPTY_TEMPLATE
+
+    return EMPTY_TEMPLATE
+
+
+class _ValueCommand(typer.core.TyperCommand):
+    """A command with a numeric argument: `-5` reads as an unknown option to the parser, so
+    the error says how to pass a negative value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = list(args)  # the parser consumes `args`
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            name = exc.option_name
+            if re.fullmatch(r"-[0-9０-９.．,，]+", name):
+                import shlex
+
+                # click names only the first "option" of `-5,000.5`: show the value as typed
+                whole = next((a for a in given if a.startswith(name)), name)
+                quoted = shlex.quote(whole)
+                quoted = quoted if quoted.startswith("'") else f"'{whole}'"
+                raise click.UsageError(
+                    _(
+                        "No such option: {option}. A negative value? Put -- before it: "
+                        "gongfu record BUS INDICATOR -- {quoted}"
+                    ).format(option=whole, quoted=quoted),
+                    ctx,
+                ) from None
+            raise
+
+
+@app.command(
+    cls=_ValueCommand,
+    help=_(
+        "Append a dated reading to your data file, keeping every existing byte.\n"
+        "\n"
+        "Example: gongfu record 送气下乡 通气行政村覆盖率 45 --date 2023-06-30 --source 半年报"
+    ),
+)
+@reports_errors
+def record(
+    bus: BusArgument,
+    indicator: IndicatorArgument,
+    value: Annotated[
+        str,
+        typer.Argument(
+            metavar="VALUE",
+            help=_(
+                "The indicator's level on that date (not an increment): 85, 85.5, 1,200, "
+                "８５．５, or 85% when the unit is %. A negative value goes after --: -- -5."
+            ),
+        ),
+    ],
+    when: Annotated[
+        date | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            parser=parse_date,
+            help=_(
+                "The date of the reading (2024-06-30, 2024/6/30 or 2024年6月30日). Default: today."
+            ),
+        ),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help=_("Where the figure comes from."))
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help=_("A remark kept with the reading."))
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help=_(
+                "Who reported the figure (填报人); the reading also notes today as the day it "
+                "was received."
+            ),
+        ),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help=_(
+                "Correct the reading already on that date, in place (its source and note "
+                "too, when given); prints old → new."
+            ),
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Show what would be recorded; write nothing."))
+    ] = False,
+    as_typed: AsTypedOption = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    wait: WaitOption = LOCK_WAIT,
+) -> None:
+    from gongfu_cli.editing.record import BadValue
+    from gongfu_cli.editing.record import record as record_reading
+
+    today = date.today()
+    path = data or _bundled()
+    try:
+        done = record_reading(
+            path,
+            bus,
+            indicator,
+            value,
+            when or today,
+            source,
+            note,
+            dry_run=dry_run,
+            today=today,
+            on_wait=_waiting(path),
+            on_retry=_again(path),
+            replace=replace,
+            wait=wait,
+            by=by,
+            as_typed=as_typed,
+        )
+    except BadValue as exc:
+        raise typer.BadParameter(i18n.said(exc.message)) from None
+    _tell(done, as_of)
+
+
+@app.command(
+    help=_(
+        "Remove one reading (a wrong entry) from your data file, keeping every other "
+        "byte.\n"
+        "\n"
+        "Example: gongfu delete 送气下乡 通气行政村覆盖率 --date 2023-06-30"
+    ),
+)
+@reports_errors
+def delete(
+    bus: BusArgument,
+    indicator: IndicatorArgument,
+    when: Annotated[
+        date,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            parser=parse_date,
+            help=_("The date of the reading to remove."),
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("Show what would be deleted; write nothing."))
+    ] = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    wait: WaitOption = LOCK_WAIT,
+) -> None:
+    from gongfu_cli.editing.record import delete as delete_reading
+
+    path = data or _bundled()
+    done = delete_reading(path, bus, indicator, when, dry_run, _waiting(path), _again(path), wait)
+    _tell(done, as_of)
+
+
+class ImportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command(
+    "import",
+    help=_(
+        "Import the figures of filled-in sheets: all of them, or none if any is wrong.\n"
+        "\n"
+        "Example: gongfu import 报送表.xlsx --dry-run"
+    ),
+)
+@reports_errors
+def import_figures(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...",
+            help=_("The sheets that came back: .xlsx (every sheet), .csv or .tsv."),
+            show_default=False,
+        ),
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help=_("Read only this sheet of each workbook."))
+    ] = None,
+    when: Annotated[
+        date | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            parser=parse_date,
+            help=_("The date of figures whose row has no date (or a sheet without a date column)."),
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help=_(
+                "The source of rows without one. Default: the file and sheet "
+                "(报送表.xlsx!市建设局)."
+            ),
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="NAME",
+            help=_(
+                "Who reported the figures (填报人), for sheets that do not say: the sheet's 填报人 "
+                "line (as in the template) or a 填报人 column wins."
+            ),
+        ),
+    ] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help=_(
+                "A figure that differs from the reading already on its date replaces it "
+                "(otherwise that is an error)."
+            ),
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help=_("Show every reading that would be added or replaced.")),
+    ] = False,
+    fmt: Annotated[
+        ImportFormat, typer.Option("--format", "-f", help=_("table for people, json for scripts."))
+    ] = ImportFormat.table,
+    include_hidden: Annotated[
+        bool,
+        typer.Option(
+            "--include-hidden",
+            help=_("Read hidden sheets and hidden rows too (skipped with a note otherwise)."),
+        ),
+    ] = False,
+    as_typed: AsTypedOption = False,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    wait: WaitOption = LOCK_WAIT,
+) -> None:
+    from gongfu_cli.editing.importing import import_sheets
+    from gongfu_cli.editing.typed import EntryError
+
+    path = data or _bundled()
+    try:
+        done = import_sheets(path, files, sheet, when, source, replace, dry_run,
+                             on_wait=_waiting(path), on_retry=_again(path), wait=wait,
+                             include_hidden=include_hidden, by=by,
+                             as_typed=as_typed)  # fmt: skip
+    except EntryError as exc:  # --source or --by is not text gongfu can keep
+        raise typer.BadParameter(str(exc)) from None
+    if fmt is ImportFormat.json:
+        emit.stdout_text(_import_json(done, dry_run))
+    else:
+        _import_text(done, as_of_day(as_of))
+
+
+def _import_json(done: Any, dry_run: bool) -> str:
+    import json
+
+    from gongfu_cli.editing.importing import (
+        CHANGE_COLUMNS,
+        SUMMARY_COLUMNS,
+        change_rows,
+        summary_rows,
+        totals,
+    )
+    from gongfu_cli.rendering.serializers import json_objects
+
+    document = {
+        "written": done.written,
+        "dry_run": dry_run,
+        "files": [str(f) for f in done.files],
+        "totals": totals(done.changes),
+        "buses": json_objects(summary_rows(done.changes), SUMMARY_COLUMNS),
+        "changes": json_objects(change_rows(done.changes), CHANGE_COLUMNS),
+        "ignored_columns": done.ignored,
+        "notes": done.notes,
+        "warnings": done.warnings,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _import_text(done: Any, as_of: date) -> None:
+    from gongfu_cli.editing.importing import SUMMARY_COLUMNS, summary_rows, totals
+    from gongfu_cli.presentation.values import visible_line
+
+    console = emit.console()
+    if done.ignored:
+        names = ", ".join(visible_line(n) for n in done.ignored)
+        say(_("ignored columns: {names}").format(names=names))
+    for note in done.notes:
+        say(_("note: {note}").format(note=visible_line(i18n.said(note))))
+
+    from gongfu_cli.presentation.values import number
+    from gongfu_cli.rendering.terminal import rows_table
+
+    for c in done.changes:  # a dry run lists every change; a real one, each replaced value
+        if c.action == "same" or (done.written and c.action != "replace"):
+            continue
+        value = number(c.value, c.indicator.unit)
+        if c.old is not None:
+            value = f"{number(c.old.value, c.indicator.unit)} → {value}"
+        if done.written:
+            verb = {"add": _("added"), "replace": _("replaced")}[c.action]
+        else:
+            verb = {"add": _("would add"), "replace": _("would replace")}[c.action]
+        verb += " " * (13 - i18n.columns(verb))  # a column 13 wide, Chinese or English
+        say(f"  {verb} {visible_line(c.bus.name)} · {visible_line(c.indicator.name)} · "
+            f"{c.date} · {value}  ({c.origin})")  # fmt: skip
+    from gongfu_cli.presentation.views import IMPORT_TABLE
+    from gongfu_cli.rendering.terminal import fitted
+
+    rows = summary_rows(done.changes)
+    table = fitted(IMPORT_TABLE, rows, console.width)
+    console.print(table if table is not None else rows_table(rows, SUMMARY_COLUMNS, console.width))
+    counts = totals(done.changes)
+    line = _("{added} added, {present} already present, {replaced} replaced").format(**counts)
+    files = ", ".join(shown_path(f) for f in done.files)
+    if done.written:
+        say(_("imported: {line}; written to {files}").format(line=line, files=files))
+    elif done.files:
+        planned = _("{added} to add, {present} already present, {replaced} to replace")
+        say(_("dry run: {line}; nothing written (would write {files})").format(
+            line=planned.format(**counts), files=files))  # fmt: skip
+    else:
+        say(_("nothing to write: {line}").format(line=line))
+    shown = 10  # a sheet of thousands of figures can warn thousands of times
+    _import_now(done, as_of, shown)
+    for warning in done.warnings[:shown]:
+        say(_("warning: {warning}").format(warning=visible_line(i18n.said(warning))), err=True)
+    if len(done.warnings) > shown:
+        more = len(done.warnings) - shown
+        say(_("warning: … and {more} more (`gongfu check` lists every one)").format(more=more),
+            err=True)  # fmt: skip
+
+
+def _import_now(done: Any, as_of: date, shown: int) -> None:
+    """Where each indicator given a new or corrected figure stands now (the first `shown`)."""
+    from gongfu_cli.domain.matching import resolve
+    from gongfu_cli.domain.metrics import assess_one
+    from gongfu_cli.editing.record import now_line
+    from gongfu_cli.presentation.values import visible_line
+
+    if done.dataset is None:
+        return
+    touched = list(dict.fromkeys((c.bus.id, c.indicator.id) for c in done.changes
+                                 if c.action in ("add", "replace")))  # fmt: skip
+    for bus_id, indicator_id in touched[:shown]:
+        bus = resolve(done.dataset.buses, bus_id)
+        indicator = resolve(bus.indicators, indicator_id, kind="indicator")
+        what = f"{visible_line(bus.name)} · {visible_line(indicator.name)}: "
+        say(now_line(assess_one(done.dataset, bus, indicator, as_of), what))
+    if len(touched) > shown:
+        more = len(touched) - shown
+        say(_("now: … and {more} more indicators (`gongfu progress BUS` shows each)").format(
+            more=more))  # fmt: skip
+
+
+def _bundled() -> Path:
+    from gongfu_cli.store.paths import bundled_data
+
+    return bundled_data()
+
+
+def _waiting(path: Path) -> Callable[[], None]:
+    def waiting() -> None:
+        say(_("waiting for another gongfu command writing {path}…").format(
+            path=shown_path(path)), err=True)  # fmt: skip
+
+    return waiting
+
+
+def _again(path: Path) -> Callable[[], None]:
+    def again() -> None:
+        say(
+            _("{path} was changed by another program meanwhile; reading it again…").format(
+                path=shown_path(path)
+            ),
+            err=True,
+        )
+
+    return again
+
+
+def _tell(done: Any, as_of: date | None) -> None:
+    """The change made, where the indicator stands now, and what `check` would say of it."""
+    from gongfu_cli.domain.metrics import assess_one
+    from gongfu_cli.editing.record import recorded_message
+
+    now = assess_one(done.dataset, done.bus, done.indicator, as_of_day(as_of))
+    say(recorded_message(done, now))
+    for warning in done.warnings:
+        say(_("warning: {warning}").format(warning=i18n.said(warning)), err=True)

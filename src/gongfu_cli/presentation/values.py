@@ -1,0 +1,207 @@
+"""How values read to people: percentages, thousands separators, status labels, safe text.
+
+Pure string functions shared by the rich tables and the tabulate formats.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+from gongfu_cli.domain.metrics import Status
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.MONITORED: "监测",
+    Status.NO_DATA: "无数据",
+    Status.ACHIEVED: "已完成",
+    Status.OVERDUE: "逾期",
+    Status.IN_PROGRESS: "推进中",
+    Status.ON_TRACK: "正常",
+    Status.LAGGING: "滞后",
+    Status.OFF_TRACK: "严重滞后",
+}
+STATUS_STYLES: dict[Status, str] = {
+    Status.ACHIEVED: "green",
+    Status.ON_TRACK: "green",
+    Status.IN_PROGRESS: "green",
+    Status.LAGGING: "yellow",
+    Status.OFF_TRACK: "red",
+    Status.OVERDUE: "red",
+    Status.MONITORED: "dim",
+    Status.NO_DATA: "dim",
+}
+
+# C0 and C1 controls, DEL, and the invisible characters that hide or reorder text (zero-width
+# marks, line and paragraph separators, bidi embeddings, overrides and isolates, BOM).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def visible(text: str | None) -> str:
+    """User text with control characters made visible, so a file cannot drive the terminal."""
+    if not text:
+        return ""
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+
+
+def terminal_text(text: str) -> str:
+    """Output bound for a terminal rather than a pipe or a file: every control character shown
+    as `visible` shows it (so data cannot colour, retitle or clear the terminal, hide a link
+    behind OSC 8 or reorder text); tabs and line ends stay, and a CRLF line end reads as LF."""
+    return visible(text.replace("\r\n", "\n"))
+
+
+def visible_line(text: str | None) -> str:
+    """Like `visible`, with tabs and newlines folded into spaces for one-line cells."""
+    return visible(text).replace("\t", " ").replace("\n", " ")
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&#!{}])")
+# What makes a line a list item (`- x`, `+ x`, `1. x`, `1) x`) or a heading underline (`===`).
+_MD_BLOCK_START = re.compile(r"^(?:[-+](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[-=]+$)")
+
+
+def markdown_text(text: str | None) -> str:
+    """User text as inert Markdown on one line: control characters visible, every character
+    that could start markup escaped (HTML, links, emphasis, table pipes, entities such as
+    `&amp;`), and a line start that would make a list, heading or rule escaped too."""
+    line = _MD_INLINE.sub(r"\\\1", visible_line(text).strip())
+    match = _MD_BLOCK_START.match(line)
+    if match and line[0].isdigit():
+        line = line[: match.end()] + "\\" + line[match.end() :]
+    elif match:
+        line = "\\" + line
+    return line
+
+
+def number(value: float | int | None, unit: str = "") -> str:
+    """A number with thousands separators and at most the digits it was given, then its unit."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        text = f"{int(value):,}"
+    elif isinstance(value, float):
+        whole, _, frac = plain_number(value).partition(".")
+        text = f"{int(whole):,}" + (f".{frac}" if frac else "")
+        if whole.startswith("-0"):
+            text = "-" + text
+    else:
+        text = f"{value:,}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {visible_line(unit)}"
+
+
+def plain_number(value: float | int) -> str:
+    """The shortest exact decimal, never in exponent notation (for CSV and tables)."""
+    if isinstance(value, int):
+        return str(value)
+    text = repr(value)
+    if "e" in text or "E" in text:
+        from decimal import Decimal
+
+        text = format(Decimal(text), "f")
+    if text.endswith(".0"):
+        text = text[:-2]
+    return text
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def filled(ratio: float, width: int) -> int:
+    """How many of `width` bar cells a ratio fills; overshoot fills the bar, nothing stays empty."""
+    return round(min(1.0, max(0.0, ratio)) * width)
+
+
+def points(gap: float | None) -> str:
+    """A gap between two ratios in percentage points, signed: +1.7, -13.8."""
+    return "" if gap is None else f"{gap * 100:+.1f}"
+
+
+def date_text(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def status_label(status: Status | str) -> str:
+    """The Chinese label of a status, given as the enum or its key."""
+    return STATUS_LABELS[Status(status)]
+
+
+def status_style(status: Status | str) -> str:
+    return STATUS_STYLES[Status(status)]
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float | int]) -> str:
+    """Values as a row of eighth blocks, lowest to highest."""
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    span = float(high) - float(low)
+    if not span or not math.isfinite(span):
+        return SPARKS[len(SPARKS) // 2] * len(values)
+    top = len(SPARKS) - 1
+    return "".join(SPARKS[round((float(v) - low) / span * top)] for v in values)
+
+
+# Stand-ins for the drawing characters when the output cannot encode them (a GBK console has
+# `█` but not `░`; ASCII has neither). Each stand-in takes the same one cell.
+FALLBACKS = {
+    "█": "#",
+    "░": "-",
+    "▁": "_",
+    "▂": ".",
+    "▃": ":",
+    "▄": "-",
+    "▅": "=",
+    "▆": "+",
+    "▇": "*",
+    "─": "-",
+    "━": "-",
+    "…": "~",
+    "—": "-",
+    "–": "-",
+    "·": ".",
+    "↑": "^",
+    "↓": "v",
+    "•": "*",
+    "→": ">",
+}
+
+
+def _fallback(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: drawing characters as their stand-ins, anything else as `?`
+    (`??` for a wide character, so that columns stay aligned)."""
+    import unicodedata
+
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(
+        FALLBACKS.get(c) or ("??" if unicodedata.east_asian_width(c) in "WF" else "?") for c in text
+    ), error.end
+
+
+def fall_back_on_narrow_encodings() -> None:
+    """Let standard output and error write in any encoding (GBK, ASCII, Latin-1) without
+    failing: what the stream cannot encode becomes a stand-in. Files gongfu writes itself are
+    always UTF-8 and do not pass through here."""
+    import codecs
+    import sys
+
+    codecs.register_error("gongfu-fallback", _fallback)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="gongfu-fallback")

@@ -1,0 +1,457 @@
+"""The presentation model: what each human view shows, computed once from the results.
+
+Rich tables, the Markdown and HTML reports and pictures draw these records; none of them
+reaches back into the domain model or regroups flat rows. Flat rows (`rows`) stay the contract
+for CSV/TSV/JSON; the views hold those same rows, grouped the way people read them, plus the
+few facts a table does not carry (a bus's summary and source, the status counts).
+
+Each table's columns are declared once here too (`Column`: machine key, Chinese header, kind),
+so every renderer formats, aligns and escapes a cell by what it holds, not by its position.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from gongfu_cli.domain.metrics import BusResult, Status, overall_attainment, status_counts
+from gongfu_cli.domain.model import Dataset, Indicator
+from gongfu_cli.presentation.rows import (
+    NO_LEAD,
+    Row,
+    bus_rows,
+    changes_rows,
+    compare_rows,
+    history_rows,
+    indicator_row,
+    rank_rows,
+    ratio,
+    summary_rows,
+)
+
+if TYPE_CHECKING:
+    from gongfu_cli.presentation.followup_view import FollowupView
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+
+# Kinds: text (user text: wraps, escaped), number (a value in the row's unit), change (a signed
+# number), ratio (a percentage), points (percentage points, signed, never "%"), date, status
+# (its Chinese label), count (a small whole number).
+RIGHT_KINDS = frozenset({"number", "change", "ratio", "points", "count", "move"})
+
+
+class Column(NamedTuple):
+    key: str
+    header: str
+    kind: str
+    bar: bool = False  # a ratio drawn as a bar where the medium can
+    empty: str = ""  # what an empty cell says
+
+    @property
+    def right(self) -> bool:
+        return self.kind in RIGHT_KINDS and not self.bar
+
+
+LIST_TABLE = (
+    Column("batch", "批次", "count"),
+    Column("bus", "班车", "text"),
+    Column("lead", "牵头单位", "text"),
+    Column("field", "领域", "text"),
+    Column("indicators", "指标", "count"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("schedule", "序时进度", "ratio"),
+    Column("status", "状态", "status"),
+)
+MOVE_COLUMN = Column("move", "进退", "move")
+# The group of buses without a lead agency, as people read it: table headings, sheet and file
+# names. Machine rows keep `rows.NO_LEAD`.
+UNASSIGNED_LEAD = "未指定牵头单位"
+SUMMARY_TABLE = (
+    Column("group_label", "分组", "text"),
+    Column("buses", "班车", "count"),
+    Column("indicators", "指标", "count"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("coverage", "报送率", "ratio"),
+    Column("achieved", "已完成", "count"),
+    Column("on_track", "正常", "count"),
+    Column("lagging", "滞后", "count"),
+    Column("off_track", "严重滞后", "count"),
+    Column("overdue", "逾期", "count"),
+    Column("no_data", "无数据", "count"),
+    Column("in_progress", "推进中", "count"),
+    Column("monitored", "监测", "count"),
+    Column("status", "状态", "status"),
+)
+RACE_TABLE = (
+    Column("rank", "名次", "count"),
+    Column("bus", "班车", "text"),
+    Column("lead", "牵头单位", "text"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("schedule", "序时进度", "ratio"),
+    Column("gap", "超前序时", "points"),
+    Column("status", "状态", "status"),
+)
+INDICATOR_TABLE = (  # the report's table of one bus's indicators
+    Column("indicator", "指标", "text"),
+    Column("target", "目标", "number"),
+    Column("value", "最新值", "number"),
+    Column("value_date", "日期", "date"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("schedule", "序时进度", "ratio"),
+    Column("status", "状态", "status"),
+    Column("source", "来源", "text"),
+)
+HISTORY_TABLE = (
+    Column("date", "日期", "date"),
+    Column("value", "数值", "number"),
+    Column("change", "变化", "change"),
+    Column("attainment", "完成率", "ratio", bar=True),
+    Column("source", "来源", "text"),
+)
+WHO_COLUMNS = (  # shown in a history when any of its readings says who reported it, or when
+    Column("by", "填报人", "text"),
+    Column("received", "收到", "date"),
+)
+
+
+def history_table(rows: Sequence[Row]) -> tuple[Column, ...]:
+    """The history's columns: with who reported each figure and when it came in, where known."""
+    if any(row.get("by") or row.get("received") for row in rows):
+        return HISTORY_TABLE + WHO_COLUMNS
+    return HISTORY_TABLE
+
+
+STALE_TABLE = (
+    Column("bus", "班车", "text"),
+    Column("indicator", "指标", "text"),
+    Column("cadence", "报送周期", "text"),
+    Column("period", "应报期", "text"),
+    Column("value_date", "最近读数", "date", empty="无"),
+)
+IMPORT_TABLE = (  # `gongfu import`: what each bus's figures did
+    Column("bus", "班车", "text"),
+    Column("added", "新增", "count"),
+    Column("present", "已有", "count"),
+    Column("replaced", "替换", "count"),
+)
+PUBLISHED_TABLE = (  # `gongfu published`: the periods frozen by `gongfu publish`
+    Column("as_of", "截至", "date"),
+    Column("published_at", "发布时间", "text"),
+    Column("buses", "班车", "count"),
+    Column("indicators", "指标", "count"),
+    Column("readings", "读数", "count"),
+    Column("file", "文件", "text"),
+)
+CORRECTIONS_TABLE = (  # `gongfu changes --corrections`: figures changed since they were published
+    Column("bus", "班车", "text"),
+    Column("indicator", "指标", "text"),
+    Column("date", "日期", "date"),
+    Column("published", "通报值", "number"),
+    Column("now", "现值", "number"),
+    Column("kind", "类别", "text"),
+)
+CORRECTION_KINDS = {"corrected": "更正", "added": "补报", "deleted": "删除"}
+CADENCE_LABELS = {"monthly": "月报", "quarterly": "季报", "half-yearly": "半年报", "yearly": "年报"}
+CHANGE_LABELS = {"worse": "转差", "better": "好转", "first": "首次报送", "same": "其他"}
+STATUS_KEYS = frozenset({"status", "status_before", "status_after"})
+
+
+def sheet_value(key: str, value: Any) -> Any:
+    """A flat row's value as a sheet for people shows it: a status, a follow-up item or a kind
+    of change as the Chinese label the tables show; numbers, dates and text as they are (typed).
+    Machine formats (CSV, TSV, JSON) keep the keys and never come here."""
+    from gongfu_cli.presentation.values import status_label
+
+    if value is None:
+        return None
+    if key in STATUS_KEYS:
+        return status_label(value)
+    if key == "item":
+        from gongfu_cli.presentation.followup_view import ITEM_LABELS
+
+        return ITEM_LABELS.get(value, value)
+    if key == "change" and isinstance(value, str):  # history's `change` is a number
+        return CHANGE_LABELS.get(value, value)
+    return value
+
+
+def cell_text(column: Column, row: Row) -> str:
+    """A cell as people read it, by the column's kind (no bar, no markup)."""
+    from gongfu_cli.presentation.values import (
+        date_text,
+        number,
+        percent,
+        points,
+        status_label,
+        visible_line,
+    )
+
+    value = row.get(column.key)
+    if column.kind == "move" and value is None:  # ranked now, not then: new in the race
+        return "新" if row.get("rank") is not None and row.get("previous_rank") is None else ""
+    if value is None:
+        return ""
+    kind = column.kind
+    if kind == "ratio":
+        return percent(value)
+    if kind == "points":
+        return points(value)
+    if kind == "number":
+        return number(value, row.get("unit") or "")
+    if kind == "change":
+        return ("+" if value > 0 else "") + number(value)
+    if kind == "date":
+        return date_text(value)
+    if kind == "status":
+        return status_label(value)
+    if kind == "count":
+        return str(value)
+    if kind == "move":
+        return "–" if value == 0 else f"↑{value}" if value > 0 else f"↓{-value}"
+    return visible_line(str(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+
+
+class ListView(NamedTuple):
+    title: str
+    rows: list[Row]  # one per bus (`rows.bus_rows`)
+    counts: list[tuple[Status, int]]  # buses per status, worst first
+
+    @property
+    def caption(self) -> str:
+        from gongfu_cli.presentation.values import status_label
+
+        parts = [f"{status_label(s)} {n}" for s, n in self.counts]
+        return f"{len(self.rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
+
+
+class RaceView(NamedTuple):
+    title: str
+    rows: list[Row]  # ranked (`rows.rank_rows`), with the movement when compared
+    by: str  # attainment or gap
+    compared: date | None = None  # the earlier date of `rank --compare`
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return RACE_TABLE if self.compared is None else (*RACE_TABLE, MOVE_COLUMN)
+
+    @property
+    def caption(self) -> str:
+        basis = "完成率" if self.by == "attainment" else "超前序时（完成率 − 序时进度，百分点）"
+        caption = f"按{basis}排名；没有可比数值的班车列在最后，不排名次"
+        if self.compared is not None:
+            caption += f"；进退对比 {self.compared.isoformat()}（↑ 进位，↓ 退位，新 新进榜）"
+        return caption
+
+
+class BusView(NamedTuple):
+    facts: Row  # the bus's row (`rows.bus_rows`)
+    summary: str | None
+    source: str | None
+    indicators: list[Row]  # each with `source`: that of its latest reading
+
+
+class HistorySection(NamedTuple):
+    indicator: Row  # the indicator's row, as `progress` shows it
+    readings: list[Row]  # its history rows, oldest first
+
+
+class HistoryView(NamedTuple):
+    bus: str
+    sections: list[HistorySection]
+
+
+class ReportView(NamedTuple):
+    title: str
+    as_of: date
+    batches: list[tuple[int, int]]  # (batch, buses)
+    counts: list[tuple[Status, int]]  # buses per status, worst first
+    overall: float | None  # `metrics.overall_attainment` of the buses, as `summary` rounds it
+    measured: int  # how many buses have an attainment
+    race: RaceView  # with the movement when compared
+    buses: list[BusView]
+    stale: list[Row]  # bus, indicator, cadence, period (owed), value_date (the latest reading)
+    lag_tolerance: float  # the programme's
+    report_days: int  # a period's figures are due this many days after its last day
+    summary: SummaryView | None = None  # by lead agency
+    changes: ChangesView | None = None  # with --since
+    milestones: int = 0  # how many indicators plan with milestones
+    followup: FollowupView | None = None  # 督办: the items by agency, struck off with --since
+
+
+def list_view(title: str, results: Sequence[BusResult]) -> ListView:
+    rows = bus_rows(list(results))
+    return ListView(title, rows, status_counts(r["status"] for r in rows))
+
+
+def race_view(
+    title: str,
+    results: Sequence[BusResult],
+    by: str,
+    earlier: Sequence[BusResult] | None = None,
+    compared: date | None = None,
+    shown: Collection[str] | None = None,
+) -> RaceView:
+    """The race among `results`; with `earlier` (the same buses assessed at `compared`), who
+    moved. `shown` (bus ids) chooses the rows to show, each keeping its place in the whole
+    race: filters choose whom to look at, not who races."""
+    rows = rank_rows(results, by)
+    if earlier is not None:
+        rows = compare_rows(rows, rank_rows(earlier, by), by)
+    if shown is not None:
+        rows = [row for row in rows if row["bus_id"] in shown]
+    return RaceView(title, rows, by, compared)
+
+
+CHANGES_TABLE = (
+    Column("bus", "班车", "text"),
+    Column("indicator", "指标", "text"),
+    Column("readings", "新报", "count"),
+    Column("value_before", "原值", "number"),
+    Column("value_after", "现值", "number"),
+    Column("attainment_before", "原完成率", "ratio"),
+    Column("attainment_after", "现完成率", "ratio"),
+    Column("status_before", "原状态", "status"),
+    Column("status_after", "现状态", "status"),
+)
+
+
+class ChangesView(NamedTuple):
+    title: str
+    worse: list[Row]  # 转差
+    better: list[Row]  # 好转
+    first: list[Row]  # 首次报送: no reading before, one now
+    other: list[Row]  # 其他: new figures, no change of status that counts
+    buses: list[tuple[str, Status, Status]]  # buses whose status changed: name, before, after
+    stale: list[tuple[str, str]]  # indicators that became stale: bus, indicator
+
+    @property
+    def groups(self) -> list[tuple[str, list[Row]]]:
+        """The groups the meeting reads out, in order, each with its heading."""
+        labels = CHANGE_LABELS
+        return [(labels["worse"], self.worse), (labels["better"], self.better),
+                (labels["first"], self.first), (labels["same"], self.other)]  # fmt: skip
+
+
+def changes_view(
+    title: str, now: Sequence[BusResult], then: Sequence[BusResult], rows: list[Row]
+) -> ChangesView:
+    def kind(name: str) -> list[Row]:
+        return [r for r in rows if r["change"] == name]
+
+    before = {b.bus.id: b for b in then}
+    was_stale = {(b.bus.id, r.indicator.id) for b in then for r in b.indicators if r.stale}
+    return ChangesView(
+        title,
+        kind("worse"),
+        kind("better"),
+        kind("first"),
+        kind("same"),
+        [(b.bus.name, before[b.bus.id].status, b.status) for b in now
+         if b.status != before[b.bus.id].status],
+        [(b.bus.name, r.indicator.name) for b in now for r in b.indicators
+         if r.stale and (b.bus.id, r.indicator.id) not in was_stale],
+    )  # fmt: skip
+
+
+class SummaryView(NamedTuple):
+    title: str
+    rows: list[Row]  # one per group (`rows.summary_rows`)
+    by: str
+
+
+def summary_view(title: str, results: Sequence[BusResult], by: str) -> SummaryView:
+    """The summary rows, each with its group's name for people (`group_label`): the group
+    without a lead agency reads `UNASSIGNED_LEAD`, while `group` keeps `rows.NO_LEAD`."""
+    rows = summary_rows(results, by)
+    for row in rows:
+        unassigned = by == "lead" and row["group"] == NO_LEAD
+        row["group_label"] = UNASSIGNED_LEAD if unassigned else row["group"]
+    return SummaryView(title, rows, by)
+
+
+def bus_view(result: BusResult) -> BusView:
+    indicators = []
+    for r in result.indicators:
+        row: dict[str, Any] = indicator_row(result, r)
+        row["source"] = r.latest.source if r.latest else None
+        indicators.append(row)
+    bus = result.bus
+    return BusView(bus_rows([result])[0], bus.summary, bus.source, indicators)
+
+
+def history_view(result: BusResult, chosen: Sequence[Indicator], as_of: date) -> HistoryView:
+    wanted = {i.id for i in chosen}
+    sections = []
+    for r in result.indicators:
+        if r.indicator.id in wanted:
+            readings = history_rows(result.bus, [r.indicator], as_of)
+            sections.append(HistorySection(indicator_row(result, r), readings))
+    return HistoryView(result.bus.name, sections)
+
+
+def report_view(
+    dataset: Dataset,
+    results: Sequence[BusResult],
+    as_of: date,
+    compared: tuple[date, Sequence[BusResult]] | None = None,
+    since: tuple[date, Sequence[BusResult]] | None = None,
+    racing: Sequence[BusResult] | None = None,
+    followup: FollowupView | None = None,
+) -> ReportView:
+    """The whole report of `results`; `compared` (a date and the racing buses assessed then)
+    adds the movement in the race, `since` (the same buses as `results`) what changed,
+    `followup` the 督办 section. `racing` are the buses the race is run among (by default
+    `results`); the report's race shows the rows of `results`, each with its place among them."""
+    buses = [bus_view(r) for r in results]
+    attained = [b.facts["attainment"] for b in buses if b.facts["attainment"] is not None]
+    stale = [
+        {
+            "bus": r.bus.name,
+            "indicator": i.indicator.name,
+            "cadence": CADENCE_LABELS[i.indicator.cadence],
+            "period": i.period.label if i.period is not None else None,
+            "value_date": i.value_date,
+        }
+        for r in results
+        for i in r.indicators
+        if i.stale
+    ]
+    name = dataset.program.name or "gongfu"
+    shown = {r.bus.id for r in results}
+    field = results if racing is None else racing
+    race = race_view(f"{name} · 赛马", field, "attainment", shown=shown)
+    if compared is not None:
+        race = race_view(race.title, field, "attainment", compared[1], compared[0], shown)
+    changes = None
+    if since is not None:
+        rows = changes_rows(results, since[1], since[0], as_of)
+        changes = changes_view(f"{since[0].isoformat()} 以来的变化", results, since[1], rows)
+    return ReportView(
+        title=f"{name} 进度报告",
+        as_of=as_of,
+        batches=sorted(Counter(b.facts["batch"] for b in buses).items()),
+        counts=status_counts(b.facts["status"] for b in buses),
+        overall=ratio(overall_attainment(results)),
+        measured=len(attained),
+        race=race,
+        buses=buses,
+        stale=stale,
+        summary=summary_view("按牵头单位", results, "lead"),
+        changes=changes,
+        lag_tolerance=dataset.program.lag_tolerance,
+        milestones=sum(1 for r in results for i in r.indicators if i.indicator.milestones),
+        report_days=dataset.program.report_days,
+        followup=followup,
+    )
+
+
+def corrections_view(rows: Sequence[Row]) -> list[Row]:
+    """The corrections as people read them: the kind as its Chinese word."""
+    return [{**row, "kind": CORRECTION_KINDS[row["kind"]]} for row in rows]

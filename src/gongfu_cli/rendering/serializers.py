@@ -1,0 +1,169 @@
+"""Rows to text: CSV, TSV, JSON, JSON Lines and the tabulate formats.
+
+Pure functions returning `str`; the command decides where the text goes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from gongfu_cli.presentation.rows import RATIO_COLUMNS, Row
+from gongfu_cli.presentation.values import (
+    date_text,
+    markdown_text,
+    number,
+    percent,
+    plain_number,
+    visible_line,
+)
+
+MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def machine_cell(value: Any) -> str:
+    """One CSV/TSV cell: empty for nothing, ISO dates, plain decimals."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return plain_number(value)
+    return str(value)
+
+
+def excel_cell(value: Any) -> str:
+    """A cell a spreadsheet will not run: text that looks like a formula gets a leading '."""
+    text = machine_cell(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _csv_quoted(cell: str, delimiter: str) -> str:
+    """RFC 4180: a cell holding the delimiter, a quote, CR or LF is quoted, quotes doubled.
+
+    (The csv module leaves a lone CR unquoted when lines end in LF, which splits the row for
+    every reader; hence this small function.)
+    """
+    if delimiter in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def delimited(
+    rows: list[Row],
+    columns: Sequence[str],
+    delimiter: str = ",",
+    *,
+    crlf: bool = False,
+    neutral: bool = False,
+) -> str:
+    """RFC 4180 quoting; LF line ends for scripts, CRLF for spreadsheets (`crlf`). `neutral`
+    text cells never start a formula (see `excel_cell`): what a spreadsheet may open."""
+    end = "\r\n" if crlf else "\n"
+    to_cell = excel_cell if neutral else machine_cell
+    lines = [delimiter.join(_csv_quoted(c, delimiter) for c in columns)]
+    lines += [
+        delimiter.join(_csv_quoted(to_cell(row[c]), delimiter) for c in columns) for row in rows
+    ]
+    return end.join(lines) + end
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def json_objects(rows: list[Row], columns: Sequence[str]) -> list[dict[str, Any]]:
+    return [{c: _json_value(row[c]) for c in columns} for row in rows]
+
+
+def as_json(rows: list[Row], columns: Sequence[str]) -> str:
+    return json.dumps(json_objects(rows, columns), ensure_ascii=False, indent=2) + "\n"
+
+
+def as_jsonl(rows: list[Row], columns: Sequence[str]) -> str:
+    return "".join(
+        json.dumps(obj, ensure_ascii=False) + "\n" for obj in json_objects(rows, columns)
+    )
+
+
+def human_cell(column: str, value: Any) -> str:
+    """A cell for people: ratios as percentages, numbers with separators."""
+    if value is None:
+        return ""
+    if column in RATIO_COLUMNS:
+        return percent(value)
+    if isinstance(value, date):
+        return date_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    return visible_line(str(value))
+
+
+# tabulate formats that would carry user text into markup without escaping it (raw HTML and
+# LaTeX, wiki and AsciiDoc tables); Markdown, HTML and LaTeX are offered with escaping.
+UNSAFE_TABULATE = frozenset(
+    {"unsafehtml", "latex_raw", "mediawiki", "moinmoin", "jira", "textile", "youtrack", "rst",
+     "asciidoc", "colon_grid", "tsv"}
+)  # fmt: skip
+MARKDOWN_FORMATS = frozenset({"pipe", "github"})
+
+
+def as_tabulate(rows: list[Row], columns: Sequence[str], fmt: str) -> str:
+    from tabulate import tabulate  # heavy (~70 ms): only when a tabulate format is asked for
+
+    body = [[human_cell(c, row[c]) for c in columns] for row in rows]
+    if fmt in MARKDOWN_FORMATS:  # text from the data is escaped; our own values need not be
+        body = [
+            [markdown_text(cell) if isinstance(row[c], str) and c != "status" else cell
+             for c, cell in zip(columns, line, strict=True)]
+            for row, line in zip(rows, body, strict=True)
+        ]  # fmt: skip
+    return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True) + "\n"
+
+
+def as_markdown(rows: list[Row], columns: Sequence[str]) -> str:
+    """A GitHub-flavoured pipe table: the machine columns as the header, each cell as people
+    read it and escaped as the report escapes user text, so that a name holding `|`, `*` or
+    HTML stays one cell of plain text in any Markdown reader."""
+    from gongfu_cli.presentation.values import markdown_text
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    lines = [line([markdown_text(c) for c in columns]), line(["---"] * len(columns))]
+    lines += [
+        line([markdown_text(machine_cell(v) if isinstance(v, bool) else human_cell(c, v))
+              for c, v in ((c, row[c]) for c in columns)])
+        for row in rows
+    ]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def render_rows(
+    rows: list[Row], columns: Sequence[str], fmt: str, *, crlf: bool, neutral: bool
+) -> str:
+    """Any non-table format, by name; `crlf` and `neutral` shape CSV and TSV (`delimited`)."""
+    if fmt == "md":
+        return as_markdown(rows, columns)
+    if fmt == "csv":
+        return delimited(rows, columns, ",", crlf=crlf, neutral=neutral)
+    if fmt == "tsv":
+        return delimited(rows, columns, "\t", crlf=crlf, neutral=neutral)
+    if fmt == "json":
+        return as_json(rows, columns)
+    if fmt == "jsonl":
+        return as_jsonl(rows, columns)
+    return as_tabulate(rows, columns, fmt)
+
+
+def tabulate_formats() -> list[str]:
+    from tabulate import tabulate_formats as names
+
+    return [name for name in names if name not in UNSAFE_TABULATE]

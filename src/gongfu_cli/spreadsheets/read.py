@@ -1,0 +1,666 @@
+"""Spreadsheets in: the cells of `.xlsx` sheets and of `.csv`/`.tsv` files, as plain values.
+
+What comes back from the agencies is whatever Excel, WPS or a script saved: workbooks, CSV in
+UTF-8 with or without a byte-order mark, CSV in GBK from a Chinese Windows, Excel's "Unicode
+text" (UTF-16, tab-separated). Each becomes a `Sheet` whose rows are streamed once, with a way
+to name any cell the way the user's spreadsheet names it (`报送表.csv:12`,
+`报送表.xlsx:市建设局!J3`).
+
+Some files come from strangers, so reading is bounded: a workbook part too large unpacked is
+refused before it is parsed, and an import stops past `MAX_ROWS` rows or `MAX_CELLS` cells.
+Whatever a broken or hostile workbook makes openpyxl raise is one message naming the file (and
+the sheet); its warnings are notes. openpyxl is imported only here, only when a workbook is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.i18n import T, Text, joined
+from gongfu_cli.store.load import read_bytes
+
+Value = str | int | float | date | datetime | time | None
+Cells = tuple[Value, ...]
+
+MAX_ROWS = 200_000  # rows read in one import, over all its sheets
+MAX_CELLS = 4_000_000  # cells read in one import (20 columns of MAX_ROWS rows)
+MAX_PART = 100 * 1024 * 1024  # bytes of one workbook part (a sheet's XML) once unpacked
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes of all a workbook's parts once unpacked
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
+_BATCH = 512  # workbook rows read at a time, with openpyxl's warnings caught around them
+
+
+class Percent(float):
+    """A number shown with a percentage format: 0.85 in the cell, `85%` on the screen."""
+
+
+class Uncomputed(str):
+    """A formula cell saved without its computed value (written by a script, never opened in
+    a spreadsheet): the text is the formula. Reading it as empty would drop a figure."""
+
+
+class Sheet:
+    """One table of a file: its rows, streamed once as `(index from 0, cells)`, and its places.
+
+    Rows of a CSV can span several lines (a quoted cell with a line break), so the line of a
+    row is kept where it differs from its index; `spans` holds the last line of each row that
+    spans lines.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        name: str | None,
+        rows: Iterable[tuple[int, Cells]] = (),
+        note: str | None = None,
+        delimiter: str | None = None,
+    ) -> None:
+        self.file = file  # as the user named it
+        self.name = name  # the sheet's name in a workbook; None for CSV and TSV
+        self.rows: Iterable[tuple[int, Cells]] = rows
+        self.note = note  # e.g. how a CSV was decoded, when not UTF-8
+        self.delimiter = delimiter  # CSV and TSV only
+        self.notes: list[str] = []  # found while reading the rows (hidden rows, warnings)
+        self.spans: dict[int, int] = {}
+        self._shifts: list[tuple[int, int]] = []  # (row, its line - its index - 1), ascending
+
+    @property
+    def label(self) -> str:
+        """The file (and sheet) as a source: `报送表.xlsx!市建设局`, `报送表.csv`."""
+        base = Path(self.file).name
+        return f"{base}!{self.name}" if self.name is not None else base
+
+    @property
+    def where(self) -> str:
+        """The file, or the file and sheet: `报送表.xlsx:市建设局`."""
+        base = shown_path(self.file)
+        return base if self.name is None else f"{base}:{_sheet_ref(self.name)}"
+
+    def line(self, row: int) -> int:
+        """The (first) line of a CSV row."""
+        k = bisect_right(self._shifts, (row, 1 << 62)) - 1
+        return row + 1 + (self._shifts[k][1] if k >= 0 else 0)
+
+    def place(self, row: int, column: int | None = None) -> str:
+        """A cell (or a row) as the user finds it: `FILE:SHEET!K4`, or a CSV's line and column
+        (`FILE:4:K`); row and column count from 0."""
+        where = shown_path(self.file)
+        if self.name is None:
+            cell = f":{column_letter(column)}" if column is not None else ""
+            return f"{where}:{self.line(row)}{cell}"
+        cell = f"{column_letter(column)}{row + 1}" if column is not None else f"{row + 1}"
+        return f"{where}:{_sheet_ref(self.name)}!{cell}"
+
+
+class Budget:
+    """What one import may read over all its sheets: `MAX_ROWS` rows and `MAX_CELLS` cells."""
+
+    def __init__(self, rows: int = MAX_ROWS, cells: int = MAX_CELLS) -> None:
+        self.max_rows, self.max_cells = rows, cells
+        self.rows = self.cells = 0
+
+    def take(self, sheet: Sheet, row: int, width: int) -> None:
+        self.rows += 1
+        self.cells += width
+        if self.rows > self.max_rows:
+            raise GongfuError(
+                T(
+                    "{place}: more than {count} rows in this import; import the sheets a few at "
+                    "a time",
+                    place=sheet.place(row),
+                    count=format(self.max_rows, ","),
+                )
+            )
+        if self.cells > self.max_cells:
+            raise GongfuError(
+                T(
+                    "{place}: more than {count} cells in this import; delete the columns and rows "
+                    "gongfu does not need, or import the sheets a few at a time",
+                    place=sheet.place(row),
+                    count=format(self.max_cells, ","),
+                )
+            )
+
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+
+
+def read_sheets(
+    path: Path,
+    sheet: str | None = None,
+    budget: Budget | None = None,
+    include_hidden: bool = False,
+) -> tuple[list[Sheet], list[str]]:
+    """Every sheet of a workbook (or only `sheet`), or the one table of a CSV/TSV file, with
+    notes on what was skipped (hidden sheets). Rows are read as the sheets are iterated."""
+    budget = budget or Budget()
+    suffix = path.suffix.lower()
+    name = shown_path(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _workbook(path, sheet, budget, include_hidden)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return [_delimited(path, "\t" if suffix != ".csv" else None, budget)], []
+    if suffix in (".xls", ".et", ".ods", ".numbers"):
+        raise GongfuError(
+            T(
+                "{name}: a {suffix} file; save it as .xlsx (Excel Workbook) or .csv (UTF-8) in "
+                "Excel, WPS or LibreOffice, then import that",
+                name=name,
+                suffix=suffix,
+            )
+        )
+    raise GongfuError(
+        T(
+            "{name}: gongfu imports .xlsx, .csv and .tsv files, not {suffix}",
+            name=name,
+            suffix=suffix or T("this"),
+        )
+    )
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_ref(name: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted when it holds more than letters."""
+    if name.replace("_", "").isalnum():
+        return shown_path(name)
+    return shown_path("'" + name.replace("'", "''") + "'")
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV and TSV
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _delimited(path: Path, delimiter: str | None, budget: Budget) -> Sheet:
+    name = shown_path(path)
+    text, note = _decoded(read_bytes(path), name)
+    if delimiter is None:
+        first = next((line for line in _lines(text) if line.strip()), "")
+        delimiter = "\t" if "\t" in first and "," not in first else ","
+    sheet = Sheet(str(path), None, note=note, delimiter=delimiter)
+    sheet.rows = _csv_rows(sheet, text, delimiter, budget)
+    return sheet
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings, one at a time (no list of them in memory)."""
+    start = 0
+    for end in _LINE_END.finditer(text):
+        yield text[start : end.end()]
+        start = end.end()
+    if start < len(text):
+        yield text[start:]
+
+
+def _csv_rows(
+    sheet: Sheet, text: str, delimiter: str, budget: Budget
+) -> Iterator[tuple[int, Cells]]:
+    reader = csv.reader(_lines(text), delimiter=delimiter)
+    last = 0  # the last line read
+    r = -1
+    try:
+        for r, row in enumerate(reader):
+            first, last = last + 1, reader.line_num
+            if first != sheet.line(r):
+                sheet._shifts.append((r, first - r - 1))
+            if last > first:
+                sheet.spans[r] = last
+            budget.take(sheet, r, len(row))
+            yield r, tuple(row)
+    except csv.Error as exc:
+        where = f"{shown_path(sheet.file)}:{last + 1}"
+        if "field limit" in str(exc):
+            raise GongfuError(
+                T(
+                    "{where}: a cell runs on past {count} characters from this line: a quote "
+                    '(") opened and never closed?',
+                    where=where,
+                    count=format(csv.field_size_limit(), ","),
+                )
+            ) from None
+        raise GongfuError(
+            T("{where}: not readable as CSV: {reason}", where=where, reason=str(exc))
+        ) from None
+
+
+def _decoded(raw: bytes, name: str) -> tuple[str, str | None]:
+    """UTF-8 (with or without a byte-order mark), UTF-16 with one, else GB18030 (a superset of
+    GBK, as Excel and WPS save CSV on a Chinese Windows). A file whose lines are in different
+    encodings is refused at its first foreign line: read as either, part of it would be
+    stored garbled."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return raw[3:].decode("utf-8"), None
+        except UnicodeDecodeError as exc:
+            line, text = _line_at(raw, exc.start + 3)
+            if _is_gbk(text):
+                raise GongfuError(_mixed(name, line, "GBK", "UTF-8")) from None
+            raise GongfuError(
+                T(
+                    "{name}:{line}: not UTF-8 text after the byte-order mark (byte {byte}); save "
+                    "it as CSV UTF-8 in Excel or WPS",
+                    name=name,
+                    line=line,
+                    byte=exc.start + 4,
+                )
+            ) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), T("read as UTF-16 (Excel's Unicode text)")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].decode("utf-16", "replace").count("\n") + 1
+            raise GongfuError(
+                T(
+                    "{name}:{line}: not UTF-16 text (byte {byte}), though the file starts as "
+                    "UTF-16; save it as CSV UTF-8 in Excel or WPS",
+                    name=name,
+                    line=line,
+                    byte=exc.start + 1,
+                )
+            ) from None
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    _refuse_mixed(raw, name)
+    try:
+        return raw.decode("gb18030"), T("read as GBK/GB18030, not UTF-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise GongfuError(
+            T(
+                "{name}:{line}: neither UTF-8 nor GBK text (byte {byte}); save it as CSV UTF-8 in "
+                "Excel or WPS",
+                name=name,
+                line=line,
+                byte=exc.start + 1,
+            )
+        ) from None
+
+
+def _line_at(raw: bytes, offset: int) -> tuple[int, bytes]:
+    """The line number of a byte and that line's bytes."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    end = raw.find(b"\n", offset)
+    return raw.count(b"\n", 0, offset) + 1, raw[start : end if end >= 0 else len(raw)]
+
+
+def _is_gbk(line: bytes) -> bool:
+    try:
+        line.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _refuse_mixed(raw: bytes, name: str) -> None:
+    """A file not wholly UTF-8 that has UTF-8 lines beside others: refused at the first line of
+    the encoding fewer lines are in."""
+    utf8: list[int] = []  # count, first line
+    other: list[int] = []
+    start, number = 0, 1
+    while start < len(raw):
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end
+        line = raw[start:end]
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+                kind = utf8
+            except UnicodeDecodeError:
+                kind = other
+            if not kind:
+                kind += [0, number]
+            kind[0] += 1
+        start, number = end + 1, number + 1
+    if utf8 and other:
+        if utf8[0] >= other[0]:
+            raise GongfuError(_mixed(name, other[1], "GBK", "UTF-8"))
+        raise GongfuError(_mixed(name, utf8[1], "UTF-8", "GBK"))
+
+
+def _mixed(name: str, line: int, this: str, rest: str) -> str:
+    return T(
+        "{name}:{line}: this line is {this}, the rest {rest}; save the whole file as CSV UTF-8",
+        name=name,
+        line=line,
+        this=this,
+        rest=rest,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbooks
+
+
+def _workbook(
+    path: Path, wanted: str | None, budget: Budget, include_hidden: bool
+) -> tuple[list[Sheet], list[str]]:
+    import warnings
+
+    name = shown_path(path)
+    raw = read_bytes(path)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise GongfuError(
+            T(
+                "{name}: an encrypted or old-format (.xls) workbook; remove its password, or save "
+                "it as .xlsx, then import that",
+                name=name,
+            )
+        )
+    _check_parts(raw, name)
+    try:
+        from openpyxl.reader.excel import ExcelReader
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            # load_workbook's own steps, to see the sheets it leaves out without a word
+            reader = ExcelReader(io.BytesIO(raw), read_only=True, data_only=True)
+            reader.read()
+            book = reader.wb
+            for listed, part in reader.parser.find_sheets():
+                if part.target not in reader.valid_files:
+                    raise ValueError(
+                        T(
+                            "sheet {sheet}: its part {part} is missing",
+                            sheet=shown_path(listed.name),
+                            part=shown_path(part.target),
+                        )
+                    )
+    except MemoryError:
+        raise GongfuError(
+            T("{name}: too large to read in the memory there is", name=name)
+        ) from None
+    except Exception as exc:  # whatever a broken workbook makes openpyxl raise
+        raise _unreadable(name, None, exc) from None
+    notes: list[str] = [
+        T("{place}: {message}", place=name, message=_warning_text(w)) for w in _distinct(caught)
+    ]
+    names = book.sheetnames
+    if wanted is not None and wanted not in names:
+        book.close()
+        listed = ", ".join(shown_path(n) for n in names)
+        raise GongfuError(
+            T(
+                "{name}: no sheet named {sheet}; it has: {listed}",
+                name=name,
+                sheet=shown_path(wanted),
+                listed=listed,
+            )
+        )
+    sheets = []
+    for ws in book.worksheets:
+        if wanted is not None and ws.title != wanted:
+            continue
+        state = getattr(ws, "sheet_state", "visible")
+        if state != "visible" and wanted is None and not include_hidden:
+            values = {"name": name, "sheet": shown_path(ws.title)}
+            if state == "veryHidden":
+                notes.append(
+                    T(
+                        "{name}: the very hidden sheet {sheet} was skipped; import with "
+                        "--include-hidden to read it",
+                        **values,
+                    )
+                )
+            else:
+                notes.append(
+                    T(
+                        "{name}: the hidden sheet {sheet} was skipped; import with "
+                        "--include-hidden to read it",
+                        **values,
+                    )
+                )
+            continue
+        sheet = Sheet(str(path), ws.title)
+        sheet.rows = _rows(sheet, book, ws, budget, include_hidden)
+        sheets.append(sheet)
+    return sheets, notes
+
+
+def _check_parts(raw: bytes, name: str) -> None:
+    """Refuse, before parsing anything, a workbook whose parts unpack past the limits (a zip
+    bomb: a few hundred KB that would unpack to gigabytes) or are encrypted."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = archive.infolist()
+    except Exception as exc:  # whatever a damaged archive makes zipfile raise
+        raise GongfuError(
+            T("{name}: not a readable .xlsx workbook ({reason})", name=name, reason=_reason(exc))
+        ) from None
+    total = 0
+    for part in parts:
+        total += part.file_size
+        where = shown_path(part.filename)
+        if part.flag_bits & 0x1:
+            raise GongfuError(
+                T(
+                    "{name}: not a readable .xlsx workbook (its part {part} is encrypted); "
+                    "remove the password in Excel or WPS, then import it",
+                    name=name,
+                    part=where,
+                )
+            )
+        if part.file_size > MAX_PART or total > MAX_UNPACKED:
+            limit = MAX_PART if part.file_size > MAX_PART else MAX_UNPACKED
+            raise GongfuError(
+                T(
+                    "{name}: refused: its part {part} unpacks to more than {size} MB (a sheet "
+                    "far beyond {rows} rows, or a zip bomb)",
+                    name=name,
+                    part=where,
+                    size=limit // (1024 * 1024),
+                    rows=format(MAX_ROWS, ","),
+                )
+            )
+
+
+def _rows(
+    sheet: Sheet, book: Any, ws: Any, budget: Budget, include_hidden: bool
+) -> Iterator[tuple[int, Cells]]:
+    """The rows of one sheet, parsed as they are read, in batches so that openpyxl's warnings
+    are caught around the parsing and nothing else."""
+    import warnings
+
+    name = shown_path(sheet.file)
+    hidden: list[int] = []
+    seen: set[str] = set()
+    try:
+        parser, source = _parser(book, ws)
+        percent = _percent_styles(book)
+        rows = _parsed_rows(sheet, parser, percent, budget, include_hidden, hidden)
+        try:
+            while True:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    batch = list(islice(rows, _BATCH))
+                for text in (_warning_text(w) for w in caught):
+                    if text not in seen:
+                        seen.add(text)
+                        sheet.notes.append(T("{place}: {message}", place=sheet.where, message=text))
+                yield from batch
+                if len(batch) < _BATCH:
+                    break
+        finally:
+            source.close()
+    except GongfuError:
+        raise
+    except MemoryError:
+        raise GongfuError(
+            T("{name}: too large to read in the memory there is", name=name)
+        ) from None
+    except Exception as exc:  # whatever a broken workbook makes openpyxl raise
+        raise _unreadable(name, ws.title, exc) from None
+    if len(hidden) == 1:
+        sheet.notes.append(
+            T(
+                "{place}: hidden row {rows} skipped; import with --include-hidden to read them",
+                place=sheet.where,
+                rows=_ranges(hidden),
+            )
+        )
+    elif hidden:
+        sheet.notes.append(
+            T(
+                "{place}: hidden rows {rows} skipped; import with --include-hidden to read them",
+                place=sheet.where,
+                rows=_ranges(hidden),
+            )
+        )
+
+
+def _parser(book: Any, ws: Any) -> tuple[Any, Any]:
+    """openpyxl's own sheet parser, told to mark a formula saved without its value."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            # no value, or an empty one that is not an empty text result (`t="str"`)
+            if cell["value"] is None and element.get("t") != "str":
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    cell["value"] = Uncomputed("=" + (formula.text or ""))
+            return cell
+
+    # the read-only worksheet's own source and strings: read-only sheets keep them private
+    source = ws._get_source()
+    parser = Parser(
+        source,
+        ws._shared_strings,
+        data_only=True,
+        epoch=book.epoch,
+        date_formats=book._date_formats,
+        timedelta_formats=book._timedelta_formats,
+    )
+    return parser, source
+
+
+def _percent_styles(book: Any) -> list[bool]:
+    """For each cell style of the workbook: is its number format a percentage?"""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    out = []
+    for style in book._cell_styles:
+        number = style.numFmtId
+        if number < BUILTIN_FORMATS_MAX_SIZE:
+            shown = BUILTIN_FORMATS.get(number, "General")
+        else:
+            shown = book._number_formats[number - BUILTIN_FORMATS_MAX_SIZE]
+        out.append("%" in (shown or ""))
+    return out
+
+
+def _parsed_rows(
+    sheet: Sheet,
+    parser: Any,
+    percent: list[bool],
+    budget: Budget,
+    include_hidden: bool,
+    hidden: list[int],
+) -> Iterator[tuple[int, Cells]]:
+    for number, cells in parser.parse():
+        attributes = parser.row_dimensions.pop(str(number), None)
+        r = number - 1
+        if r < 0:
+            raise ValueError(T("row number {number}", number=shown_path(str(number))))
+        width = max((c["column"] for c in cells), default=0)
+        if width > MAX_COLUMNS or any(c["column"] < 1 for c in cells):
+            raise ValueError(T("a cell reference past column XFD in row {number}", number=number))
+        budget.take(sheet, r, width)
+        values: list[Value] = [None] * width
+        for c in cells:
+            value, style = c["value"], c["style_id"]
+            if style >= len(percent) or style < 0:
+                raise ValueError(
+                    T(
+                        "cell {cell}: no style {style}",
+                        cell=column_letter(c["column"] - 1) + str(number),
+                        style=shown_path(str(style)),
+                    )
+                )
+            if isinstance(value, int | float) and not isinstance(value, bool) and percent[style]:
+                value = Percent(value)
+            values[c["column"] - 1] = value
+        if (
+            attributes
+            and str(attributes.get("hidden", "")).lower() in ("1", "true")
+            and not include_hidden
+        ):
+            if any(v is not None and str(v).strip() for v in values):
+                hidden.append(number)
+            continue
+        yield r, tuple(values)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] → `3–5, 9`; at most ten ranges, then how many more."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and spans[-1][1] == n - 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    shown = [f"{a}" if a == b else f"{a}–{b}" for a, b in spans[:10]]
+    if len(spans) > 10:
+        shown.append(T("and {count} more", count=len(spans) - 10))
+    return joined(shown, ", ")
+
+
+def _distinct(caught: list[Any]) -> list[Any]:
+    seen: set[str] = set()
+    out = []
+    for w in caught:
+        if str(w.message) not in seen:
+            seen.add(str(w.message))
+            out.append(w)
+    return out
+
+
+def _warning_text(warning: Any) -> str:
+    return f"{shown_path(str(warning.message))} (openpyxl)"
+
+
+def _unreadable(name: str, sheet: str | None, exc: BaseException) -> GongfuError:
+    if sheet is not None:
+        return GongfuError(
+            T(
+                "{name}: not a readable .xlsx workbook (sheet {sheet}: {reason})",
+                name=name,
+                sheet=shown_path(sheet),
+                reason=_reason(exc),
+            )
+        )
+    return GongfuError(
+        T("{name}: not a readable .xlsx workbook ({reason})", name=name, reason=_reason(exc))
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    if exc.args and isinstance(exc.args[0], Text):  # gongfu's own words: said in either language
+        return exc.args[0]
+    text = str(exc) or type(exc).__name__
+    if len(text) > 200:
+        text = text[:200] + "…"
+    return shown_path(text)
