@@ -161,7 +161,7 @@ def test_a_fifo_in_place_of_an_entry_never_hangs(data: Path) -> None:
     os.mkfifo(entry)
     done = subprocess.run(
         [sys.executable, "-c",
-         "import sys; from pathlib import Path; from gongfu_cli import cache; "
+         "import sys; from pathlib import Path; from gongfu_cli.store import cache; "
          "cache.MIN_SIZE = 0; print(len(cache.load(Path(sys.argv[1])).buses))", str(data)],
         capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
