@@ -14,8 +14,8 @@ from markdown_it.token import Token
 from typer.testing import CliRunner
 
 from gongfu_cli.cli.app import app
+from gongfu_cli.escapes import visible_line
 from gongfu_cli.presentation.rows import BUS_COLUMNS, INDICATOR_COLUMNS
-from gongfu_cli.presentation.values import visible_line
 from tests.builders import hostile_file
 from tests.conftest import SAMPLE
 

@@ -8,34 +8,9 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
+from gongfu_cli.escapes import shown_path
+
 Severity = Literal["error", "warning"]
-
-# Characters that must never reach a terminal as they are: C0 and C1 controls, DEL, and the
-# invisible format characters that reorder or hide text (bidi overrides and isolates,
-# zero-width marks, line separators, the BOM).
-INVISIBLE = [
-    *range(0x200B, 0x2010),
-    *range(0x2028, 0x202F),
-    *range(0x2060, 0x206A),
-    0x061C,
-    0xFEFF,
-]
-CONTROLS = [*range(0x20), *range(0x7F, 0xA0), *INVISIBLE]
-
-
-_PATH_ESCAPES = {i: f"\\u{i:04x}" for i in CONTROLS} | {
-    ord("\n"): "\\n",
-    ord("\t"): "\\t",
-    ord("\r"): "\\r",
-}
-
-
-def shown_path(path: object) -> str:
-    """A file name as the user typed it, backslashes included, with every control or invisible
-    character escaped, so a name cannot move the cursor, forge a `FILE:LINE:` line or reverse
-    the text around it. Undecodable bytes (surrogates) show as `\\udcxx`."""
-    text = str(path)
-    return text.translate(_PATH_ESCAPES).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class Place(NamedTuple):

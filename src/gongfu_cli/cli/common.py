@@ -12,7 +12,8 @@ import typer.core
 
 from gongfu_cli import i18n
 from gongfu_cli.domain.model import Dataset
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
 from gongfu_cli.rendering.emit import say
 from gongfu_cli.store.cache import load_data

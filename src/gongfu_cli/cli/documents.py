@@ -2,8 +2,7 @@
 
 import os
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 import typer.core
@@ -21,21 +20,33 @@ from gongfu_cli.cli.common import (
 from gongfu_cli.cli.options import (
     AsOfOption,
     BatchOption,
-    BomOption,
     BusOption,
-    CheckOutputOption,
     DataOption,
+    LeadOption,
+    NoCacheOption,
+    PublishReplaceOption,
+    ReportCompareOption,
+    ReportSinceOption,
+    ReportWithinOption,
+    StrictOption,
+    TemplateDateOption,
+)
+from gongfu_cli.cli.output_options import (
+    BomOption,
+    CheckFormatOption,
+    CheckOutputOption,
     ExcelOption,
     FormatOption,
-    LeadOption,
     Level,
-    NoCacheOption,
+    LevelOption,
     OutputOption,
     RawOption,
+    ReportFormatOption,
     ReportOutputOption,
-    parse_date,
+    TemplateOutputOption,
 )
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
 from gongfu_cli.presentation.rows import Row
 from gongfu_cli.rendering import emit
@@ -52,17 +63,7 @@ from gongfu_cli.rendering.serializers import render_rows
 )
 @reports_errors
 def export(
-    level: Annotated[
-        Level,
-        typer.Option(
-            "--level",
-            "-l",
-            help=_(
-                "buses, indicators (one row each), readings (every reading), or all (one "
-                "sheet each, .xlsx only)."
-            ),
-        ),
-    ] = Level.indicators,
+    level: LevelOption = Level.indicators,
     output: OutputOption = None,
     bom: BomOption = False,
     excel: ExcelOption = False,
@@ -131,49 +132,12 @@ def export(
 )
 @reports_errors
 def report(
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="md|html|pdf|docx",
-            help=_(
-                "md (Markdown), html (one self-contained page), pdf (that page printed on A4 by "
-                "Chromium, Chrome or Edge) or docx (the 通报 for Word and WPS, in the layout of "
-                "official documents). Default: from the --output name, else md."
-            ),
-        ),
-    ] = None,
+    fmt: ReportFormatOption = None,
     output: ReportOutputOption = None,
-    compare: Annotated[
-        date | None,
-        typer.Option(
-            "--compare",
-            metavar="DATE",
-            parser=parse_date,
-            help=_("Show each bus's move in the race since DATE (进位/退位)."),
-        ),
-    ] = None,
-    since: Annotated[
-        date | None,
-        typer.Option(
-            "--since",
-            metavar="DATE",
-            parser=parse_date,
-            help=_("Add what changed since DATE (晾晒)."),
-        ),
-    ] = None,
+    compare: ReportCompareOption = None,
+    since: ReportSinceOption = None,
     lead: LeadOption = None,
-    within: Annotated[
-        bool,
-        typer.Option(
-            "--within",
-            help=_(
-                "With --lead, rank among that agency's buses only (its own race), not in the "
-                "programme's."
-            ),
-        ),
-    ] = False,
+    within: ReportWithinOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -273,30 +237,11 @@ def report(
 )
 @reports_errors
 def template(
-    output: Annotated[
-        Path,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help=_(
-                "The sheet to send: FILE.xlsx (one sheet per lead agency, protected, with "
-                "input cells) or FILE.csv (UTF-8 with a byte-order mark)."
-            ),
-        ),
-    ],
+    output: TemplateOutputOption,
     lead: LeadOption = None,
     bus: BusOption = None,
     batch: BatchOption = None,
-    when: Annotated[
-        date | None,
-        typer.Option(
-            "--date",
-            metavar="YYYY-MM-DD",
-            parser=parse_date,
-            help=_("Pre-fill the 日期 column with the date the figures are for."),
-        ),
-    ] = None,
+    when: TemplateDateOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
@@ -370,13 +315,7 @@ def template(
 )
 @reports_errors
 def publish(
-    replace: Annotated[
-        bool,
-        typer.Option(
-            "--replace",
-            help=_("Publish DATE again, replacing what was published (deliberately)."),
-        ),
-    ] = False,
+    replace: PublishReplaceOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
 ) -> None:
@@ -452,21 +391,8 @@ def published_periods(
     ),
 )
 def check(
-    strict: Annotated[
-        bool, typer.Option("--strict", help=_("Fail (exit 1) on warnings too, not only on errors."))
-    ] = False,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help=_(
-                "text (FILE:LINE: message, the default), json, any rows format (csv, tsv, "
-                "jsonl, md, …) or xlsx."
-            ),
-        ),
-    ] = None,
+    strict: StrictOption = False,
+    fmt: CheckFormatOption = None,
     output: CheckOutputOption = None,
     raw: RawOption = False,
     data: DataOption = None,

@@ -1,13 +1,10 @@
 """Commands that change the data: init, record, delete, import."""
 
-import re
 from collections.abc import Callable
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import click
 import typer
 import typer.core
 
@@ -17,16 +14,34 @@ from gongfu_cli.cli.common import (
     as_of_day,
     reports_errors,
 )
-from gongfu_cli.cli.options import (
-    AsOfOption,
+from gongfu_cli.cli.edit_options import (
     AsTypedOption,
-    BusArgument,
-    DataOption,
-    IndicatorArgument,
+    ByOption,
+    DeleteDateOption,
+    DeleteDryRunOption,
+    EmptyOption,
+    ImportByOption,
+    ImportDateOption,
+    ImportDryRunOption,
+    ImportFormat,
+    ImportFormatOption,
+    ImportReplaceOption,
+    ImportSourceOption,
+    IncludeHiddenOption,
+    NewDataArgument,
+    NoteOption,
+    RecordDateOption,
+    RecordDryRunOption,
+    RecordReplaceOption,
+    SheetOption,
+    SheetsArgument,
+    SourceOption,
+    ValueArgument,
+    ValueCommand,
     WaitOption,
-    parse_date,
 )
-from gongfu_cli.errors import shown_path
+from gongfu_cli.cli.options import AsOfOption, BusArgument, DataOption, IndicatorArgument
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
 from gongfu_cli.rendering import emit
 from gongfu_cli.rendering.emit import say
@@ -42,17 +57,8 @@ from gongfu_cli.store.system import LOCK_WAIT
 )
 @reports_errors
 def init(
-    path: Annotated[Path, typer.Argument(help=_("The new data file to create."))],
-    empty: Annotated[
-        bool,
-        typer.Option(
-            "--empty",
-            help=_(
-                "A commented template with one example bus, instead of a "
-                "copy of the bundled Huzhou dataset."
-            ),
-        ),
-    ] = False,
+    path: NewDataArgument,
+    empty: EmptyOption = False,
 ) -> None:
     import shlex
 
@@ -77,35 +83,8 @@ def _empty_template() -> str:
     return EMPTY_TEMPLATE
 
 
-class _ValueCommand(typer.core.TyperCommand):
-    """A command with a numeric argument: `-5` reads as an unknown option to the parser, so
-    the error says how to pass a negative value."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        given = list(args)  # the parser consumes `args`
-        try:
-            return super().parse_args(ctx, args)
-        except click.NoSuchOption as exc:
-            name = exc.option_name
-            if re.fullmatch(r"-[0-9０-９.．,，]+", name):
-                import shlex
-
-                # click names only the first "option" of `-5,000.5`: show the value as typed
-                whole = next((a for a in given if a.startswith(name)), name)
-                quoted = shlex.quote(whole)
-                quoted = quoted if quoted.startswith("'") else f"'{whole}'"
-                raise click.UsageError(
-                    _(
-                        "No such option: {option}. A negative value? Put -- before it: "
-                        "gongfu record BUS INDICATOR -- {quoted}"
-                    ).format(option=whole, quoted=quoted),
-                    ctx,
-                ) from None
-            raise
-
-
 @app.command(
-    cls=_ValueCommand,
+    cls=ValueCommand,
     help=_(
         "Append a dated reading to your data file, keeping every existing byte.\n"
         "\n"
@@ -116,57 +95,13 @@ class _ValueCommand(typer.core.TyperCommand):
 def record(
     bus: BusArgument,
     indicator: IndicatorArgument,
-    value: Annotated[
-        str,
-        typer.Argument(
-            metavar="VALUE",
-            help=_(
-                "The indicator's level on that date (not an increment): 85, 85.5, 1,200, "
-                "８５．５, or 85% when the unit is %. A negative value goes after --: -- -5."
-            ),
-        ),
-    ],
-    when: Annotated[
-        date | None,
-        typer.Option(
-            "--date",
-            metavar="YYYY-MM-DD",
-            parser=parse_date,
-            help=_(
-                "The date of the reading (2024-06-30, 2024/6/30 or 2024年6月30日). Default: today."
-            ),
-        ),
-    ] = None,
-    source: Annotated[
-        str | None, typer.Option("--source", help=_("Where the figure comes from."))
-    ] = None,
-    note: Annotated[
-        str | None, typer.Option("--note", help=_("A remark kept with the reading."))
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            metavar="NAME",
-            help=_(
-                "Who reported the figure (填报人); the reading also notes today as the day it "
-                "was received."
-            ),
-        ),
-    ] = None,
-    replace: Annotated[
-        bool,
-        typer.Option(
-            "--replace",
-            help=_(
-                "Correct the reading already on that date, in place (its source and note "
-                "too, when given); prints old → new."
-            ),
-        ),
-    ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=_("Show what would be recorded; write nothing."))
-    ] = False,
+    value: ValueArgument,
+    when: RecordDateOption = None,
+    source: SourceOption = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+    replace: RecordReplaceOption = False,
+    dry_run: RecordDryRunOption = False,
     as_typed: AsTypedOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -212,18 +147,8 @@ def record(
 def delete(
     bus: BusArgument,
     indicator: IndicatorArgument,
-    when: Annotated[
-        date,
-        typer.Option(
-            "--date",
-            metavar="YYYY-MM-DD",
-            parser=parse_date,
-            help=_("The date of the reading to remove."),
-        ),
-    ],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=_("Show what would be deleted; write nothing."))
-    ] = False,
+    when: DeleteDateOption,
+    dry_run: DeleteDryRunOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
     wait: WaitOption = LOCK_WAIT,
@@ -233,11 +158,6 @@ def delete(
     path = data or _bundled()
     done = delete_reading(path, bus, indicator, when, dry_run, _waiting(path), _again(path), wait)
     _tell(done, as_of)
-
-
-class ImportFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @app.command(
@@ -250,71 +170,15 @@ class ImportFormat(StrEnum):
 )
 @reports_errors
 def import_figures(
-    files: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="FILE...",
-            help=_("The sheets that came back: .xlsx (every sheet), .csv or .tsv."),
-            show_default=False,
-        ),
-    ],
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help=_("Read only this sheet of each workbook."))
-    ] = None,
-    when: Annotated[
-        date | None,
-        typer.Option(
-            "--date",
-            metavar="YYYY-MM-DD",
-            parser=parse_date,
-            help=_("The date of figures whose row has no date (or a sheet without a date column)."),
-        ),
-    ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--source",
-            help=_(
-                "The source of rows without one. Default: the file and sheet "
-                "(报送表.xlsx!市建设局)."
-            ),
-        ),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by",
-            metavar="NAME",
-            help=_(
-                "Who reported the figures (填报人), for sheets that do not say: the sheet's 填报人 "
-                "line (as in the template) or a 填报人 column wins."
-            ),
-        ),
-    ] = None,
-    replace: Annotated[
-        bool,
-        typer.Option(
-            "--replace",
-            help=_(
-                "A figure that differs from the reading already on its date replaces it "
-                "(otherwise that is an error)."
-            ),
-        ),
-    ] = False,
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help=_("Show every reading that would be added or replaced.")),
-    ] = False,
-    fmt: Annotated[
-        ImportFormat, typer.Option("--format", "-f", help=_("table for people, json for scripts."))
-    ] = ImportFormat.table,
-    include_hidden: Annotated[
-        bool,
-        typer.Option(
-            "--include-hidden",
-            help=_("Read hidden sheets and hidden rows too (skipped with a note otherwise)."),
-        ),
-    ] = False,
+    files: SheetsArgument,
+    sheet: SheetOption = None,
+    when: ImportDateOption = None,
+    source: ImportSourceOption = None,
+    by: ImportByOption = None,
+    replace: ImportReplaceOption = False,
+    dry_run: ImportDryRunOption = False,
+    fmt: ImportFormatOption = ImportFormat.table,
+    include_hidden: IncludeHiddenOption = False,
     as_typed: AsTypedOption = False,
     data: DataOption = None,
     as_of: AsOfOption = None,
@@ -365,7 +229,7 @@ def _import_json(done: Any, dry_run: bool) -> str:
 
 def _import_text(done: Any, as_of: date) -> None:
     from gongfu_cli.editing.importing import SUMMARY_COLUMNS, summary_rows, totals
-    from gongfu_cli.presentation.values import visible_line
+    from gongfu_cli.escapes import visible_line
 
     console = emit.console()
     if done.ignored:
@@ -422,7 +286,7 @@ def _import_now(done: Any, as_of: date, shown: int) -> None:
     from gongfu_cli.domain.matching import resolve
     from gongfu_cli.domain.metrics import assess_one
     from gongfu_cli.editing.record import now_line
-    from gongfu_cli.presentation.values import visible_line
+    from gongfu_cli.escapes import visible_line
 
     if done.dataset is None:
         return

@@ -1,5 +1,6 @@
-"""The options and arguments the commands share, declared once, with their parsers and shell
-completion. Parsing mistakes raise `typer.BadParameter`: exit status 2 with the usage."""
+"""The options and arguments of the commands that read the data, declared once: the data
+path, dates, the filters, buses and indicators (with shell completion), and each command's own
+choices. Parsing mistakes raise `typer.BadParameter`: exit status 2 with the usage."""
 
 import os
 from datetime import date
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from gongfu_cli.domain.metrics import Status
 from gongfu_cli.domain.model import Dataset
@@ -18,10 +20,6 @@ from gongfu_cli.i18n import _, said
 def env_path() -> Path | None:
     value = os.environ.get("GONGFU_DATA")
     return Path(value) if value else None
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared options, declared once
 
 
 def parse_date(value: str) -> date:
@@ -47,6 +45,8 @@ DataOption = Annotated[
         help=_("Data file, or directory of *.toml files. Default: the bundled Huzhou dataset."),
     ),
 ]
+
+
 AsOfOption = Annotated[
     date | None,
     typer.Option(
@@ -56,165 +56,13 @@ AsOfOption = Annotated[
         help=_("Compute as of this date, ignoring later readings. Default: today."),
     ),
 ]
+
+
 NoCacheOption = Annotated[
     bool,
     typer.Option(
         "--no-cache",
         help=_("Read the data files even if a cached copy is fresh (or set GONGFU_NO_CACHE=1)."),
-    ),
-]
-
-
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise typer.BadParameter(
-            _("{value} is not a number of seconds").format(value=repr(value))
-        ) from None
-    if not 0 <= seconds <= 86400 * 366:  # also refuses nan
-        raise typer.BadParameter(
-            _("{value}: give 0 (do not wait) or more seconds").format(value=repr(value))
-        )
-    return seconds
-
-
-WaitOption = Annotated[
-    float,
-    typer.Option(
-        "--wait",
-        metavar="SECONDS",
-        parser=_seconds,
-        help=_(
-            "Wait at most this long for another program's lock on the data, then give up "
-            "(writing nothing)."
-        ),
-    ),
-]
-
-
-def _written(*kinds: str) -> tuple[list[str], list[str]]:
-    """The names and suffixes of the registry's formats of these kinds: what help promises
-    is what the command writes."""
-    from gongfu_cli.rendering.registry import FORMATS
-
-    chosen = [f for f in FORMATS.values() if f.kind in kinds]
-    return [f.name for f in chosen], [s for f in chosen for s in f.suffixes]
-
-
-def _output_help(*kinds: str) -> str:
-    return _(
-        "Write to FILE (atomically; - is standard output); its suffix chooses the format when "
-        "--format is not given ({suffixes})."
-    ).format(suffixes=" ".join(_written(*kinds)[1]))
-
-
-TABLE_KINDS = ("table", "rows", "workbook", "picture")  # what the table commands write
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help=_(
-            "{formats}, or a tabulate format (plain, simple, github, grid, …). Default: from the "
-            "--output name, else a table (export: csv)."
-        ).format(formats=", ".join(_written(*TABLE_KINDS)[0])),
-    ),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help=_output_help(*TABLE_KINDS)),
-]
-# `check` writes its problems as text, as rows or as a workbook, never as a picture.
-CheckOutputOption = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", metavar="FILE", help=_output_help("rows", "workbook")),
-]
-ReportOutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help=_(
-            "Write to FILE (atomically; - is standard output): .md (Markdown), .html or .htm "
-            "(one page), .pdf (that page printed on A4) or .docx (the 通报 for Word and WPS); the "
-            "suffix chooses when --format is not given."
-        ),
-    ),
-]
-SaveOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--save",
-        metavar="FILE",
-        help=_(
-            "Show the table and also write it to FILE: .svg (a picture), .html (a page), "
-            ".png (a picture for slides and chats) or .txt."
-        ),
-    ),
-]
-
-
-ChartOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--chart",
-        metavar="FILE",
-        help=_(
-            "Also draw the chart: FILE.svg, FILE.html (a page around it) or FILE.png "
-            "(rendered by Chromium, where installed)."
-        ),
-    ),
-]
-
-
-class Theme(StrEnum):
-    light = "light"
-    terminal = "terminal"
-
-
-ThemeOption = Annotated[
-    Theme,
-    typer.Option(
-        "--theme",
-        help=_(
-            "Pictures (--save, -o .svg/.html/.png): light for documents and slides, or "
-            "terminal for a dark terminal window."
-        ),
-    ),
-]
-BomOption = Annotated[
-    bool,
-    typer.Option(
-        "--bom",
-        help=_(
-            "CSV/TSV: start with a UTF-8 byte-order mark, so Excel reads Chinese (text cells "
-            "that look like formulas then get a leading ', as in any CSV/TSV file)."
-        ),
-    ),
-]
-ExcelOption = Annotated[
-    bool,
-    typer.Option(
-        "--excel",
-        help=_(
-            "CSV/TSV for spreadsheets: byte-order mark, CRLF line ends, and text cells that "
-            "look like formulas (=, +, -, @) prefixed with '."
-        ),
-    ),
-]
-
-RawOption = Annotated[
-    bool,
-    typer.Option(
-        "--raw",
-        help=_(
-            "CSV/TSV into a file: every text cell as it is, even one a spreadsheet would run "
-            "as a formula (starting with =, +, -, @, a tab or CR); by default those get a "
-            "leading '."
-        ),
     ),
 ]
 
@@ -268,13 +116,6 @@ BusOption = Annotated[
 ]
 
 
-class Level(StrEnum):
-    buses = "buses"
-    indicators = "indicators"
-    readings = "readings"
-    all = "all"  # one sheet per level, in a workbook
-
-
 def parse_status(value: str) -> Status:
     """A status by key (`off_track`) or by the Chinese label shown in tables (`严重滞后`)."""
     from gongfu_cli.presentation.values import STATUS_LABELS
@@ -294,9 +135,13 @@ def parse_status(value: str) -> Status:
 
 
 BatchOption = Annotated[int | None, typer.Option("--batch", "-b", help=_("Only this batch."))]
+
+
 FieldOption = Annotated[
     str | None, typer.Option("--field", help=_("Only this field, e.g. 交通, or a unique part."))
 ]
+
+
 LeadOption = Annotated[
     str | None,
     typer.Option(
@@ -304,6 +149,8 @@ LeadOption = Annotated[
         help=_("Only the buses of this lead agency (牵头单位): its name or a unique part."),
     ),
 ]
+
+
 StatusOption = Annotated[
     list[Status] | None,
     typer.Option(
@@ -318,17 +165,7 @@ StatusOption = Annotated[
     ),
 ]
 
-AsTypedOption = Annotated[
-    bool,
-    typer.Option(
-        "--as-typed",
-        help=_(
-            "Take a value of 1.5 or less on a percentage indicator as typed (0.46 stays 0.46%), "
-            "where "
-            "it would be refused as a fraction typed for a percentage (0.46: 46%?)."
-        ),
-    ),
-]
+
 WithinOption = Annotated[
     bool,
     typer.Option(
@@ -364,4 +201,125 @@ IndicatorArgument = Annotated[
         autocompletion=complete_indicator,
         help=_("An indicator id, a name, or a unique part of either, within the bus."),
     ),
+]
+
+
+class GroupBy(StrEnum):
+    lead = "lead"
+    field = "field"
+    batch = "batch"
+
+
+OneIndicatorArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[INDICATOR]",
+        callback=not_empty,
+        autocompletion=complete_indicator,
+        help=_("One indicator (id, name or a unique part). Default: all of them."),
+    ),
+]
+RankByOption = Annotated[
+    RankBy,
+    typer.Option(
+        "--by",
+        help=_(
+            "attainment (完成率), or gap = attainment − schedule "
+            "(how far ahead of its own schedule)."
+        ),
+    ),
+]
+RaceCompareOption = Annotated[
+    date | None,
+    typer.Option(
+        "--compare",
+        metavar="DATE",
+        parser=parse_date,
+        help=_("Also rank as of DATE and show who moved up (进位) or down (退位)."),
+    ),
+]
+ChangesSinceOption = Annotated[
+    date | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        parser=parse_date,
+        help=_(
+            "Compare with the state on this date (the last meeting); as published, when it "
+            "was (gongfu publish)."
+        ),
+    ),
+]
+CorrectionsOption = Annotated[
+    date | None,
+    typer.Option(
+        "--corrections",
+        metavar="DATE",
+        parser=parse_date,
+        help=_(
+            "Instead, list the readings dated on or before DATE that differ from what was "
+            "published for DATE: corrected (更正), added (补报) or deleted (删除)."
+        ),
+    ),
+]
+GroupByOption = Annotated[
+    GroupBy, typer.Option("--by", help=_("Group the buses by lead agency, field or batch."))
+]
+FollowupSinceOption = Annotated[
+    date | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        parser=parse_date,
+        help=_(
+            "The last meeting (回头看): what was flagged then and no longer is, struck off (销号)."
+        ),
+    ),
+]
+ReportCompareOption = Annotated[
+    date | None,
+    typer.Option(
+        "--compare",
+        metavar="DATE",
+        parser=parse_date,
+        help=_("Show each bus's move in the race since DATE (进位/退位)."),
+    ),
+]
+ReportSinceOption = Annotated[
+    date | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        parser=parse_date,
+        help=_("Add what changed since DATE (晾晒)."),
+    ),
+]
+ReportWithinOption = Annotated[
+    bool,
+    typer.Option(
+        "--within",
+        help=_(
+            "With --lead, rank among that agency's buses only (its own race), not in the "
+            "programme's."
+        ),
+    ),
+]
+TemplateDateOption = Annotated[
+    date | None,
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        parser=parse_date,
+        help=_("Pre-fill the 日期 column with the date the figures are for."),
+    ),
+]
+PublishReplaceOption = Annotated[
+    bool,
+    typer.Option(
+        "--replace",
+        help=_("Publish DATE again, replacing what was published (deliberately)."),
+    ),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help=_("Fail (exit 1) on warnings too, not only on errors."))
 ]

@@ -3,9 +3,8 @@
 import os
 from collections.abc import Sequence
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 import typer.core
@@ -23,25 +22,34 @@ from gongfu_cli.cli.options import (
     AsOfOption,
     BatchOption,
     BusArgument,
-    ChartOption,
+    ChangesSinceOption,
+    CorrectionsOption,
     DataOption,
     FieldOption,
-    FormatOption,
+    FollowupSinceOption,
+    GroupBy,
+    GroupByOption,
     LeadOption,
     NoCacheOption,
-    OutputOption,
+    OneIndicatorArgument,
+    RaceCompareOption,
     RankBy,
+    RankByOption,
+    StatusOption,
+    WithinOption,
+)
+from gongfu_cli.cli.output_options import (
+    ChartOption,
+    FollowupOutputOption,
+    FormatOption,
+    OutputOption,
     RawOption,
     SaveOption,
-    StatusOption,
     Theme,
     ThemeOption,
-    WithinOption,
-    complete_indicator,
-    not_empty,
-    parse_date,
 )
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
 from gongfu_cli.rendering import emit
 from gongfu_cli.rendering.emit import say
@@ -148,15 +156,7 @@ def progress(
 @reports_errors
 def history(
     bus: BusArgument,
-    indicator: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[INDICATOR]",
-            callback=not_empty,
-            autocompletion=complete_indicator,
-            help=_("One indicator (id, name or a unique part). Default: all of them."),
-        ),
-    ] = None,
+    indicator: OneIndicatorArgument = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
@@ -176,7 +176,7 @@ def history(
     day = as_of_day(as_of)
     found = resolve(dataset.buses, bus)
     if not found.indicators:
-        from gongfu_cli.store.validate import quote
+        from gongfu_cli.escapes import quote
 
         raise GongfuError(
             _(
@@ -226,25 +226,8 @@ def history(
 )
 @reports_errors
 def rank(
-    by: Annotated[
-        RankBy,
-        typer.Option(
-            "--by",
-            help=_(
-                "attainment (完成率), or gap = attainment − schedule "
-                "(how far ahead of its own schedule)."
-            ),
-        ),
-    ] = RankBy.attainment,
-    compare: Annotated[
-        date | None,
-        typer.Option(
-            "--compare",
-            metavar="DATE",
-            parser=parse_date,
-            help=_("Also rank as of DATE and show who moved up (进位) or down (退位)."),
-        ),
-    ] = None,
+    by: RankByOption = RankBy.attainment,
+    compare: RaceCompareOption = None,
     batch: BatchOption = None,
     field: FieldOption = None,
     lead: LeadOption = None,
@@ -305,30 +288,8 @@ def rank(
 )
 @reports_errors
 def changes(
-    since: Annotated[
-        date | None,
-        typer.Option(
-            "--since",
-            metavar="DATE",
-            parser=parse_date,
-            help=_(
-                "Compare with the state on this date (the last meeting); as published, when it "
-                "was (gongfu publish)."
-            ),
-        ),
-    ] = None,
-    corrections: Annotated[
-        date | None,
-        typer.Option(
-            "--corrections",
-            metavar="DATE",
-            parser=parse_date,
-            help=_(
-                "Instead, list the readings dated on or before DATE that differ from what was "
-                "published for DATE: corrected (更正), added (补报) or deleted (删除)."
-            ),
-        ),
-    ] = None,
+    since: ChangesSinceOption = None,
+    corrections: CorrectionsOption = None,
     batch: BatchOption = None,
     field: FieldOption = None,
     lead: LeadOption = None,
@@ -421,12 +382,6 @@ def _corrections(
             theme=theme.value, raw=raw)  # fmt: skip
 
 
-class GroupBy(StrEnum):
-    lead = "lead"
-    field = "field"
-    batch = "batch"
-
-
 @app.command(
     help=_(
         "Group summaries: per lead agency, field or batch, the attainment, the coverage "
@@ -438,9 +393,7 @@ class GroupBy(StrEnum):
 )
 @reports_errors
 def summary(
-    by: Annotated[
-        GroupBy, typer.Option("--by", help=_("Group the buses by lead agency, field or batch."))
-    ] = GroupBy.lead,
+    by: GroupByOption = GroupBy.lead,
     batch: BatchOption = None,
     field: FieldOption = None,
     lead: LeadOption = None,
@@ -493,34 +446,12 @@ def summary(
 )
 @reports_errors
 def followup(
-    since: Annotated[
-        date | None,
-        typer.Option(
-            "--since",
-            metavar="DATE",
-            parser=parse_date,
-            help=_(
-                "The last meeting (回头看): what was flagged then and no longer is, struck off "
-                "(销号)."
-            ),
-        ),
-    ] = None,
+    since: FollowupSinceOption = None,
     batch: BatchOption = None,
     field: FieldOption = None,
     lead: LeadOption = None,
     fmt: FormatOption = None,
-    target: Annotated[
-        str | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE|DIR/",
-            help=_(
-                "Write to FILE (format from its suffix), or to DIR/ one sheet per agency (the "
-                "督办单: xlsx, or csv, md or docx with --format)."
-            ),
-        ),
-    ] = None,
+    target: FollowupOutputOption = None,
     data: DataOption = None,
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,

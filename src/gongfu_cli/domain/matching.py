@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import quote
 from gongfu_cli.i18n import T
-from gongfu_cli.store.validate import quote
 
 
 class Named(Protocol):

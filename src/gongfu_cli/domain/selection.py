@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 
 from gongfu_cli.domain.metrics import BusResult, Status
 from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import quote
 from gongfu_cli.i18n import T
-from gongfu_cli.store.validate import quote
 
 
 def resolve_field(fields: Iterable[str], query: str, kind: str = "field") -> str:

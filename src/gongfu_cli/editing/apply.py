@@ -35,7 +35,8 @@ from gongfu_cli.editing.toml_text import (
     has_inline_readings,
     reading_table,
 )
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import T, os_reason
 from gongfu_cli.store import system
 from gongfu_cli.store.files import (

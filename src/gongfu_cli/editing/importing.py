@@ -34,11 +34,12 @@ from gongfu_cli.editing.typed import (
     parse_period,
     typed_as_percent,
 )
-from gongfu_cli.errors import CONTROLS, GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import CONTROL_CHARACTERS, quote, shown_path
 from gongfu_cli.i18n import T, joined, said
 from gongfu_cli.spreadsheets.read import Percent, Sheet, Uncomputed, Value, column_letter
 from gongfu_cli.store.system import LOCK_WAIT
-from gongfu_cli.store.validate import did_you_mean, number_problem, quote
+from gongfu_cli.store.validate import did_you_mean, number_problem
 
 HEADER_ROWS = 20  # how far down a sheet its header row may be (an instruction may stand above)
 
@@ -513,7 +514,7 @@ def _checked(value: Value, what: str) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    bad = next((ch for ch in text if ch in _CONTROL_CHARACTERS), None)
+    bad = next((ch for ch in text if ch in CONTROL_CHARACTERS), None)
     if bad is not None:
         kind = T("a line break") if bad in "\r\n" else T("a control character")
         raise EntryError(
@@ -525,9 +526,6 @@ def _checked(value: Value, what: str) -> str | None:
             )
         )
     return check_text(text, what)
-
-
-_CONTROL_CHARACTERS = frozenset(chr(i) for i in CONTROLS)
 
 
 def _as_date(value: Value) -> date:

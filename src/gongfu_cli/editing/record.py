@@ -20,12 +20,12 @@ from gongfu_cli.editing.typed import (
     parse_number,
     typed_as_percent,
 )
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import quote, shown_path, visible_line
 from gongfu_cli.i18n import T, Text, _
-from gongfu_cli.presentation.values import date_text, number, percent, status_label, visible_line
+from gongfu_cli.presentation.values import date_text, number, percent, status_label
 from gongfu_cli.store.check import reading_warnings
 from gongfu_cli.store.system import LOCK_WAIT
-from gongfu_cli.store.validate import quote
 
 
 class BadValue(GongfuError):

@@ -11,8 +11,9 @@ import unicodedata
 from datetime import date
 
 from gongfu_cli.domain.model import Indicator, Number
+from gongfu_cli.escapes import quote
 from gongfu_cli.i18n import T, joined
-from gongfu_cli.store.validate import number_problem, quote
+from gongfu_cli.store.validate import number_problem
 
 
 class EntryError(ValueError):

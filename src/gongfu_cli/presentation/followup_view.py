@@ -163,7 +163,7 @@ def agency_sheets(
             text = delimited(rows, FOLLOWUP_COLUMNS, crlf=True, neutral=True)
             content = ("\ufeff" + text).encode("utf-8")
         else:
-            from gongfu_cli.presentation.values import markdown_text
+            from gongfu_cli.escapes import markdown_text
 
             title = f"# 督办单 · {markdown_text(agency.heading)}\n\n截至 {as_of.isoformat()}\n\n"
             content = (title + _markdown_table(agency.rows)).encode("utf-8")
@@ -174,7 +174,7 @@ def agency_sheets(
 def _markdown_table(rows: Sequence[Row]) -> str:
     """The agency's items as the terminal table shows them (`FOLLOWUP_TABLE`): Chinese headers
     and labels, every cell escaped as inert Markdown; the sheet is read by people."""
-    from gongfu_cli.presentation.values import markdown_text
+    from gongfu_cli.escapes import markdown_text
     from gongfu_cli.presentation.views import cell_text
 
     def line(cells: Sequence[str]) -> str:

@@ -21,7 +21,8 @@ from typing import Any, NamedTuple
 
 from gongfu_cli.domain.metrics import BusResult, IndicatorResult, Status
 from gongfu_cli.domain.model import Dataset, Reading
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import T, os_reason
 from gongfu_cli.presentation.rows import Row
 

@@ -6,10 +6,10 @@ Pure string functions shared by the rich tables and the tabulate formats.
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 
 from gongfu_cli.domain.metrics import Status
+from gongfu_cli.escapes import visible_line
 
 STATUS_LABELS: dict[Status, str] = {
     Status.MONITORED: "监测",
@@ -31,54 +31,6 @@ STATUS_STYLES: dict[Status, str] = {
     Status.MONITORED: "dim",
     Status.NO_DATA: "dim",
 }
-
-# C0 and C1 controls, DEL, and the invisible characters that hide or reorder text (zero-width
-# marks, line and paragraph separators, bidi embeddings, overrides and isolates, BOM).
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
-
-
-def visible(text: str | None) -> str:
-    """User text with control characters made visible, so a file cannot drive the terminal."""
-    if not text:
-        return ""
-    return _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
-
-
-def terminal_text(text: str) -> str:
-    """Output bound for a terminal rather than a pipe or a file: every control character shown
-    as `visible` shows it (so data cannot colour, retitle or clear the terminal, hide a link
-    behind OSC 8 or reorder text); tabs and line ends stay, and a CRLF line end reads as LF."""
-    return visible(text.replace("\r\n", "\n"))
-
-
-def visible_line(text: str | None) -> str:
-    """Like `visible`, with tabs and newlines folded into spaces for one-line cells."""
-    return visible(text).replace("\t", " ").replace("\n", " ")
-
-
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&#!{}])")
-# What makes a line a list item (`- x`, `+ x`, `1. x`, `1) x`) or a heading underline (`===`).
-_MD_BLOCK_START = re.compile(r"^(?:[-+](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|[-=]+$)")
-
-
-def markdown_text(text: str | None) -> str:
-    """User text as inert Markdown on one line: control characters visible, every character
-    that could start markup escaped (HTML, links, emphasis, table pipes, entities such as
-    `&amp;`), and a line start that would make a list, heading or rule escaped too."""
-    line = _MD_INLINE.sub(r"\\\1", visible_line(text).strip())
-    match = _MD_BLOCK_START.match(line)
-    if match and line[0].isdigit():
-        line = line[: match.end()] + "\\" + line[match.end() :]
-    elif match:
-        line = "\\" + line
-    return line
 
 
 def number(value: float | int | None, unit: str = "") -> str:

@@ -180,14 +180,8 @@ def sheet_value(key: str, value: Any) -> Any:
 
 def cell_text(column: Column, row: Row) -> str:
     """A cell as people read it, by the column's kind (no bar, no markup)."""
-    from gongfu_cli.presentation.values import (
-        date_text,
-        number,
-        percent,
-        points,
-        status_label,
-        visible_line,
-    )
+    from gongfu_cli.escapes import visible_line
+    from gongfu_cli.presentation.values import date_text, number, percent, points, status_label
 
     value = row.get(column.key)
     if column.kind == "move" and value is None:  # ranked now, not then: new in the race

@@ -17,9 +17,10 @@ from datetime import date
 from typing import Any
 
 from gongfu_cli.domain.metrics import Status, status_counts
+from gongfu_cli.escapes import visible_line
 from gongfu_cli.presentation.followup_view import FOLLOWUP_TABLE, ITEM_LABELS, AgencyItems
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.presentation.values import status_label, visible_line
+from gongfu_cli.presentation.values import status_label
 from gongfu_cli.presentation.views import (
     CHANGES_TABLE,
     STALE_TABLE,

@@ -26,8 +26,9 @@ from typing import NamedTuple
 
 from gongfu_cli.domain.metrics import BusResult, IndicatorResult, Status, readings_until
 from gongfu_cli.domain.model import Bus, Indicator
+from gongfu_cli.escapes import visible_line
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.presentation.values import STATUS_LABELS, number, percent, visible_line
+from gongfu_cli.presentation.values import STATUS_LABELS, number, percent
 
 FONT = '"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","Source Han Sans SC",sans-serif'
 INK = "#1f2328"

@@ -11,7 +11,7 @@ import typer
 import typer.core
 
 from gongfu_cli import i18n
-from gongfu_cli.errors import shown_path
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
 from gongfu_cli.presentation.rows import Row
 from gongfu_cli.rendering.serializers import render_rows
@@ -21,7 +21,7 @@ def stdout_text(text: str) -> None:
     """Text to standard output: raw for scripts; on a terminal, control characters in the data
     are shown escaped, in every format."""
     if sys.stdout.isatty():
-        from gongfu_cli.presentation.values import terminal_text
+        from gongfu_cli.escapes import terminal_text
 
         text = terminal_text(text)
     sys.stdout.write(text)

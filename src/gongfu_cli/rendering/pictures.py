@@ -21,7 +21,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.terminal_theme import DEFAULT_TERMINAL_THEME
 
-from gongfu_cli.presentation.values import visible_line
+from gongfu_cli.escapes import visible_line
 
 LIGHT_FONTS = (
     '"DejaVu Sans Mono", Menlo, Consolas, "Microsoft YaHei", "PingFang SC", '

@@ -10,16 +10,10 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping, Sequence
 
+from gongfu_cli.escapes import html_text, markdown_text
 from gongfu_cli.presentation.followup_view import FOLLOWUP_TABLE
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.presentation.values import (
-    date_text,
-    filled,
-    markdown_text,
-    percent,
-    status_label,
-    visible_line,
-)
+from gongfu_cli.presentation.values import date_text, filled, percent, status_label
 from gongfu_cli.presentation.views import (
     CHANGES_TABLE,
     INDICATOR_TABLE,
@@ -242,10 +236,6 @@ MEANINGS = {  # what each status means, for the legend; every status has one
 LEGEND = tuple((key, status_label(key), meaning) for key, meaning in MEANINGS.items())
 
 
-def h(text: str | None) -> str:
-    return html.escape(visible_line(text))
-
-
 def _html_bar(ratio: float | None, status: str) -> str:
     if ratio is None:
         return ""
@@ -263,7 +253,7 @@ def _html_table(columns: Sequence[Column], rows: Sequence[Row]) -> str:
         + "".join(
             f'<td class="num">{cell}</td>' if column.right else f"<td>{cell}</td>"
             for column, cell in zip(
-                columns, _cells(columns, row, _html_row_bar, h, _status_html), strict=True
+                columns, _cells(columns, row, _html_row_bar, html_text, _status_html), strict=True
             )
         )
         + "</tr>"
@@ -301,9 +291,9 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{h(report.title)}</title>",
+        f"<title>{html_text(report.title)}</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>{h(report.title)}</h1>",
+        f"<h1>{html_text(report.title)}</h1>",
         f'<p class="meta">截至 {report.as_of.isoformat()}</p>',
         "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in _headline(report)) + "</ul>",
         _legend(report),
@@ -312,32 +302,39 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
     ]
     parts.append(_html_table(report.race.columns, report.race.rows))
     if report.race.compared is not None:
-        parts.append(f"<p>{h(report.race.caption)}</p>")
+        parts.append(f"<p>{html_text(report.race.caption)}</p>")
     if report.changes is not None:
-        parts.append(f"<h2>{h(report.changes.title)}</h2>")
+        parts.append(f"<h2>{html_text(report.changes.title)}</h2>")
         for heading, rows in _change_groups(report.changes):
-            parts += [f"<h3>{h(heading)}</h3>", _html_table(CHANGES_TABLE, rows)]
+            parts += [f"<h3>{html_text(heading)}</h3>", _html_table(CHANGES_TABLE, rows)]
         lines = _change_lines(report.changes)
         if lines:
-            parts.append("<ul>" + "".join(f"<li>{h(line)}</li>" for line in lines) + "</ul>")
+            parts.append(
+                "<ul>" + "".join(f"<li>{html_text(line)}</li>" for line in lines) + "</ul>"
+            )
     if report.summary is not None:
         parts += ["<h2>按牵头单位</h2>", _html_table(SUMMARY_TABLE, report.summary.rows)]
     for section in report.buses:
         bus = section.facts
-        parts.append(f'<h2 id="bus-{h(bus["bus_id"])}">{h(bus["bus"])}</h2>')
-        parts.append(f'<p class="facts">{" · ".join(_facts(bus, h, _status_html))}</p>')
+        parts.append(f'<h2 id="bus-{html_text(bus["bus_id"])}">{html_text(bus["bus"])}</h2>')
+        parts.append(f'<p class="facts">{" · ".join(_facts(bus, html_text, _status_html))}</p>')
         if section.summary:
-            parts.append(f'<p class="summary">{h(section.summary)}</p>')
+            parts.append(f'<p class="summary">{html_text(section.summary)}</p>')
         parts += _figure(charts.get(str(bus["bus_id"])))
         parts.append(_html_table(INDICATOR_TABLE, section.indicators))
     if report.followup is not None:
         parts.append("<h2>督办</h2>")
-        parts += [f"<p>{h(line)}</p>" for line in _followup_note(report)]
+        parts += [f"<p>{html_text(line)}</p>" for line in _followup_note(report)]
         for agency in report.followup.agencies:
-            parts += [f"<h3>{h(agency.heading)}</h3>", _html_table(FOLLOWUP_TABLE, agency.rows)]
+            parts += [
+                f"<h3>{html_text(agency.heading)}</h3>",
+                _html_table(FOLLOWUP_TABLE, agency.rows),
+            ]
     parts.append("<h2>超过报送周期未报数的指标</h2>")
     parts.append(_html_table(STALE_TABLE, report.stale) if report.stale else "<p>（无）</p>")
     parts.append("<h2>方法说明</h2>")
-    parts.append("<ul>" + "".join(f"<li>{h(line)}</li>" for line in _method(report)) + "</ul>")
+    parts.append(
+        "<ul>" + "".join(f"<li>{html_text(line)}</li>" for line in _method(report)) + "</ul>"
+    )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

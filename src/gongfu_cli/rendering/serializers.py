@@ -10,18 +10,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from gongfu_cli.escapes import inert_cell, markdown_text, visible_line
 from gongfu_cli.presentation.rows import RATIO_COLUMNS, Row
-from gongfu_cli.presentation.values import (
-    date_text,
-    markdown_text,
-    number,
-    percent,
-    plain_number,
-    visible_line,
-)
+from gongfu_cli.presentation.values import date_text, number, percent, plain_number
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def machine_cell(value: Any) -> str:
@@ -40,9 +33,7 @@ def machine_cell(value: Any) -> str:
 def excel_cell(value: Any) -> str:
     """A cell a spreadsheet will not run: text that looks like a formula gets a leading '."""
     text = machine_cell(value)
-    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return inert_cell(text) if isinstance(value, str) else text
 
 
 def _csv_quoted(cell: str, delimiter: str) -> str:
@@ -132,7 +123,7 @@ def as_markdown(rows: list[Row], columns: Sequence[str]) -> str:
     """A GitHub-flavoured pipe table: the machine columns as the header, each cell as people
     read it and escaped as the report escapes user text, so that a name holding `|`, `*` or
     HTML stays one cell of plain text in any Markdown reader."""
-    from gongfu_cli.presentation.values import markdown_text
+    from gongfu_cli.escapes import markdown_text
 
     def line(cells: Sequence[str]) -> str:
         return "| " + " | ".join(cells) + " |"

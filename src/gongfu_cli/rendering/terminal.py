@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from gongfu_cli.escapes import visible, visible_line
 from gongfu_cli.presentation import views
 from gongfu_cli.presentation.rows import Row
 from gongfu_cli.presentation.values import (
@@ -26,8 +27,6 @@ from gongfu_cli.presentation.values import (
     points,
     status_label,
     status_style,
-    visible,
-    visible_line,
 )
 from gongfu_cli.rendering.layout import Column, cards, fit_table, wrap
 from gongfu_cli.rendering.pictures import right_aligned

@@ -24,7 +24,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import T, Text, joined
 from gongfu_cli.store.load import read_bytes
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
+from gongfu_cli.escapes import XML_ILLEGAL, xml_text
 from gongfu_cli.presentation.rows import COLUMN_LABELS, RATIO_COLUMNS, Row
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -28,8 +29,6 @@ SHEET_NAME_LIMIT = 31  # Excel's limit
 CELL_LIMIT = 32_767  # characters (UTF-16 units) in a cell: Excel's limit
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _ENDS = re.compile(r"^[\s']+|[\s']+$")
-# What XML 1.0 cannot hold (C0 controls but tab, LF and CR): shown as \uXXXX instead.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class SheetRows(NamedTuple):
@@ -204,7 +203,7 @@ def sheet_names(wanted: Sequence[str]) -> list[str]:
     taken: set[str] = set()
     for raw in wanted:
         # cut, then trimmed: a cut can end the name in a blank or an apostrophe
-        name = _trimmed(_SHEET_FORBIDDEN.sub("_", _ILLEGAL.sub("", raw))[:SHEET_NAME_LIMIT])
+        name = _trimmed(_SHEET_FORBIDDEN.sub("_", XML_ILLEGAL.sub("", raw))[:SHEET_NAME_LIMIT])
         name = name or "Sheet"
         if name.casefold() == "history":
             name += "_"
@@ -240,7 +239,7 @@ def _typed(cell: Any, value: Any, ratio: bool = False, cut: list[str] | None = N
         if ratio:
             cell.number_format = RATIO_FORMAT
     else:
-        text = _ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
+        text = xml_text(str(value))
         if len(text) > CELL_LIMIT // 2 and len(text.encode("utf-16-le")) > 2 * CELL_LIMIT:
             text = _cut(text)
             if cut is not None:

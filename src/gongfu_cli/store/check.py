@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 
 from gongfu_cli.domain.metrics import assess, attainment, latest_reading
 from gongfu_cli.domain.model import Dataset, Indicator, Reading
-from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
+from gongfu_cli.errors import GongfuError, Place, Problem
+from gongfu_cli.escapes import quote, shown_path
 from gongfu_cli.i18n import T, Text, _, said
 from gongfu_cli.store.locate import index_lines
-from gongfu_cli.store.validate import quote
 
 
 def find_warnings(dataset: Dataset, as_of: date, today: date) -> list[Problem]:

@@ -22,7 +22,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import T
 from gongfu_cli.store import system
 
@@ -274,7 +275,7 @@ def refuse_input(path: Path | str, protect: Iterable[str]) -> None:
 def _for_terminal(data: bytes, name: str) -> bytes:
     """An output that reaches a terminal shows control characters escaped (see
     `display.terminal_text`); a binary file is refused there rather than garbled."""
-    from gongfu_cli.presentation.values import terminal_text
+    from gongfu_cli.escapes import terminal_text
 
     try:
         text = data.decode("utf-8")

@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from gongfu_cli.errors import GongfuError, shown_path
+from gongfu_cli.errors import GongfuError
+from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import T, said
 from gongfu_cli.store import system
 from gongfu_cli.store.files import FileChanged, FileState, real_path

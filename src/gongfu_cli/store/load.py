@@ -27,10 +27,11 @@ from gongfu_cli.domain.model import (
     Reading,
     Rule,
 )
-from gongfu_cli.errors import GongfuError, Place, Problem, shown_path
+from gongfu_cli.errors import GongfuError, Place, Problem
+from gongfu_cli.escapes import quote, shown_path
 from gongfu_cli.i18n import T, os_reason
 from gongfu_cli.store.system import O_BINARY, O_NONBLOCK, blocking
-from gongfu_cli.store.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean, quote
+from gongfu_cli.store.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean
 
 # The programme's settings when the data does not give them, read from the one declaration of
 # the data format: the loader applies them, and nothing below it has a default of its own.

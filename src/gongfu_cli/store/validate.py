@@ -13,37 +13,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from gongfu_cli.domain.fields import Field, keys, required
-from gongfu_cli.errors import CONTROLS as _CONTROLS
 from gongfu_cli.errors import Place, Problem
+from gongfu_cli.escapes import quote
 from gongfu_cli.i18n import T
 
 if TYPE_CHECKING:  # the line index is only needed, and imported, when there are problems
     from gongfu_cli.store.locate import LineIndex
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # ids: lower-case ASCII words joined by hyphens
-
-
-def quote(text: object, limit: int = 60) -> str:
-    """Show user text inside a message: quoted, escapes visible, never too long."""
-    shown = _quoted(text) if isinstance(text, str) else str(text)
-    return shown if len(shown) <= limit else shown[: limit - 2] + '…"'
-
-
-# JSON's string escapes for quotes, backslashes and control characters (C1 and DEL too, which
-# terminals act on), and for the invisible format characters that reorder or hide text (bidi
-# overrides and isolates, zero-width marks); everything else, Chinese included, as is.
-_ESCAPES = {i: f"\\u{i:04x}" for i in _CONTROLS} | {
-    ord('"'): '\\"',
-    ord("\\"): "\\\\",
-    ord("\n"): "\\n",
-    ord("\t"): "\\t",
-    ord("\r"): "\\r",
-}
-
-
-def _quoted(text: str) -> str:
-    shown = text.translate(_ESCAPES).encode("utf-8", "backslashreplace").decode("utf-8")
-    return '"' + shown + '"'
 
 
 def _type_name(value: object) -> str:
