@@ -303,7 +303,7 @@ def test_agency_sheets_as_csv_or_markdown(tmp_path: Path, fmt: str) -> None:
         assert content.startswith(heading)
         table = [line.split("|") for line in content.splitlines() if line.startswith("|")]
         assert [c.strip() for c in table[0][1:-1]] == [
-            "班车", "指标", "事项", "连续", "措施", "状态", "完成率", "报送期", "最新值", "日期",
+            "班车", "指标", "事项", "连续", "措施", "状态", "完成率", "应报期", "数值", "数值日期",
         ]  # fmt: skip
         assert [cells[3].strip() for cells in table[2:]] == ["红灯", "待报", "黄灯"]
         assert [cells[5].strip() for cells in table[2:]] == ["约谈", "催报", "提醒"]

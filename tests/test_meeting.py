@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from gongfu_cli.cli.app import app
 from gongfu_cli.presentation.rows import CHANGES_COLUMNS
-from gongfu_cli.presentation.values import STATUS_LABELS
+from gongfu_cli.presentation.vocabulary import STATUS_LABELS
 from tests.conftest import SAMPLE
 
 runner = CliRunner()

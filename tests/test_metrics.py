@@ -144,9 +144,9 @@ def test_as_of_ignores_later_readings() -> None:
 
 def test_every_status_has_one_label_and_one_style() -> None:
     from gongfu_cli.domain.metrics import DISPLAY_ORDER
-    from gongfu_cli.presentation.values import STATUS_LABELS, STATUS_STYLES, status_label
+    from gongfu_cli.presentation.vocabulary import STATUS_LABELS, STATUS_LOOKS, status_label
 
-    assert set(STATUS_LABELS) == set(STATUS_STYLES) == set(Status) == set(DISPLAY_ORDER)
+    assert set(STATUS_LABELS) == set(STATUS_LOOKS) == set(Status) == set(DISPLAY_ORDER)
     assert len(set(STATUS_LABELS.values())) == len(Status)  # labels tell statuses apart
     assert status_label("off_track") == status_label(Status.OFF_TRACK) == "严重滞后"
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from gongfu_cli.cli.app import app
 from gongfu_cli.domain.metrics import WORST_FIRST, Status
-from gongfu_cli.presentation.values import STATUS_LABELS
+from gongfu_cli.presentation.vocabulary import STATUS_LABELS
 
 runner = CliRunner()
 AS_OF = "2024-01-01"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from gongfu_cli.cli.app import app
 from gongfu_cli.domain.metrics import Status
-from gongfu_cli.presentation.values import STATUS_LABELS
+from gongfu_cli.presentation.vocabulary import STATUS_LABELS
 from gongfu_cli.rendering.registry import FORMATS
 from tests.conftest import DATA, REPO, SAMPLE
 

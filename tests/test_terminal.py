@@ -15,7 +15,8 @@ from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from gongfu_cli.cli.app import app
-from gongfu_cli.presentation.values import number, percent, status_label
+from gongfu_cli.presentation.values import number, percent
+from gongfu_cli.presentation.vocabulary import status_label
 from gongfu_cli.rendering.layout import NO_END, NO_START, break_points
 from tests.conftest import SAMPLE, gongfu
 

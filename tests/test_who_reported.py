@@ -57,7 +57,7 @@ def test_record_by_names_the_reporter_and_the_day_it_came_in(data: Path) -> None
     code, out, _ = run("history", "送气下乡", "通气", "-d", str(data), "--as-of", "2024-06-30")
     assert code == 0
     header = next(line for line in out.splitlines() if "日期" in line).split()
-    assert header[-2:] == ["填报人", "收到"]
+    assert header[-2:] == ["填报人", "收到日期"]
     last = next(line for line in out.splitlines() if line.strip().startswith("2024-06-30"))
     assert last.split()[-2:] == ["张三", TODAY]
     code, out, _ = run("export", "--level", "readings", "-d", str(data), "--as-of", "2024-06-30")

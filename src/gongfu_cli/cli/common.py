@@ -5,7 +5,7 @@ import functools
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 import typer.core
@@ -17,6 +17,9 @@ from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
 from gongfu_cli.rendering.emit import say
 from gongfu_cli.store.cache import load_data
+
+if TYPE_CHECKING:
+    from gongfu_cli.presentation.queries import Past
 
 APP_SETTINGS: dict[str, Any] = {
     "name": "gongfu",
@@ -108,3 +111,21 @@ def reports_errors(command: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def data_path(data: Path | None) -> Path:
+    """The data path the command works on: --data, else the bundled dataset."""
+    from gongfu_cli.store.paths import bundled_data
+
+    return data if data is not None else bundled_data()
+
+
+def past(dataset: Dataset, data: Path | None) -> "Past":
+    """The programme at an earlier date: as published for it where it was (`gongfu publish`;
+    one line on stderr says so), else computed from today's data."""
+    from gongfu_cli.domain.metrics import assess
+
+    def at(when: date) -> list[Any]:
+        return published_or_computed(data, when, assess(dataset, when))
+
+    return at

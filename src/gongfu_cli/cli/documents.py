@@ -2,7 +2,6 @@
 
 import os
 from datetime import date
-from typing import Any
 
 import typer
 import typer.core
@@ -11,9 +10,10 @@ from gongfu_cli import i18n
 from gongfu_cli.cli.common import (
     app,
     as_of_day,
+    data_path,
     load_dataset,
     not_later,
-    published_or_computed,
+    past,
     refuse_inputs,
     reports_errors,
 )
@@ -48,10 +48,10 @@ from gongfu_cli.cli.output_options import (
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
-from gongfu_cli.presentation.rows import Row
-from gongfu_cli.rendering import emit
+from gongfu_cli.presentation import queries
+from gongfu_cli.presentation.queries import Filters
+from gongfu_cli.rendering import emit, registry
 from gongfu_cli.rendering.emit import say
-from gongfu_cli.rendering.serializers import render_rows
 
 
 @app.command(
@@ -74,29 +74,8 @@ def export(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    from gongfu_cli.domain.metrics import assess
-    from gongfu_cli.domain.selection import select
-    from gongfu_cli.presentation.rows import (
-        BUS_COLUMNS,
-        INDICATOR_COLUMNS,
-        READING_COLUMNS,
-        bus_rows,
-        indicator_rows,
-        reading_rows,
-    )
-
     dataset = load_dataset(data, no_cache, output)
     day = as_of_day(as_of)
-    results = select(assess(dataset, day), lead=lead)
-    ids = {r.bus.id for r in results}
-    levels = {
-        Level.buses: lambda: (bus_rows(results), BUS_COLUMNS),
-        Level.indicators: lambda: (indicator_rows(results), INDICATOR_COLUMNS),
-        Level.readings: lambda: (
-            [row for row in reading_rows(dataset, day) if row["bus_id"] in ids],
-            READING_COLUMNS,
-        ),
-    }
     if level is Level.all:
         spec = emit.choose_format(fmt, output, "csv", bom, excel, raw=raw)
         if spec.name != "xlsx":
@@ -104,21 +83,18 @@ def export(
                 _("--level all writes one sheet per level: use -o FILE.xlsx (or --format xlsx)"),
                 param_hint="'--level'",
             )
-        sheets = [(lv.value, *make()) for lv, make in levels.items()]
-        counts = [f"{len(rows)} {name}" for name, rows, _cols in sheets]
+        levels = [
+            queries.export(dataset, day, lead, lv.value) for lv in Level if lv is not Level.all
+        ]
+        counts = [f"{len(a.rows)} {a.sheet}" for a in levels]
         what = _("{counts} and {last} to ").format(counts=", ".join(counts[:-1]), last=counts[-1])
-        emit.workbook(output, sheets, dataset.files, what)
+        emit.workbook(output, [(a.sheet or "", a.rows, a.columns) for a in levels], dataset.files,
+                      what)  # fmt: skip
         return
-    rows, columns = levels[level]()
-
-    def draw(width: int) -> Any:
-        from gongfu_cli.rendering.terminal import rows_table
-
-        return rows_table(rows, columns, width)
-
-    what = _("{count} {level} rows to ").format(count=len(rows), level=level.value)
-    emit.output(rows, columns, fmt, output, draw, "", dataset.files, default="csv", bom=bom,
-            excel=excel, what=what, sheet=level.value, raw=raw)  # fmt: skip
+    answer = queries.export(dataset, day, lead, level.value)
+    what = _("{count} {level} rows to ").format(count=len(answer.rows), level=level.value)
+    emit.shown(answer, fmt, output, dataset.files, raw=raw, default="csv", bom=bom, excel=excel,
+               what=what)  # fmt: skip
 
 
 @app.command(
@@ -142,89 +118,21 @@ def report(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    from gongfu_cli.domain.metrics import assess
-    from gongfu_cli.domain.selection import select
-    from gongfu_cli.presentation.views import report_view
-    from gongfu_cli.rendering.report import html_report, markdown_report
-
-    named = output.suffix.lower() if output is not None else ""
-    as_pdf = fmt == "pdf" or (fmt is None and named == ".pdf")
-    as_docx = fmt == "docx" or (fmt is None and named == ".docx")
-    document = "pdf" if as_pdf else "docx" if as_docx else None
-    if document and (output is None or str(output) in ("-", "/dev/stdout")):
+    spec = emit.choose_format(fmt, output, "md", tabulate=False, offered=registry.REPORT,
+                              what=i18n.T("a report"))  # fmt: skip
+    if spec.kind == "document" and registry.to_stdout(output):
         raise typer.BadParameter(
-            _("a {format} report is written to a file: -o FILE.{format}").format(format=document)
-        )
-    spec = emit.choose_format(
-        "html" if as_pdf else "md" if as_docx else fmt,
-        output if not document else None,
-        "md",
-        tabulate=False,
-    )
-    if spec.name not in ("md", "html"):
-        raise typer.BadParameter(
-            _("a report is md, html, pdf or docx, not {format}").format(format=spec.name)
+            _("a {format} report is written to a file: -o FILE.{format}").format(format=spec.name)
         )
     not_later(compare, as_of, "--compare")
     not_later(since, as_of, "--since")
     dataset = load_dataset(data, no_cache, output)
     day = as_of_day(as_of)
-    everyone = assess(dataset, day)
-    results = select(everyone, lead=lead)
-    ids = {r.bus.id for r in results}
-    racing = results if within else everyone
+    found = queries.report(dataset, day, lead, within, compare, since, past(dataset, data))
+    from gongfu_cli.rendering.report import report_document
 
-    past = {  # as published, where the date was (one line on stderr says so)
-        when: published_or_computed(data, when, assess(dataset, when))
-        for when in {compare, since} - {None}
-        if when is not None
-    }
-
-    def at(when: date | None, chosen: bool = True) -> tuple[date, list[Any]] | None:
-        if when is None:
-            return None
-        return when, [r for r in past[when] if not chosen or r.bus.id in ids]
-
-    from gongfu_cli.domain.followup import Ladder, follow_up
-    from gongfu_cli.presentation.followup_view import followup_rows, followup_view
-
-    items = follow_up(results, day, Ladder.of(dataset.program), since)
-    ladder = followup_view("督办", items, followup_rows(items), since)
-    built = report_view(dataset, results, day, at(compare, within), at(since), racing, ladder)
-    if as_docx:
-        from gongfu_cli.rendering.bulletin import docx_report
-        from gongfu_cli.rendering.charts import bus_svg, race_svg
-        from gongfu_cli.rendering.raster import require_chinese_font
-
-        require_chinese_font("the charts of the .docx")
-        charts = {
-            r.bus.id: bus_svg(r, day)
-            for r in results
-            if any(i.indicator.target is not None for i in r.indicators)
-        }
-        charts["race"] = race_svg(built.race.title, built.race.rows, built.race.caption)
-        emit.write(output, docx_report(built, charts), dataset.files, "")
-        return
-    if spec.name == "html":
-        from gongfu_cli.rendering.charts import bus_svg, race_svg
-
-        charts = {
-            r.bus.id: bus_svg(r, day)
-            for r in results
-            if any(i.indicator.target is not None for i in r.indicators)
-        }
-        charts["race"] = race_svg(built.race.title, built.race.rows, built.race.caption)
-        text = html_report(built, charts)
-        if as_pdf:
-            from gongfu_cli.rendering.browser import pdf
-            from gongfu_cli.rendering.raster import require_chinese_font
-
-            require_chinese_font(i18n.T("the PDF"))
-            emit.write(output, pdf(text), dataset.files, "")
-            return
-    else:
-        text = markdown_report(built)
-    emit.write(output, text, dataset.files, "")
+    emit.write(output, report_document(spec.name, found.view, found.results, day), dataset.files,
+               "")  # fmt: skip
 
 
 @app.command(
@@ -246,63 +154,12 @@ def template(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    from gongfu_cli.domain.matching import resolve
-    from gongfu_cli.domain.metrics import assess
-    from gongfu_cli.domain.selection import resolve_field, select
-    from gongfu_cli.presentation.rows import template_rows
-    from gongfu_cli.presentation.views import UNASSIGNED_LEAD
-    from gongfu_cli.store.files import write_output
-
-    suffix = output.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise typer.BadParameter(
-            _("{path}: the sheet is written as .xlsx or .csv; end the name in one of them").format(
-                path=shown_path(output)
-            ),
-            param_hint="'--output'",
-        )
+    spec = emit.choose_format(None, output, "xlsx", tabulate=False, offered=registry.TEMPLATE,
+                              what=i18n.T("the sheet"), option="--output")  # fmt: skip
     dataset = load_dataset(data, no_cache, output)
-    assessed = assess(dataset, as_of_day(as_of))
-    results = select(assessed, batch, lead=lead)
-    if bus is not None:
-        wanted = resolve([r.bus for r in results], bus)
-        results = [r for r in results if r.bus.id == wanted.id]
-    agency = None  # with --lead, one sheet named as the data names the agency
-    if lead is not None:
-        agency = resolve_field((n for r in assessed for n in r.bus.leads), lead, "lead")
-    groups: dict[str, list[Row]] = {}
-    for result in results:
-        name = agency or result.bus.lead or UNASSIGNED_LEAD
-        groups.setdefault(name, []).extend(template_rows([result], when))
-    rows = [row for group in groups.values() for row in group]
-    if not rows:
-        raise GongfuError(_("no indicators selected: nothing to fill in"))
-    if suffix == ".xlsx":
-        from gongfu_cli.spreadsheets.write import template_workbook
-
-        cut: list[str] = []
-        content = template_workbook(list(groups.items()), cut)
-    else:
-        from gongfu_cli.rendering.serializers import delimited
-        from gongfu_cli.spreadsheets.write import TEMPLATE_COLUMNS
-
-        text = delimited(rows, TEMPLATE_COLUMNS, crlf=True, neutral=True)
-        content = ("\ufeff" + text).encode("utf-8")
-    write_output(output, content, dataset.files)
-    sheets = ""
-    if suffix == ".xlsx" and len(groups) > 1:
-        sheets = _(" in {count} sheets").format(count=len(groups))
-    buses = (_("{count} bus") if len(results) == 1 else _("{count} buses")).format(
-        count=len(results)
-    )
-    say(
-        _("wrote {path}: {count} indicators of {buses}{sheets}").format(
-            path=shown_path(output), count=len(rows), buses=buses, sheets=sheets
-        ),
-        err=True,
-    )
-    if suffix == ".xlsx":
-        emit.cut_notes(output, cut)
+    groups, buses = queries.template_sheets(dataset, as_of_day(as_of), Filters(batch, lead=lead),
+                                            bus, when)  # fmt: skip
+    emit.template(output, spec.name, groups, buses, dataset.files)
 
 
 @app.command(
@@ -322,9 +179,9 @@ def publish(
 
     from gongfu_cli.presentation.published import encode, folder, path_for, read_hashed, record
     from gongfu_cli.store.files import create_new, make_folder, write_output
-    from gongfu_cli.store.paths import bundled_data, is_bundled
+    from gongfu_cli.store.paths import is_bundled
 
-    path = data if data is not None else bundled_data()
+    path = data_path(data)
     if is_bundled(path):
         raise GongfuError(
             _("the bundled dataset is never written: start your own with gongfu init PATH, and "
@@ -365,22 +222,8 @@ def published_periods(
     data: DataOption = None,
     raw: RawOption = False,
 ) -> None:
-    from gongfu_cli.presentation.published import PUBLISHED_COLUMNS, folder, listed
-    from gongfu_cli.presentation.views import PUBLISHED_TABLE
-    from gongfu_cli.store.paths import bundled_data
-
     refuse_inputs(data, output)
-    path = data if data is not None else bundled_data()
-    rows = listed(path)
-    title = f"已发布 · {shown_path(folder(path))}"
-
-    def draw(width: int) -> Any:
-        from gongfu_cli.rendering.terminal import listing
-
-        return listing(title, PUBLISHED_TABLE, rows, PUBLISHED_COLUMNS, width,
-                       "（还没有：gongfu publish --as-of DATE）")  # fmt: skip
-
-    emit.output(rows, PUBLISHED_COLUMNS, fmt, output, draw, title, (), raw=raw)
+    emit.shown(queries.published(data_path(data)), fmt, output, (), raw=raw)
 
 
 @app.command(
@@ -400,30 +243,20 @@ def check(
     no_cache: NoCacheOption = False,
 ) -> None:
     from gongfu_cli.store.check import CHECK_COLUMNS, run_check
-    from gongfu_cli.store.paths import bundled_data
 
-    text = fmt == "text" or (fmt is None and output is None)
-    spec = None if text else emit.choose_format(fmt, output, "csv", raw=raw)
-    if spec is not None and spec.kind not in ("rows", "workbook"):
-        raise typer.BadParameter(
-            _("check prints problems: text or a rows format, not {format}").format(format=spec.name)
-        )
-    if spec is None and raw:
-        raise typer.BadParameter(_("--raw is for CSV and TSV only, not text"))
+    spec = emit.choose_format(fmt, output, "text" if output is None else "csv", raw=raw,
+                              offered=registry.CHECK, what=i18n.T("check's problems"))  # fmt: skip
     try:
         refuse_inputs(data, output)
-        result = run_check(data or bundled_data(), as_of_day(as_of), date.today(), not no_cache)
+        result = run_check(data_path(data), as_of_day(as_of), date.today(), not no_cache)
         protect = result.dataset.files if result.dataset else ()
-        if spec is None:
+        if spec.kind == "text":
             emit.write(output, "".join(line + "\n" for line in result.lines()), protect, "")
         elif spec.kind == "workbook":
             emit.workbook(output, [("check", result.rows(human=True), CHECK_COLUMNS)], protect, "")
         else:
-            from gongfu_cli.rendering.registry import neutral
-
-            safe = neutral(spec, output, False, False, raw)
-            rows = render_rows(result.rows(), CHECK_COLUMNS, spec.name, crlf=False, neutral=safe)
-            emit.write(output, rows, protect, "")
+            emit.write(output, emit.rows_text(spec, result.rows(), CHECK_COLUMNS, output, raw=raw),
+                       protect, "")  # fmt: skip
     except GongfuError as error:  # the output is refused or could not be written
         for line in error.lines():
             say(line, err=True)

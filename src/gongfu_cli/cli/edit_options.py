@@ -3,7 +3,6 @@ declared once."""
 
 import re
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -54,11 +53,6 @@ AsTypedOption = Annotated[
         ),
     ),
 ]
-
-
-class ImportFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 NewDataArgument = Annotated[Path, typer.Argument(help=_("The new data file to create."))]
@@ -188,7 +182,10 @@ ImportDryRunOption = Annotated[
     typer.Option("--dry-run", help=_("Show every reading that would be added or replaced.")),
 ]
 ImportFormatOption = Annotated[
-    ImportFormat, typer.Option("--format", "-f", help=_("table for people, json for scripts."))
+    str | None,
+    typer.Option(
+        "--format", "-f", metavar="table|json", help=_("table for people, json for scripts.")
+    ),
 ]
 IncludeHiddenOption = Annotated[
     bool,

@@ -118,7 +118,7 @@ BusOption = Annotated[
 
 def parse_status(value: str) -> Status:
     """A status by key (`off_track`) or by the Chinese label shown in tables (`严重滞后`)."""
-    from gongfu_cli.presentation.values import STATUS_LABELS
+    from gongfu_cli.presentation.vocabulary import STATUS_LABELS
 
     if isinstance(value, Status):
         return value

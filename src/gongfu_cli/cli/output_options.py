@@ -1,6 +1,7 @@
 """The options that say where output goes and in which format, declared once and promising
 what the format registry holds."""
 
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -8,7 +9,8 @@ from typing import Annotated
 import typer
 import typer.core
 
-from gongfu_cli.i18n import _
+from gongfu_cli.escapes import shown_path
+from gongfu_cli.i18n import T, _
 
 
 def _written(*kinds: str) -> tuple[list[str], list[str]]:
@@ -219,3 +221,34 @@ CheckFormatOption = Annotated[
         ),
     ),
 ]
+
+
+def agency_folder(target: str | None, fmt: str | None) -> Path | None:
+    """`followup -o DIR/` (a final slash, or an existing folder): the folder to write one
+    督办单 per agency into, in a format they are written in; None for one file or none. A
+    usage error (exit 2) for a format the 督办单 are not written in, or a name without a
+    suffix that may have lost its slash."""
+    from gongfu_cli.rendering import emit, registry
+
+    if not target:
+        return None
+    if target.endswith(("/", os.sep)) or Path(target).is_dir():
+        one_each = T("one sheet per agency")
+        emit.choose_format(fmt or "xlsx", None, "xlsx", tabulate=False,
+                           offered=registry.AGENCY_SHEETS, what=one_each)  # fmt: skip
+        return Path(target)
+    if fmt == "docx":
+        raise typer.BadParameter(
+            _("the 督办单 as docx are written one per agency: -o DIR/"), param_hint="'--format'"
+        )
+    if not Path(target).suffix:
+        try:
+            emit.choose_format(fmt, Path(target), "table")
+        except typer.BadParameter as exc:
+            raise typer.BadParameter(
+                _(
+                    "{message}; or write -o {folder}/ (with the slash) for one sheet per agency "
+                    "(the 督办单)"
+                ).format(message=exc.message, folder=shown_path(target))
+            ) from None
+    return None

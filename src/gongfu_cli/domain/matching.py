@@ -1,8 +1,9 @@
-"""Find a bus or indicator from what a user typed: an id, a name, or a unique part of either."""
+"""What the user typed, matched to a bus, an indicator, a lead agency or a field: one rule
+(`matching`) for the command line, `import` and shell completion."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from gongfu_cli.errors import GongfuError
@@ -18,23 +19,40 @@ class Named(Protocol):
 
 
 Item = TypeVar("Item", bound=Named)
+Thing = TypeVar("Thing")
+
+
+def matching(
+    items: Sequence[Thing], query: str, keys: Callable[[Thing], tuple[str, ...]]
+) -> list[Thing]:
+    """The items `query` names, by the one rule for buses, indicators, lead agencies and
+    fields: the item whose first key (an id) is the query, ignoring case; else the one item
+    whose key is exactly the query; else every item one of whose keys contains the query,
+    ignoring case. One item is a match, several are ambiguous, none is unknown."""
+    wanted = query.strip()
+    if not wanted:
+        return []
+    folded = wanted.casefold()
+    for item in items:  # an exact id wins over everything: ids are unique, names may not be
+        if keys(item)[0].casefold() == folded:
+            return [item]
+    exact = [item for item in items if wanted in keys(item)]
+    if len(exact) == 1:
+        return exact
+    return [item for item in items if any(folded in key.casefold() for key in keys(item))]
+
+
+def id_and_name(item: Named) -> tuple[str, str]:
+    return item.id, item.name
 
 
 def resolve(items: Sequence[Item], query: str, kind: str = "bus") -> Item:
-    """Exact id, then exact name, then a unique case-insensitive part of an id or name."""
-    wanted = query.strip()
-    folded = wanted.casefold()
-    for item in items:  # an exact id wins over everything: ids are unique, names may not be
-        if item.id.casefold() == folded:
-            return item
-    named = [i for i in items if i.name == wanted]
-    if len(named) == 1:
-        return named[0]
-    matches = [i for i in items if folded in i.id.casefold() or folded in i.name.casefold()]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        listing = _listing(matches)
+    """The bus or indicator `query` names (`matching`), or an error listing the candidates."""
+    found = matching(items, query, id_and_name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        listing = _listing(found)
         if kind == "bus":
             raise GongfuError(T("{query} matches several buses; say which:\n{listing}",
                                    query=quote(query), listing=listing))  # fmt: skip
@@ -46,6 +64,24 @@ def resolve(items: Sequence[Item], query: str, kind: str = "bus") -> Item:
                                query=quote(query), listing=listing))  # fmt: skip
     raise GongfuError(T("no indicator matches {query}; the indicators are:\n{listing}",
                            query=quote(query), listing=listing))  # fmt: skip
+
+
+def resolve_field(fields: Iterable[str], query: str, kind: str = "field") -> str:
+    """The lead agency or field `query` names (`matching`), or an error listing them."""
+    known = list(dict.fromkeys(fields))
+    found = matching(known, query, lambda name: (name,))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        several = {"query": quote(query), "names": "、".join(found)}
+        if kind == "lead":
+            raise GongfuError(T("{query} matches several lead agencies ({names}); say which",
+                                **several))  # fmt: skip
+        raise GongfuError(T("{query} matches several fields ({names}); say which", **several))
+    listed = {"query": quote(query), "names": "、".join(known)}
+    if kind == "lead":
+        raise GongfuError(T("no lead matches {query}; the lead agencies are: {names}", **listed))
+    raise GongfuError(T("no field matches {query}; the fields are: {names}", **listed))
 
 
 def candidates(items: Sequence[Named], incomplete: str) -> list[tuple[str, str]]:
@@ -64,10 +100,6 @@ def candidates(items: Sequence[Named], incomplete: str) -> list[tuple[str, str]]
             if folded in i.id.casefold() or folded in i.name.casefold()
         ]
     return out
-
-
-def _plural(kind: str) -> str:
-    return "buses" if kind == "bus" else kind + "s"
 
 
 def _listing(items: Sequence[Named]) -> str:

@@ -5,31 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from gongfu_cli.domain.matching import resolve_field
 from gongfu_cli.domain.metrics import BusResult, Status
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.escapes import quote
 from gongfu_cli.i18n import T
-
-
-def resolve_field(fields: Iterable[str], query: str, kind: str = "field") -> str:
-    """The name given exactly, else the one name containing what was typed."""
-    known = list(dict.fromkeys(fields))
-    wanted = query.strip()
-    if wanted in known:
-        return wanted
-    matches = [f for f in known if wanted.casefold() in f.casefold()] if wanted else []
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        found = {"query": quote(query), "names": "、".join(matches)}
-        if kind == "lead":
-            raise GongfuError(T("{query} matches several lead agencies ({names}); say which",
-                                **found))  # fmt: skip
-        raise GongfuError(T("{query} matches several fields ({names}); say which", **found))
-    listed = {"query": quote(query), "names": "、".join(known)}
-    if kind == "lead":
-        raise GongfuError(T("no lead matches {query}; the lead agencies are: {names}", **listed))
-    raise GongfuError(T("no field matches {query}; the fields are: {names}", **listed))
 
 
 def select(

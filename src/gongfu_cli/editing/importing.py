@@ -766,26 +766,21 @@ def _disagreement(
 
 
 def _match(items: Sequence[Any], query: str, kind: str) -> Any:
-    """The bus or indicator a cell names, as `record` finds it; else what is wrong."""
-    from gongfu_cli.domain.matching import resolve
+    """The bus or indicator a cell names, by the rule `record` uses; else what is wrong."""
+    from gongfu_cli.domain.matching import id_and_name, matching
 
-    try:
-        return resolve(items, query, kind=kind)
-    except GongfuError as exc:
-        first = exc.message.split("\n")[0].rstrip(":; ")
-        if "matches several" in first:
-            names = ", ".join(
-                quote(i.id) for i in items if query.casefold() in (i.id + i.name).casefold()
-            )
-            if kind == "bus":
-                return T("{query} matches several buses: {names}", query=quote(query),
-                         names=names)  # fmt: skip
-            return T("{query} matches several indicators: {names}", query=quote(query),
-                     names=names)  # fmt: skip
-        hint = did_you_mean(query, [i.id for i in items] + [i.name for i in items])
+    found = matching(items, query, id_and_name)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = ", ".join(quote(i.id) for i in found)
         if kind == "bus":
-            return T("no bus matches {query}{hint}", query=quote(query), hint=hint)
-        return T("no indicator matches {query}{hint}", query=quote(query), hint=hint)
+            return T("{query} matches several buses: {names}", query=quote(query), names=names)
+        return T("{query} matches several indicators: {names}", query=quote(query), names=names)
+    hint = did_you_mean(query, [i.id for i in items] + [i.name for i in items])
+    if kind == "bus":
+        return T("no bus matches {query}{hint}", query=quote(query), hint=hint)
+    return T("no indicator matches {query}{hint}", query=quote(query), hint=hint)
 
 
 def _shown_as_percent(value: Value) -> bool:

@@ -23,7 +23,8 @@ from gongfu_cli.editing.typed import (
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.escapes import quote, shown_path, visible_line
 from gongfu_cli.i18n import T, Text, _
-from gongfu_cli.presentation.values import date_text, number, percent, status_label
+from gongfu_cli.presentation.values import date_text, number, percent
+from gongfu_cli.presentation.vocabulary import status_label
 from gongfu_cli.store.check import reading_warnings
 from gongfu_cli.store.system import LOCK_WAIT
 

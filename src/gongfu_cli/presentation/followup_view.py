@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 from gongfu_cli.domain.followup import ITEM_ORDER, Item
 from gongfu_cli.presentation.rows import NO_LEAD, Row, ratio
-from gongfu_cli.presentation.views import UNASSIGNED_LEAD, Column
+from gongfu_cli.presentation.views import Column
+from gongfu_cli.presentation.vocabulary import ITEM_LABELS, UNASSIGNED_LEAD
 
 FOLLOWUP_COLUMNS = (
     "lead",
@@ -29,7 +30,6 @@ FOLLOWUP_COLUMNS = (
     "value_date",
     "reply_by",
 )
-ITEM_LABELS = {"red": "红灯", "yellow": "黄灯", "missing": "待报", "cleared": "销号"}
 
 
 def item_label(item: Item) -> str:
@@ -42,16 +42,16 @@ def item_label(item: Item) -> str:
 
 
 FOLLOWUP_TABLE = (
-    Column("bus", "班车", "text"),
-    Column("indicator", "指标", "text"),
-    Column("item_label", "事项", "text"),
-    Column("streak", "连续", "count"),
-    Column("action", "措施", "text"),
-    Column("status", "状态", "status"),
-    Column("attainment", "完成率", "ratio"),
-    Column("period", "报送期", "text"),
-    Column("value", "最新值", "number"),
-    Column("value_date", "日期", "date"),
+    Column("bus", "text"),
+    Column("indicator", "text"),
+    Column("item_label", "text"),
+    Column("streak", "count"),
+    Column("action", "text"),
+    Column("status", "status"),
+    Column("attainment", "ratio"),
+    Column("period", "text"),
+    Column("value", "number"),
+    Column("value_date", "date"),
 )
 
 
@@ -132,54 +132,3 @@ def followup_view(
     title: str, items: Sequence[Item], rows: Sequence[Row], since: date | None
 ) -> FollowupView:
     return FollowupView(title, agency_groups(items, rows), since)
-
-
-SHEET_FORMATS = {"xlsx": ".xlsx", "csv": ".csv", "md": ".md", "docx": ".docx"}  # `-o DIR/`
-
-
-def agency_sheets(
-    view: FollowupView, as_of: date, fmt: str, programme: str | None = None
-) -> list[tuple[str, bytes]]:
-    """The 督办单 each agency receives, as (file name, content): its items with their period,
-    action and reply deadline, in `fmt` (xlsx, csv or md). File names are the agencies' names
-    made safe for any file system, distinct from each other."""
-    from gongfu_cli.spreadsheets.write import sheet_names
-
-    names = sheet_names([a.agency for a in view.agencies])
-    out = []
-    for agency, name in zip(view.agencies, names, strict=True):
-        rows = [{k: row[k] for k in FOLLOWUP_COLUMNS} for row in agency.rows]
-        if fmt == "xlsx":
-            from gongfu_cli.spreadsheets.write import SheetRows, rows_workbook
-
-            content = rows_workbook([SheetRows(agency.agency, rows, FOLLOWUP_COLUMNS)])
-        elif fmt == "docx":  # in the layout of the 通报 (python-docx, loaded only here)
-            from gongfu_cli.rendering.bulletin import docx_followup
-
-            content = docx_followup(agency, as_of, programme)
-        elif fmt == "csv":
-            from gongfu_cli.rendering.serializers import delimited
-
-            text = delimited(rows, FOLLOWUP_COLUMNS, crlf=True, neutral=True)
-            content = ("\ufeff" + text).encode("utf-8")
-        else:
-            from gongfu_cli.escapes import markdown_text
-
-            title = f"# 督办单 · {markdown_text(agency.heading)}\n\n截至 {as_of.isoformat()}\n\n"
-            content = (title + _markdown_table(agency.rows)).encode("utf-8")
-        out.append((name + SHEET_FORMATS[fmt], content))
-    return out
-
-
-def _markdown_table(rows: Sequence[Row]) -> str:
-    """The agency's items as the terminal table shows them (`FOLLOWUP_TABLE`): Chinese headers
-    and labels, every cell escaped as inert Markdown; the sheet is read by people."""
-    from gongfu_cli.escapes import markdown_text
-    from gongfu_cli.presentation.views import cell_text
-
-    def line(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(cells) + " |"
-
-    lines = [line([c.header for c in FOLLOWUP_TABLE]), line(["---"] * len(FOLLOWUP_TABLE))]
-    lines += [line([markdown_text(cell_text(c, row)) for c in FOLLOWUP_TABLE]) for row in rows]
-    return "\n".join(lines) + "\n"

@@ -7,30 +7,9 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Any
 
-from gongfu_cli.domain.metrics import Status
 from gongfu_cli.escapes import visible_line
-
-STATUS_LABELS: dict[Status, str] = {
-    Status.MONITORED: "监测",
-    Status.NO_DATA: "无数据",
-    Status.ACHIEVED: "已完成",
-    Status.OVERDUE: "逾期",
-    Status.IN_PROGRESS: "推进中",
-    Status.ON_TRACK: "正常",
-    Status.LAGGING: "滞后",
-    Status.OFF_TRACK: "严重滞后",
-}
-STATUS_STYLES: dict[Status, str] = {
-    Status.ACHIEVED: "green",
-    Status.ON_TRACK: "green",
-    Status.IN_PROGRESS: "green",
-    Status.LAGGING: "yellow",
-    Status.OFF_TRACK: "red",
-    Status.OVERDUE: "red",
-    Status.MONITORED: "dim",
-    Status.NO_DATA: "dim",
-}
 
 
 def number(value: float | int | None, unit: str = "") -> str:
@@ -81,15 +60,6 @@ def points(gap: float | None) -> str:
 
 def date_text(value: date | None) -> str:
     return "" if value is None else value.isoformat()
-
-
-def status_label(status: Status | str) -> str:
-    """The Chinese label of a status, given as the enum or its key."""
-    return STATUS_LABELS[Status(status)]
-
-
-def status_style(status: Status | str) -> str:
-    return STATUS_STYLES[Status(status)]
 
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -157,3 +127,34 @@ def fall_back_on_narrow_encodings() -> None:
         encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
         if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="gongfu-fallback")
+
+
+def shown(kind: str, value: Any, unit: str = "") -> str:
+    """A value as people read it, by the kind of what it holds: the one formatter behind every
+    table, report, document and picture (and the rows formats made for people: Markdown and
+    tabulate's). Kinds: ratio (a percentage), points (percentage points, signed, never "%"),
+    number (in `unit`), change (a signed number), date, status (its Chinese label), count,
+    move (places up or down in the race), text (user text on one line, controls visible)."""
+    from gongfu_cli.presentation.vocabulary import status_label
+
+    if value is None:
+        return ""
+    if isinstance(value, str) and kind not in ("status", "text"):
+        return visible_line(value)  # a word where a number may stand (a change's kind)
+    if kind == "ratio":
+        return percent(value)
+    if kind == "points":
+        return points(value)
+    if kind == "number":
+        return number(value, unit)
+    if kind == "change":
+        return ("+" if value > 0 else "") + number(value)
+    if kind == "date":
+        return date_text(value)
+    if kind == "status":
+        return status_label(value)
+    if kind == "count":
+        return str(value)
+    if kind == "move":
+        return "–" if value == 0 else f"↑{value}" if value > 0 else f"↓{-value}"
+    return visible_line(str(value))

@@ -30,6 +30,15 @@ from gongfu_cli.presentation.rows import (
     ratio,
     summary_rows,
 )
+from gongfu_cli.presentation.vocabulary import (
+    CADENCE_LABELS,
+    CHANGE_LABELS,
+    CORRECTION_KINDS,
+    ITEM_LABELS,
+    STATUS_KEYS,
+    UNASSIGNED_LEAD,
+    label,
+)
 
 if TYPE_CHECKING:
     from gongfu_cli.presentation.followup_view import FollowupView
@@ -44,11 +53,17 @@ RIGHT_KINDS = frozenset({"number", "change", "ratio", "points", "count", "move"}
 
 
 class Column(NamedTuple):
+    """A column of a table for people: its machine key, the kind of what it holds (which
+    says how a cell is formatted and aligned), and its header from the one vocabulary."""
+
     key: str
-    header: str
     kind: str
     bar: bool = False  # a ratio drawn as a bar where the medium can
     empty: str = ""  # what an empty cell says
+
+    @property
+    def header(self) -> str:
+        return label(self.key)
 
     @property
     def right(self) -> bool:
@@ -56,64 +71,61 @@ class Column(NamedTuple):
 
 
 LIST_TABLE = (
-    Column("batch", "批次", "count"),
-    Column("bus", "班车", "text"),
-    Column("lead", "牵头单位", "text"),
-    Column("field", "领域", "text"),
-    Column("indicators", "指标", "count"),
-    Column("attainment", "完成率", "ratio", bar=True),
-    Column("schedule", "序时进度", "ratio"),
-    Column("status", "状态", "status"),
+    Column("batch", "count"),
+    Column("bus", "text"),
+    Column("lead", "text"),
+    Column("field", "text"),
+    Column("indicators", "count"),
+    Column("attainment", "ratio", bar=True),
+    Column("schedule", "ratio"),
+    Column("status", "status"),
 )
-MOVE_COLUMN = Column("move", "进退", "move")
-# The group of buses without a lead agency, as people read it: table headings, sheet and file
-# names. Machine rows keep `rows.NO_LEAD`.
-UNASSIGNED_LEAD = "未指定牵头单位"
+MOVE_COLUMN = Column("move", "move")
 SUMMARY_TABLE = (
-    Column("group_label", "分组", "text"),
-    Column("buses", "班车", "count"),
-    Column("indicators", "指标", "count"),
-    Column("attainment", "完成率", "ratio", bar=True),
-    Column("coverage", "报送率", "ratio"),
-    Column("achieved", "已完成", "count"),
-    Column("on_track", "正常", "count"),
-    Column("lagging", "滞后", "count"),
-    Column("off_track", "严重滞后", "count"),
-    Column("overdue", "逾期", "count"),
-    Column("no_data", "无数据", "count"),
-    Column("in_progress", "推进中", "count"),
-    Column("monitored", "监测", "count"),
-    Column("status", "状态", "status"),
+    Column("group_label", "text"),
+    Column("buses", "count"),
+    Column("indicators", "count"),
+    Column("attainment", "ratio", bar=True),
+    Column("coverage", "ratio"),
+    Column("achieved", "count"),
+    Column("on_track", "count"),
+    Column("lagging", "count"),
+    Column("off_track", "count"),
+    Column("overdue", "count"),
+    Column("no_data", "count"),
+    Column("in_progress", "count"),
+    Column("monitored", "count"),
+    Column("status", "status"),
 )
 RACE_TABLE = (
-    Column("rank", "名次", "count"),
-    Column("bus", "班车", "text"),
-    Column("lead", "牵头单位", "text"),
-    Column("attainment", "完成率", "ratio", bar=True),
-    Column("schedule", "序时进度", "ratio"),
-    Column("gap", "超前序时", "points"),
-    Column("status", "状态", "status"),
+    Column("rank", "count"),
+    Column("bus", "text"),
+    Column("lead", "text"),
+    Column("attainment", "ratio", bar=True),
+    Column("schedule", "ratio"),
+    Column("gap", "points"),
+    Column("status", "status"),
 )
 INDICATOR_TABLE = (  # the report's table of one bus's indicators
-    Column("indicator", "指标", "text"),
-    Column("target", "目标", "number"),
-    Column("value", "最新值", "number"),
-    Column("value_date", "日期", "date"),
-    Column("attainment", "完成率", "ratio", bar=True),
-    Column("schedule", "序时进度", "ratio"),
-    Column("status", "状态", "status"),
-    Column("source", "来源", "text"),
+    Column("indicator", "text"),
+    Column("target", "number"),
+    Column("value", "number"),
+    Column("value_date", "date"),
+    Column("attainment", "ratio", bar=True),
+    Column("schedule", "ratio"),
+    Column("status", "status"),
+    Column("source", "text"),
 )
 HISTORY_TABLE = (
-    Column("date", "日期", "date"),
-    Column("value", "数值", "number"),
-    Column("change", "变化", "change"),
-    Column("attainment", "完成率", "ratio", bar=True),
-    Column("source", "来源", "text"),
+    Column("date", "date"),
+    Column("value", "number"),
+    Column("change", "change"),
+    Column("attainment", "ratio", bar=True),
+    Column("source", "text"),
 )
 WHO_COLUMNS = (  # shown in a history when any of its readings says who reported it, or when
-    Column("by", "填报人", "text"),
-    Column("received", "收到", "date"),
+    Column("by", "text"),
+    Column("received", "date"),
 )
 
 
@@ -125,53 +137,47 @@ def history_table(rows: Sequence[Row]) -> tuple[Column, ...]:
 
 
 STALE_TABLE = (
-    Column("bus", "班车", "text"),
-    Column("indicator", "指标", "text"),
-    Column("cadence", "报送周期", "text"),
-    Column("period", "应报期", "text"),
-    Column("value_date", "最近读数", "date", empty="无"),
+    Column("bus", "text"),
+    Column("indicator", "text"),
+    Column("cadence", "text"),
+    Column("period", "text"),
+    Column("value_date", "date", empty="无"),
 )
 IMPORT_TABLE = (  # `gongfu import`: what each bus's figures did
-    Column("bus", "班车", "text"),
-    Column("added", "新增", "count"),
-    Column("present", "已有", "count"),
-    Column("replaced", "替换", "count"),
+    Column("bus", "text"),
+    Column("added", "count"),
+    Column("present", "count"),
+    Column("replaced", "count"),
 )
 PUBLISHED_TABLE = (  # `gongfu published`: the periods frozen by `gongfu publish`
-    Column("as_of", "截至", "date"),
-    Column("published_at", "发布时间", "text"),
-    Column("buses", "班车", "count"),
-    Column("indicators", "指标", "count"),
-    Column("readings", "读数", "count"),
-    Column("file", "文件", "text"),
+    Column("as_of", "date"),
+    Column("published_at", "text"),
+    Column("buses", "count"),
+    Column("indicators", "count"),
+    Column("readings", "count"),
+    Column("file", "text"),
 )
 CORRECTIONS_TABLE = (  # `gongfu changes --corrections`: figures changed since they were published
-    Column("bus", "班车", "text"),
-    Column("indicator", "指标", "text"),
-    Column("date", "日期", "date"),
-    Column("published", "通报值", "number"),
-    Column("now", "现值", "number"),
-    Column("kind", "类别", "text"),
+    Column("bus", "text"),
+    Column("indicator", "text"),
+    Column("date", "date"),
+    Column("published", "number"),
+    Column("now", "number"),
+    Column("kind", "text"),
 )
-CORRECTION_KINDS = {"corrected": "更正", "added": "补报", "deleted": "删除"}
-CADENCE_LABELS = {"monthly": "月报", "quarterly": "季报", "half-yearly": "半年报", "yearly": "年报"}
-CHANGE_LABELS = {"worse": "转差", "better": "好转", "first": "首次报送", "same": "其他"}
-STATUS_KEYS = frozenset({"status", "status_before", "status_after"})
 
 
 def sheet_value(key: str, value: Any) -> Any:
     """A flat row's value as a sheet for people shows it: a status, a follow-up item or a kind
     of change as the Chinese label the tables show; numbers, dates and text as they are (typed).
     Machine formats (CSV, TSV, JSON) keep the keys and never come here."""
-    from gongfu_cli.presentation.values import status_label
+    from gongfu_cli.presentation.vocabulary import status_label
 
     if value is None:
         return None
     if key in STATUS_KEYS:
         return status_label(value)
     if key == "item":
-        from gongfu_cli.presentation.followup_view import ITEM_LABELS
-
         return ITEM_LABELS.get(value, value)
     if key == "change" and isinstance(value, str):  # history's `change` is a number
         return CHANGE_LABELS.get(value, value)
@@ -180,32 +186,12 @@ def sheet_value(key: str, value: Any) -> Any:
 
 def cell_text(column: Column, row: Row) -> str:
     """A cell as people read it, by the column's kind (no bar, no markup)."""
-    from gongfu_cli.escapes import visible_line
-    from gongfu_cli.presentation.values import date_text, number, percent, points, status_label
+    from gongfu_cli.presentation.values import shown
 
     value = row.get(column.key)
     if column.kind == "move" and value is None:  # ranked now, not then: new in the race
         return "新" if row.get("rank") is not None and row.get("previous_rank") is None else ""
-    if value is None:
-        return ""
-    kind = column.kind
-    if kind == "ratio":
-        return percent(value)
-    if kind == "points":
-        return points(value)
-    if kind == "number":
-        return number(value, row.get("unit") or "")
-    if kind == "change":
-        return ("+" if value > 0 else "") + number(value)
-    if kind == "date":
-        return date_text(value)
-    if kind == "status":
-        return status_label(value)
-    if kind == "count":
-        return str(value)
-    if kind == "move":
-        return "–" if value == 0 else f"↑{value}" if value > 0 else f"↓{-value}"
-    return visible_line(str(value))
+    return shown(column.kind, value, row.get("unit") or "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,7 +205,7 @@ class ListView(NamedTuple):
 
     @property
     def caption(self) -> str:
-        from gongfu_cli.presentation.values import status_label
+        from gongfu_cli.presentation.vocabulary import status_label
 
         parts = [f"{status_label(s)} {n}" for s, n in self.counts]
         return f"{len(self.rows)} 趟班车" + ("：" + " · ".join(parts) if parts else "")
@@ -249,6 +235,32 @@ class BusView(NamedTuple):
     summary: str | None
     source: str | None
     indicators: list[Row]  # each with `source`: that of its latest reading
+
+
+class ProgressView(NamedTuple):
+    """`progress`: one bus and its indicators, as of a date."""
+
+    bus: BusView
+    as_of: date
+
+
+class RowsView(NamedTuple):
+    """Any rows, column for column (`export --format table`)."""
+
+    rows: list[Row]
+    columns: Sequence[str]
+
+
+class ListingView(NamedTuple):
+    """A titled list of rows (`published`, `changes --corrections`): the table's layout where
+    it fits; `empty` said under the title when there are none."""
+
+    title: str
+    table: Sequence[Column]
+    rows: list[Row]
+    columns: Sequence[str]
+    empty: str
+    caption: str | None = None
 
 
 class HistorySection(NamedTuple):
@@ -304,15 +316,15 @@ def race_view(
 
 
 CHANGES_TABLE = (
-    Column("bus", "班车", "text"),
-    Column("indicator", "指标", "text"),
-    Column("readings", "新报", "count"),
-    Column("value_before", "原值", "number"),
-    Column("value_after", "现值", "number"),
-    Column("attainment_before", "原完成率", "ratio"),
-    Column("attainment_after", "现完成率", "ratio"),
-    Column("status_before", "原状态", "status"),
-    Column("status_after", "现状态", "status"),
+    Column("bus", "text"),
+    Column("indicator", "text"),
+    Column("readings", "count"),
+    Column("value_before", "number"),
+    Column("value_after", "number"),
+    Column("attainment_before", "ratio"),
+    Column("attainment_after", "ratio"),
+    Column("status_before", "status"),
+    Column("status_after", "status"),
 )
 
 

@@ -18,18 +18,17 @@ from typing import Any
 
 from gongfu_cli.domain.metrics import Status, status_counts
 from gongfu_cli.escapes import visible_line
-from gongfu_cli.presentation.followup_view import FOLLOWUP_TABLE, ITEM_LABELS, AgencyItems
+from gongfu_cli.presentation.followup_view import FOLLOWUP_TABLE, AgencyItems
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.presentation.values import status_label
 from gongfu_cli.presentation.views import (
     CHANGES_TABLE,
     STALE_TABLE,
     SUMMARY_TABLE,
-    UNASSIGNED_LEAD,
     Column,
     ReportView,
     cell_text,
 )
+from gongfu_cli.presentation.vocabulary import ITEM_LABELS, UNASSIGNED_LEAD, status_label
 from gongfu_cli.rendering.report import (
     _change_groups,
     _change_lines,

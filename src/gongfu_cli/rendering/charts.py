@@ -28,7 +28,8 @@ from gongfu_cli.domain.metrics import BusResult, IndicatorResult, Status, readin
 from gongfu_cli.domain.model import Bus, Indicator
 from gongfu_cli.escapes import visible_line
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.presentation.values import STATUS_LABELS, number, percent
+from gongfu_cli.presentation.values import number, percent
+from gongfu_cli.presentation.vocabulary import STATUS_LABELS, STATUS_LOOKS
 
 FONT = '"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","Source Han Sans SC",sans-serif'
 INK = "#1f2328"
@@ -37,16 +38,6 @@ GRID = "#d0d7de"
 ACTUAL = "#0b5cad"
 PLAN = "#6e7781"
 TARGET = "#1f2328"
-STATUS_COLORS: dict[Status, str] = {
-    Status.ACHIEVED: "#116329",
-    Status.ON_TRACK: "#2da44e",
-    Status.IN_PROGRESS: "#2da44e",
-    Status.LAGGING: "#bf8700",
-    Status.OFF_TRACK: "#cf222e",
-    Status.OVERDUE: "#82071e",
-    Status.NO_DATA: "#8c959f",
-    Status.MONITORED: "#8c959f",
-}
 
 
 def text_width(text: str, size: float) -> float:
@@ -440,7 +431,7 @@ def race_svg(title: str, rows: Sequence[Row], caption: str) -> str:
     for k, row in enumerate(ranked):
         y = top + k * (bar_h + gap)
         status = Status(row["status"])
-        color = STATUS_COLORS[status]
+        color = STATUS_LOOKS[status].fill
         att = float(row["attainment"] or 0)
         mid = y + bar_h / 2 + 4.5
         body.append(_text(16, mid, f"{row['rank']}", size, MUTED, cls="rank"))
@@ -471,7 +462,7 @@ def race_svg(title: str, rows: Sequence[Row], caption: str) -> str:
                           ("严重滞后", Status.OFF_TRACK), ("逾期", Status.OVERDUE),
                           ("无数据", Status.NO_DATA)):  # fmt: skip
         body.append(f'<rect x="{_num(legend_x)}" y="{y - 10}" width="12" height="12" '
-                    f'fill="{STATUS_COLORS[status]}"/>')  # fmt: skip
+                    f'fill="{STATUS_LOOKS[status].fill}"/>')  # fmt: skip
         body.append(_text(legend_x + 16, y, label, 12, MUTED))
         legend_x += 16 + text_width(label, 12) + 18
     body.append(f'<line x1="{_num(legend_x)}" x2="{_num(legend_x)}" y1="{y - 12}" y2="{y + 3}" '

@@ -1,9 +1,11 @@
-"""The one emitter: every output chosen through the format registry, written to standard
-output or through the one safe write path, with one kind of confirmation on stderr."""
+"""The one emitter: every output is chosen through the format registry, drawn by its kind's
+renderer, and written to standard output or through the one safe write path, with one kind
+of confirmation on stderr (`wrote …`). Commands hand it what they show; nothing else prints
+tables, writes files or chooses formats."""
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,9 @@ import typer.core
 from gongfu_cli import i18n
 from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
+from gongfu_cli.presentation.queries import Shown
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.rendering.serializers import render_rows
+from gongfu_cli.rendering import registry
 
 
 def stdout_text(text: str) -> None:
@@ -72,59 +75,56 @@ def choose_format(
     excel: bool = False,
     tabulate: bool = True,
     raw: bool = False,
-) -> Any:
+    offered: Sequence[str] = registry.TABLE,
+    what: str | None = None,
+    option: str = "--format",
+) -> registry.Format:
     """The chosen output format, or a usage error (exit 2)."""
-    from gongfu_cli.rendering.registry import FormatError, check_options, choose
-
     try:
-        spec = choose(fmt, output, default, tabulate)
-        check_options(spec, bom, excel, raw)
-    except FormatError as exc:
-        raise typer.BadParameter(i18n.said(exc.args[0])) from None
+        spec = registry.choose(fmt, output, default, tabulate, offered, what)
+        registry.check_options(spec, bom, excel, raw)
+    except registry.FormatError as exc:
+        raise typer.BadParameter(i18n.said(exc.args[0]), param_hint=f"'{option}'") from None
     return spec
 
 
-def write(output: Path | None, text: str | bytes, protect: Sequence[str], what: str) -> None:
-    """Text to standard output, or to `output` through the one safe write path."""
-    if output is None and isinstance(text, str):
-        stdout_text(text)  # through the text stream, in the console's encoding
+def write(output: Path | None, content: str | bytes, protect: Sequence[str], what: str) -> None:
+    """Text to standard output, or `content` to `output` through the one safe write path,
+    confirmed as `wrote WHAT PATH` on stderr."""
+    if output is None and isinstance(content, str):
+        stdout_text(content)  # through the text stream, in the console's encoding
         return
     from gongfu_cli.store.files import write_output
 
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     if write_output(output or "-", data, protect):
         say(_("wrote {what}{path}").format(what=what, path=shown_path(output)), err=True)
 
 
-CHART_SUFFIXES = (".svg", ".html", ".htm", ".png")
-
-
 def check_chart(chart: Path | None) -> None:
     """Refuse a chart file gongfu cannot write before anything is drawn (exit 2)."""
-    if chart is not None and chart.suffix.lower() not in CHART_SUFFIXES:
-        raise typer.BadParameter(
-            _("{path}: a chart is written as .svg, .html or .png").format(path=shown_path(chart)),
-            param_hint="'--chart'",
-        )
+    if chart is not None:
+        choose_format(None, chart, "svg", offered=registry.CHART, what=i18n.T("a chart"),
+                      option="--chart")  # fmt: skip
 
 
 def chart(path: Path, svg: str, title: str, protect: Sequence[str]) -> None:
     """A chart as SVG, as a page around it, or as a PNG drawn by resvg."""
-    from gongfu_cli.store.files import write_output
+    spec = choose_format(None, path, "svg", offered=registry.CHART, option="--chart")
+    write(path, picture(spec.name, svg, title), protect, "")
 
-    suffix = path.suffix.lower()
-    if suffix == ".png":
+
+def picture(fmt: str, svg: str, title: str) -> bytes:
+    """An SVG drawing in a picture format: itself, a page around it, or a PNG."""
+    if fmt == "png":
         from gongfu_cli.rendering.raster import svg_png
 
-        content = svg_png(svg)
-    elif suffix in (".html", ".htm"):
+        return svg_png(svg)
+    if fmt == "html":
         from gongfu_cli.rendering.charts import page
 
-        content = page(svg, title).encode("utf-8")
-    else:
-        content = svg.encode("utf-8")
-    if write_output(path, content, protect):
-        say(_("drew {path}").format(path=shown_path(path)), err=True)
+        return page(svg, title).encode("utf-8")
+    return svg.encode("utf-8")
 
 
 def workbook(
@@ -135,7 +135,7 @@ def workbook(
 ) -> None:
     """Rows as an .xlsx workbook, one sheet each; never raw bytes onto a terminal."""
     from gongfu_cli.spreadsheets.write import SheetRows, rows_workbook
-    from gongfu_cli.store.files import is_stdout, write_output
+    from gongfu_cli.store.files import is_stdout
 
     if (output is None or is_stdout(output)) and sys.stdout.isatty():
         raise typer.BadParameter(
@@ -143,8 +143,7 @@ def workbook(
         )
     cut: list[str] = []
     content = rows_workbook([SheetRows(*s) for s in sheets], cut)
-    if write_output(output or "-", content, protect):
-        say(_("wrote {what}{path}").format(what=what, path=shown_path(output)), err=True)
+    write(output or Path("-"), content, protect, what)
     cut_notes(output, cut)
 
 
@@ -156,32 +155,46 @@ def cut_notes(output: Path | None, cut: Sequence[str]) -> None:
             .format(where=where, place=shown_path(place)), err=True)  # fmt: skip
 
 
-def output(
+def rows_text(
+    spec: registry.Format,
     rows: list[Row],
     columns: Sequence[str],
+    output: Path | None,
+    bom: bool = False,
+    excel: bool = False,
+    raw: bool = False,
+) -> str:
+    """Rows in a rows format; CSV and TSV that a spreadsheet may open never hold a formula,
+    unless `raw` (see `registry.neutral`)."""
+    from gongfu_cli.rendering.serializers import render_rows
+
+    safe = registry.neutral(spec, output, bom, excel, raw)
+    text = render_rows(rows, columns, spec.name, crlf=excel, neutral=safe)
+    return "\ufeff" + text if bom or excel else text
+
+
+def shown(
+    answer: Shown,
     fmt: str | None,
     output: Path | None,
-    draw: Callable[[int], Any],
-    title: str,
-    protect: Sequence[str] = (),
+    protect: Sequence[str],
     save: Path | None = None,
+    theme: str = "light",
+    raw: bool = False,
     default: str = "table",
     bom: bool = False,
     excel: bool = False,
     what: str = "",
-    sheet: str | None = None,
-    theme: str = "light",
-    raw: bool = False,
 ) -> None:
-    """Every table command's output, through the format registry: rows formats are text from
-    the flat rows; `table` is drawn for the terminal (or as plain text into a file); pictures
-    are the drawn table as SVG, an HTML page or text. `--save` shows the table and also writes
-    a picture. Nothing is ever written onto `protect`, the files of the loaded dataset. CSV and
-    TSV that a spreadsheet may open never hold a formula, unless `raw` (see `outputs.neutral`)."""
+    """What a table command shows, in the format chosen: rows formats are text from the flat
+    rows; `table` is the view drawn for the terminal (or as plain text into a file); pictures
+    are that drawing as SVG, an HTML page, a PNG or text; a workbook holds the rows typed.
+    `--save` shows the table and also writes a picture. Nothing is ever written onto
+    `protect`, the files of the loaded dataset."""
     spec = choose_format(fmt, output, default, bom, excel, raw=raw)
     if save is not None:
-        picture = choose_format(None, save, "svg")
-        if spec.name != "table" or picture.kind != "picture":
+        picture_spec = choose_format(None, save, "svg", option="--save")
+        if spec.name != "table" or picture_spec.kind != "picture":
             raise typer.BadParameter(
                 _(
                     "--save writes a picture (.svg, .html, .png or .txt) of the table: use it "
@@ -189,32 +202,61 @@ def output(
                 )
             )
     if spec.kind == "workbook":
-        workbook(output, [(sheet or title or "gongfu", rows, columns)], protect, what)
+        workbook(output, [(answer.sheet or answer.title or "gongfu", answer.rows,
+                           answer.columns)], protect, what)  # fmt: skip
         return
     if spec.kind == "rows":
-        from gongfu_cli.rendering.registry import neutral
-
-        safe = neutral(spec, output, bom, excel, raw)
-        text = render_rows(rows, columns, spec.name, crlf=excel, neutral=safe)
-        write(output, "\ufeff" + text if bom or excel else text, protect, what)
+        text = rows_text(spec, answer.rows, answer.columns, output, bom, excel, raw)
+        write(output, text, protect, what)
         return
+    from gongfu_cli.rendering.terminal import draw
+
     to_terminal = spec.name == "table" and output is None
     if to_terminal:
         screen = console()
-        screen.print(draw(screen.width))
+        screen.print(draw(answer.view, screen.width))
         if save is None:
             return
     # a picture (or text into a file) is drawn anew, at the width its table needs
     page = console(quiet=True)
-    drawn = draw(page.width)
+    drawn = draw(answer.view, page.width)
     page.print(drawn)
     from gongfu_cli.rendering.pictures import saved_bytes
 
     if not to_terminal:
         kind = "txt" if spec.name == "table" else spec.name
-        write(output, saved_bytes(page, kind, title, drawn, theme), protect, what)
+        write(output, saved_bytes(page, kind, answer.title, drawn, theme), protect, what)
     if save is not None:
-        from gongfu_cli.store.files import write_output
+        write(save, saved_bytes(page, picture_spec.name, answer.title, drawn, theme), protect, "")
 
-        write_output(save, saved_bytes(page, picture.name, title, drawn, theme), protect)
-        say(_("saved {path}").format(path=shown_path(save)), err=True)
+
+def template(
+    output: Path,
+    fmt: str,
+    groups: dict[str, list[Row]],
+    buses: int,
+    protect: Sequence[str],
+) -> None:
+    """The fill-in sheet: a protected workbook with one sheet per agency, or a CSV (UTF-8
+    with a byte-order mark, CRLF, no cell a spreadsheet would run)."""
+    rows = [row for group in groups.values() for row in group]
+    cut: list[str] = []
+    if fmt == "xlsx":
+        from gongfu_cli.spreadsheets.write import template_workbook
+
+        content = template_workbook(list(groups.items()), cut)
+    else:
+        from gongfu_cli.rendering.serializers import delimited
+        from gongfu_cli.spreadsheets.write import TEMPLATE_COLUMNS
+
+        text = delimited(rows, TEMPLATE_COLUMNS, crlf=True, neutral=True)
+        content = ("\ufeff" + text).encode("utf-8")
+    sheets = ""
+    if fmt == "xlsx" and len(groups) > 1:
+        sheets = _(" in {count} sheets").format(count=len(groups))
+    counted = (_("{count} bus") if buses == 1 else _("{count} buses")).format(count=buses)
+    what = _("{count} indicators of {buses}{sheets} to ").format(
+        count=len(rows), buses=counted, sheets=sheets
+    )
+    write(output, content, protect, what)
+    cut_notes(output, cut)

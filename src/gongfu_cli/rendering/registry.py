@@ -1,16 +1,21 @@
-"""The registry of output formats: each format's name, file suffixes, what it is drawn from, and
-which options it accepts. `--format`, `--output`'s suffix, `--save` and `check`/`report` all
-choose from here, so a new format is one entry (and its renderer).
+"""The registry of output formats: each format's name, file suffixes, kind and the options it
+accepts, and which formats each kind of output may be written in. Every output — tables, rows,
+workbooks, pictures, charts, the report, `check`'s problems, `import`'s result, the template, the
+督办单 — is chosen here from `--format` or the output's suffix, so a new format is one entry here
+and its renderer where the emitter draws that kind.
 
 Kinds:
 - "rows": text from the flat rows (CSV, TSV, JSON, JSON Lines, Markdown, tabulate formats);
 - "table": the rich table for a terminal (`table`), or its plain text in a file;
-- "picture": the drawn table as an SVG picture, an HTML page around it, or plain text;
-- "workbook": the flat rows as a real spreadsheet (.xlsx), cells typed.
+- "picture": a drawing as an SVG picture, an HTML page around it, a PNG, or plain text;
+- "workbook": the flat rows as a real spreadsheet (.xlsx), cells typed;
+- "document": the report printed (PDF) or the 通报 and 督办单 for Word (.docx);
+- "text": `check`'s problems as `FILE:LINE: message` lines.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,24 +44,45 @@ FORMATS: dict[str, Format] = {
         Format("html", "picture", (".html", ".htm"), "a web page with the picture"),
         Format("txt", "picture", (".txt",), "the table as plain text"),
         Format("png", "picture", (".png",), "a picture (PNG), for slides and chats"),
+        Format("pdf", "document", (".pdf",), "the report's page printed on A4"),
+        Format("docx", "document", (".docx",), "a Word document in the official layout"),
+        Format("text", "text", (), "one problem per line: FILE:LINE: message"),
     )
 }
-PICTURES = tuple(f for f in FORMATS.values() if f.kind == "picture")
+# What each output may be written as, in the order help lists them.
+TABLE = ("table", "csv", "tsv", "json", "jsonl", "md", "xlsx", "svg", "html", "txt", "png")
+CHART = ("svg", "html", "png")
+REPORT = ("md", "html", "pdf", "docx")
+TEMPLATE = ("xlsx", "csv")
+CHECK = ("text", "csv", "tsv", "json", "jsonl", "md", "xlsx")
+IMPORT = ("table", "json")
+AGENCY_SHEETS = ("xlsx", "csv", "md", "docx")
 
 
 class FormatError(ValueError):
     """A format or suffix that does not exist, or an option the format does not take."""
 
 
-def by_suffix(path: Path | str, default: str | None = None) -> Format:
-    """The format a file name asks for; `default` for a name without a suffix."""
+def by_suffix(
+    path: Path | str,
+    default: str | None = None,
+    offered: Sequence[str] = TABLE,
+    what: str | None = None,
+) -> Format:
+    """The format a file name asks for, among those `offered`; `default` for a name without a
+    suffix. `what` names the output in the message when the suffix is not one of them."""
     suffix = Path(str(path)).suffix.lower()
     if not suffix and default is not None:
         return FORMATS[default]
-    for spec in FORMATS.values():
-        if suffix in spec.suffixes:
-            return spec
-    known = ", ".join(s for f in FORMATS.values() for s in f.suffixes)
+    for name in offered:
+        if suffix in FORMATS[name].suffixes:
+            return FORMATS[name]
+    known = [s for name in offered for s in FORMATS[name].suffixes]
+    if what is not None:
+        raise FormatError(
+            T("{path}: {what} is written as {known}", path=repr(str(path)), what=what,
+              known=_either(known))
+        )  # fmt: skip
     if suffix:
         raise FormatError(
             T(
@@ -64,7 +90,7 @@ def by_suffix(path: Path | str, default: str | None = None) -> Format:
                 "the name in {known}",
                 path=repr(str(path)),
                 suffix=suffix,
-                known=known,
+                known=", ".join(known),
             )
         )
     raise FormatError(
@@ -72,7 +98,7 @@ def by_suffix(path: Path | str, default: str | None = None) -> Format:
             "{path}: gongfu writes no suffix-less files; name the format with --format, or end "
             "the name in {known}",
             path=repr(str(path)),
-            known=known,
+            known=", ".join(known),
         )
     )
 
@@ -82,28 +108,42 @@ def choose(
     output: Path | str | None,
     default: str,
     tabulate: bool = True,
+    offered: Sequence[str] = TABLE,
+    what: str | None = None,
 ) -> Format:
     """The format `--format` names; else the one `--output`'s suffix names (a name without one
-    is an error, unless a device or FIFO); else (standard output) `default`. Tabulate's
-    formats are rows formats too."""
+    is an error, unless a device or FIFO); else (standard output) `default`; always one of
+    `offered` (tabulate's formats are rows formats too, where `tabulate`)."""
     if name is not None:
-        if name in FORMATS:
+        if name in offered:
             return FORMATS[name]
         if tabulate and name in tabulate_names():
             return Format(name, "rows", (), f"tabulate's {name} format")
+        if what is not None:
+            raise FormatError(
+                T("{what} is written as {names}, not {name}", what=what,
+                  names=_either(list(offered)), name=name)
+            )  # fmt: skip
         raise FormatError(
             T(
                 "{name} is not a format; use {names}",
                 name=repr(name),
-                names=joined(names(tabulate), ", "),
+                names=joined(names(tabulate, offered), ", "),
             )
         )
     if not to_stdout(output):
         # a name without a suffix is a usage error (a forgotten suffix or slash), not text;
         # a device or FIFO (`/dev/null`, a named pipe) takes the default, and so does a
         # directory, for the write path to say it is one
-        return by_suffix(str(output), default if _special(output) else None)
+        return by_suffix(str(output), default if _special(output) else None, offered, what)
     return FORMATS[default]
+
+
+def _either(items: Sequence[str]) -> str:
+    """`a, b or c`: the choices in a sentence (`or` in the reader's language)."""
+    if len(items) < 2:
+        return "".join(items)
+    return T("{items} or {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 def _special(output: Path | str | None) -> bool:
@@ -141,8 +181,8 @@ def neutral(spec: Format, output: Path | str | None, bom: bool, excel: bool, raw
     return spec.spreadsheet and not raw and (not to_stdout(output) or bom or excel)
 
 
-def names(tabulate: bool = True) -> list[str]:
-    out = list(FORMATS)
+def names(tabulate: bool = True, offered: Sequence[str] = TABLE) -> list[str]:
+    out = list(offered)
     if tabulate:
         out.append(T("or a tabulate format ({names})", names=", ".join(sorted(tabulate_names()))))
     return out

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
+from gongfu_cli.domain.metrics import BusResult
 from gongfu_cli.escapes import html_text, markdown_text
 from gongfu_cli.presentation.followup_view import FOLLOWUP_TABLE
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.presentation.values import date_text, filled, percent, status_label
+from gongfu_cli.presentation.values import date_text, filled, percent
 from gongfu_cli.presentation.views import (
     CHANGES_TABLE,
     INDICATOR_TABLE,
@@ -24,6 +26,7 @@ from gongfu_cli.presentation.views import (
     ReportView,
     cell_text,
 )
+from gongfu_cli.presentation.vocabulary import status_css, status_label
 
 
 def text_bar(ratio: float | None, width: int = 10) -> str:
@@ -195,25 +198,11 @@ td:first-child, td:last-child { white-space: normal; } td.num { text-align: righ
 td span.bar { display: inline-block; width: 6em; height: 0.7em; background: #e6e6e6;
               vertical-align: middle; margin-right: 0.4em; }
 td span.bar > span { display: block; height: 100%; }
-span.achieved, span.on_track, span.in_progress, strong.achieved, strong.on_track {
-  color: #1a7f37; }
-span.lagging, strong.lagging { color: #9a6700; }
-span.off_track, span.overdue, strong.off_track, strong.overdue { color: #cf222e; }
-span.monitored, span.no_data, strong.monitored, strong.no_data { color: #6e7781; }
-td span.bar > span.achieved, td span.bar > span.on_track, td span.bar > span.in_progress {
-  background: #2da44e; }
-td span.bar > span.lagging { background: #d4a72c; }
-td span.bar > span.off_track, td span.bar > span.overdue { background: #cf222e; }
-td span.bar > span.monitored, td span.bar > span.no_data { background: #8c959f; }
 figure.chart { margin: 0.8em 0; }
 figure.chart > svg { display: block; max-width: 100%; height: auto; }
 p.legend span { margin-right: 1.2em; white-space: nowrap; }
 p.legend b { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.3em;
              vertical-align: -0.05em; }
-p.legend b.achieved, p.legend b.on_track, p.legend b.in_progress { background: #2da44e; }
-p.legend b.lagging { background: #d4a72c; } p.legend b.off_track { background: #cf222e; }
-p.legend b.overdue { background: #82071e; }
-p.legend b.no_data, p.legend b.monitored { background: #8c959f; }
 td, th { overflow-wrap: anywhere; }
 @page { size: A4; margin: 12mm 12mm 16mm;
   @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; } }
@@ -292,7 +281,7 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html_text(report.title)}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{_CSS}{status_css()}</style></head><body>",
         f"<h1>{html_text(report.title)}</h1>",
         f'<p class="meta">截至 {report.as_of.isoformat()}</p>',
         "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in _headline(report)) + "</ul>",
@@ -338,3 +327,34 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
     )
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def report_document(
+    fmt: str, report: ReportView, results: Sequence[BusResult], day: date
+) -> str | bytes:
+    """The report in a document format of the registry: Markdown; one HTML page with its
+    charts; that page printed on A4 (PDF); or the 通报 for Word and WPS (.docx)."""
+    if fmt == "md":
+        return markdown_report(report)
+    from gongfu_cli.i18n import T
+    from gongfu_cli.rendering.charts import bus_svg, race_svg
+    from gongfu_cli.rendering.raster import require_chinese_font
+
+    charts = {
+        r.bus.id: bus_svg(r, day)
+        for r in results
+        if any(i.indicator.target is not None for i in r.indicators)
+    }
+    charts["race"] = race_svg(report.race.title, report.race.rows, report.race.caption)
+    if fmt == "docx":
+        from gongfu_cli.rendering.bulletin import docx_report
+
+        require_chinese_font(T("the charts of the .docx"))
+        return docx_report(report, charts)
+    page = html_report(report, charts)
+    if fmt == "pdf":
+        from gongfu_cli.rendering.browser import pdf
+
+        require_chinese_font(T("the PDF"))
+        return pdf(page)
+    return page

@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from gongfu_cli.escapes import inert_cell, markdown_text, visible_line
-from gongfu_cli.presentation.rows import RATIO_COLUMNS, Row
-from gongfu_cli.presentation.values import date_text, number, percent, plain_number
+from gongfu_cli.escapes import inert_cell, markdown_text
+from gongfu_cli.presentation.rows import Row
+from gongfu_cli.presentation.values import plain_number, shown
+from gongfu_cli.presentation.vocabulary import KINDS
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
 
@@ -85,16 +86,16 @@ def as_jsonl(rows: list[Row], columns: Sequence[str]) -> str:
 
 
 def human_cell(column: str, value: Any) -> str:
-    """A cell for people: ratios as percentages, numbers with separators."""
-    if value is None:
-        return ""
-    if column in RATIO_COLUMNS:
-        return percent(value)
+    """A cell of a rows format made for people (Markdown, tabulate's): formatted as the
+    tables format it (`values.shown`, by the column's kind), statuses and other codes kept as
+    the keys the header names."""
     if isinstance(value, date):
-        return date_text(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return number(value)
-    return visible_line(str(value))
+        kind = "date"
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        kind = KINDS.get(column, "number")
+    else:
+        kind = "text"
+    return shown(kind, value)
 
 
 # tabulate formats that would carry user text into markup without escaping it (raw HTML and
@@ -119,22 +120,24 @@ def as_tabulate(rows: list[Row], columns: Sequence[str], fmt: str) -> str:
     return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True) + "\n"
 
 
-def as_markdown(rows: list[Row], columns: Sequence[str]) -> str:
-    """A GitHub-flavoured pipe table: the machine columns as the header, each cell as people
-    read it and escaped as the report escapes user text, so that a name holding `|`, `*` or
-    HTML stays one cell of plain text in any Markdown reader."""
-    from gongfu_cli.escapes import markdown_text
+def pipe_table(headers: Sequence[str], body: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured pipe table of text cells, each escaped as inert Markdown, so that a
+    name holding `|`, `*` or HTML stays one cell of plain text in any Markdown reader."""
 
     def line(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(cells) + " |"
+        return "| " + " | ".join(markdown_text(c) for c in cells) + " |"
 
-    lines = [line([markdown_text(c) for c in columns]), line(["---"] * len(columns))]
-    lines += [
-        line([markdown_text(machine_cell(v) if isinstance(v, bool) else human_cell(c, v))
-              for c, v in ((c, row[c]) for c in columns)])
-        for row in rows
-    ]  # fmt: skip
-    return "\n".join(lines) + "\n"
+    lines = [line(headers), "| " + " | ".join(["---"] * len(headers)) + " |"]
+    return "\n".join(lines + [line(cells) for cells in body]) + "\n"
+
+
+def as_markdown(rows: list[Row], columns: Sequence[str]) -> str:
+    """Rows as a pipe table: the machine columns as the header, each cell as people read it."""
+    return pipe_table(
+        columns,
+        [[machine_cell(v) if isinstance(v, bool) else human_cell(c, v)
+          for c, v in ((c, row[c]) for c in columns)] for row in rows],
+    )  # fmt: skip
 
 
 def render_rows(

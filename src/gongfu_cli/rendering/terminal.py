@@ -19,15 +19,8 @@ from rich.text import Text
 from gongfu_cli.escapes import visible, visible_line
 from gongfu_cli.presentation import views
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.presentation.values import (
-    date_text,
-    filled,
-    number,
-    percent,
-    points,
-    status_label,
-    status_style,
-)
+from gongfu_cli.presentation.values import date_text, filled, number, percent, points
+from gongfu_cli.presentation.vocabulary import SHORT_LABELS, label, status_label, status_style
 from gongfu_cli.rendering.layout import Column, cards, fit_table, wrap
 from gongfu_cli.rendering.pictures import right_aligned
 
@@ -153,21 +146,21 @@ def bus_table(view: views.ListView, width: int) -> Group:
 
 
 def _indicator_columns(rows: Sequence[Row], wide: bool) -> list[Column]:
-    columns = [Column("指标", wraps=True)]
+    columns = [Column(label("indicator"), wraps=True)]
     if _show_baseline(rows):
-        columns.append(Column("基线", justify="right"))
-    columns += [Column("目标", justify="right"), Column("最新值", justify="right")]
+        columns.append(Column(label("baseline"), justify="right"))
+    columns += [Column(label("target"), justify="right"), Column(label("value"), justify="right")]
     if wide:
-        columns.append(Column("日期"))
+        columns.append(Column(label("value_date")))
     columns += [
-        Column("完成率"),
-        Column("序时进度" if wide else "序时", justify="right"),
-        Column("状态"),
+        Column(label("attainment")),
+        Column(label("schedule") if wide else SHORT_LABELS["schedule"], justify="right"),
+        Column(label("status")),
     ]
     if wide:
-        columns += [Column("到期预计", justify="right"), Column("预计达标")]
+        columns += [Column(label("projected"), justify="right"), Column(label("eta"))]
     else:
-        columns.append(Column("趋势", justify="right"))
+        columns.append(Column(label("trend"), justify="right"))
     return columns
 
 
@@ -417,7 +410,7 @@ def changes(view: views.ChangesView, width: int) -> Group:
     """The sheet read out at the monthly meeting (晾晒): what got worse, what got better, what
     was reported for the first time, the other new figures; then the buses whose status
     changed and what became stale."""
-    from gongfu_cli.presentation.values import status_label
+    from gongfu_cli.presentation.vocabulary import status_label
 
     parts: list[RenderableType] = [wrap(Text(visible_line(view.title)), width)]
     for heading, rows in view.groups:
@@ -468,3 +461,29 @@ def followup(view: FollowupView, width: int) -> Group:
         parts.append(body)
     parts.append(wrap(Text(view.caption), width))
     return Group(*parts)
+
+
+def draw(view: object, width: int) -> RenderableType:
+    """Any view drawn for a terminal `width` columns wide: the one entry the emitter calls."""
+    if isinstance(view, views.ListView):
+        return bus_table(view, width)
+    if isinstance(view, views.ProgressView):
+        return progress_view(view.bus, view.as_of, width)
+    if isinstance(view, views.HistoryView):
+        return history(view, width)
+    if isinstance(view, views.RaceView):
+        return rank_table(view, width)
+    if isinstance(view, views.SummaryView):
+        return summary_table(view, width)
+    if isinstance(view, views.ChangesView):
+        return changes(view, width)
+    if isinstance(view, views.RowsView):
+        return rows_table(view.rows, view.columns, width)
+    if isinstance(view, views.ListingView):
+        return listing(view.title, view.table, view.rows, view.columns, width, view.empty,
+                       view.caption)  # fmt: skip
+    from gongfu_cli.presentation.followup_view import FollowupView
+
+    if isinstance(view, FollowupView):
+        return followup(view, width)
+    raise TypeError(f"no terminal drawing for {type(view).__name__}")

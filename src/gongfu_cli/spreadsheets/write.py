@@ -16,7 +16,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from gongfu_cli.escapes import XML_ILLEGAL, xml_text
-from gongfu_cli.presentation.rows import COLUMN_LABELS, RATIO_COLUMNS, Row
+from gongfu_cli.presentation.rows import RATIO_COLUMNS, Row
+from gongfu_cli.presentation.vocabulary import label
 
 DATE_FORMAT = "yyyy-mm-dd"
 RATIO_FORMAT = "0.0%"
@@ -57,7 +58,7 @@ def rows_workbook(sheets: Sequence[SheetRows], cut: list[str] | None = None) -> 
     for sheet, title in zip(sheets, sheet_names([s.title for s in sheets]), strict=True):
         ws = book.create_sheet(title)
         for c, key in enumerate(sheet.columns, start=1):
-            cell = ws.cell(row=1, column=c, value=COLUMN_LABELS.get(key, key))
+            cell = ws.cell(row=1, column=c, value=label(key))
             cell.font, cell.fill = bold, fill
             cell.comment = Comment(key, "gongfu", width=160, height=40)
         for r, row in enumerate(sheet.rows, start=2):
@@ -68,7 +69,7 @@ def rows_workbook(sheets: Sequence[SheetRows], cut: list[str] | None = None) -> 
         _printable(ws, "$1:$1")
         if sheet.columns:
             ws.auto_filter.ref = f"A1:{_letter(len(sheet.columns))}{max(len(sheet.rows) + 1, 1)}"
-        header = [COLUMN_LABELS.get(k, k) for k in sheet.columns]
+        header = [label(k) for k in sheet.columns]
         shown = [[sheet_value(k, row.get(k)) for k in sheet.columns] for row in sheet.rows]
         _fit_widths(ws, header, shown)
     return _saved(book)
@@ -127,8 +128,8 @@ def template_workbook(
         note.font = Font(bold=True, color="9C5700")
         ws.row_dimensions[1].height = 36
         # 填报人 | (name) | 联系电话 | (phone), above the input columns: import reads them
-        for k, label in enumerate(REPORTER_LABELS):
-            caption = ws.cell(row=1, column=first_input + 2 * k, value=label)
+        for k, caption_text in enumerate(REPORTER_LABELS):
+            caption = ws.cell(row=1, column=first_input + 2 * k, value=caption_text)
             caption.font, caption.fill = bold, header_fill
             caption.alignment = Alignment(vertical="top")
             blank = ws.cell(row=1, column=first_input + 2 * k + 1)
