@@ -129,7 +129,7 @@ def test_setup_commands_come_first_and_ci_runs_exactly_them() -> None:
 # links ----------------------------------------------------------------------------------------
 
 FENCE = re.compile(r"^```.*?^```", re.S | re.M)
-LINK = re.compile(r"!?\[[^\]\n]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")  # text may span lines
 
 
 def anchor(heading: str) -> str:
@@ -192,7 +192,8 @@ def test_the_link_check_finds_a_missing_file_and_a_missing_heading(tmp_path: Pat
     (tmp_path / "README.md").write_text(
         "# Top\n\n```sh\n# not a heading\n[not a link](nowhere.md)\n```\n\n"
         "[ok](docs/a.md#checking-a-file-gongfu-check) [ok](docs/a.md#languages-中文-and-english)\n"
-        "[gone](docs/b.md) [wrong](docs/a.md#not-a-heading) [web](https://example.org/x.md)\n"
+        "[gone](docs/b.md) [wrong](docs/a.md#not-a-heading) [web](https://example.org/x.md) [two\n"
+        "lines](docs/c.md#x) [0, 1] and (2, 3)\n"
         "![picture](docs/a.md#notes) `[code](nowhere.md)` [code heading](#not-a-heading)\n",
         encoding="utf-8",
     )
@@ -200,6 +201,7 @@ def test_the_link_check_finds_a_missing_file_and_a_missing_heading(tmp_path: Pat
     assert broken_links(pages) == [
         "README.md: docs/b.md: no such file",
         "README.md: docs/a.md#not-a-heading: no such heading",
+        "README.md: docs/c.md#x: no such file",
         "README.md: #not-a-heading: no such heading",
     ]
 
