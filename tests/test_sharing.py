@@ -153,7 +153,12 @@ def test_markdown_escapes_user_text(tmp_path: Path) -> None:
 
 def test_report_output_must_be_md_html_or_pdf(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "-o", str(tmp_path / "r.xlsx")])
-    assert result.exit_code == 2 and "md, html, pdf or docx" in result.output
+    assert result.exit_code == 2 and "'--output'" in result.output
+    assert "a report is written as .md, .html, .htm, .pdf or .docx" in result.output
+    result = runner.invoke(app, ["report", "--format", "csv"])
+    assert result.exit_code == 2 and "a report is written as md, html, pdf or docx, not csv" in (
+        result.output
+    )
 
 
 # widths ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 required, their default and a one-line doc.
 
 The loader checks keys and kinds from here, `gongfu schema` builds the JSON Schema from here,
-and tests hold the README's example and the `init --empty` template to it. A new data field is
+and tests hold the data format page's example and the `init --empty` template to it. A new data field is
 one entry here, then its use in `load` and `model`.
 """
 

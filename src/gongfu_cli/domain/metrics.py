@@ -1,5 +1,5 @@
 """Attainment (完成率), schedule (序时进度), status, the bus roll-up and staleness: pure
-functions of the model and a date. The formulas are the README's ("The formulas")."""
+functions of the model and a date. The formulas are written out in docs/formulas.md."""
 
 from __future__ import annotations
 

@@ -254,7 +254,7 @@ def _new_bytes(version: _Version, changes: list[Change]) -> bytes:
             T(
                 "{name}: its readings are an inline array (readings = [...]), and TOML allows no "
                 "[[readings]] table beside it, which is what new readings are written as. Write "
-                "each reading as a [[readings]] table (see the data format in the README), then "
+                "each reading as a [[readings]] table (see docs/data-format.md), then "
                 "try again",
                 name=name,
             )

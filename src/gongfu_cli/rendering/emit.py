@@ -77,13 +77,16 @@ def choose_format(
     raw: bool = False,
     offered: Sequence[str] = registry.TABLE,
     what: str | None = None,
-    option: str = "--format",
+    option: str | None = None,
 ) -> registry.Format:
-    """The chosen output format, or a usage error (exit 2)."""
+    """The chosen output format, or a usage error (exit 2) naming the option at fault:
+    `option`, else --format when given, else --output."""
     try:
         spec = registry.choose(fmt, output, default, tabulate, offered, what)
         registry.check_options(spec, bom, excel, raw)
     except registry.FormatError as exc:
+        if option is None:
+            option = "--format" if fmt is not None or output is None else "--output"
         raise typer.BadParameter(i18n.said(exc.args[0]), param_hint=f"'{option}'") from None
     return spec
 

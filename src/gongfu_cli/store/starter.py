@@ -1,7 +1,7 @@
 """The commented starter file written by `gongfu init --empty`."""
 
 EMPTY_TEMPLATE = """\
-# A gongfu data file. The format: see the README ("The data format").
+# A gongfu data file. The format: see docs/data-format.md in gongfu's documentation.
 # Check it with `gongfu check`; add readings with `gongfu record BUS INDICATOR VALUE`.
 
 [program]
