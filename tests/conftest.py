@@ -22,7 +22,8 @@ import pytest
 os.environ["GONGFU_LANG"] = "en"
 
 from gongfu_cli.domain.model import Dataset
-from gongfu_cli.store.load import build_dataset, parse
+from gongfu_cli.store.documents import parse
+from gongfu_cli.store.load import build_dataset
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "sample.toml"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gongfu_cli.store import load
+from gongfu_cli.store import documents
 from gongfu_cli.store.load import load_dataset
 from tests.conftest import SAMPLE, as_nobody, gongfu
 
@@ -159,13 +159,13 @@ def test_an_unreadable_file_is_a_located_error_and_json_stays_json(shared_dir: P
 
 
 def test_dev_zero_and_files_beyond_the_size_limit_are_refused(tmp_path: Path) -> None:
-    limit_mb = load.MAX_SIZE // (1024 * 1024)
+    limit_mb = documents.MAX_SIZE // (1024 * 1024)
     done = run("list", "-d", "/dev/zero")
     assert done.returncode == 1
     assert f"/dev/zero: larger than {limit_mb} MB" in done.stderr.decode()
     sparse = tmp_path / "huge.toml"
     with open(sparse, "wb") as handle:
-        handle.truncate(load.MAX_SIZE + 1)  # sparse: costs no disk
+        handle.truncate(documents.MAX_SIZE + 1)  # sparse: costs no disk
     done = run("check", "-d", str(sparse))
     assert done.returncode == 1 and f"larger than {limit_mb} MB" in done.stdout.decode()
 
@@ -184,7 +184,8 @@ def test_suggestions_are_computed_once_per_distinct_unknown_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A mistyped id repeated in thousands of readings costs one suggestion, not thousands."""
-    from gongfu_cli.store import load as load_module
+    from gongfu_cli.errors import GongfuError
+    from gongfu_cli.store import load_readings as load_module
 
     calls: list[str] = []
     real = load_module.did_you_mean
@@ -201,7 +202,7 @@ def test_suggestions_are_computed_once_per_distinct_unknown_name(
     )
     path = tmp_path / "typo.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(load_module.GongfuError) as raised:
+    with pytest.raises(GongfuError) as raised:
         load_dataset(path)
     assert len(raised.value.problems) == 3000
     assert sorted(calls) == ["alpah", "alphx"]

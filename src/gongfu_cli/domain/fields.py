@@ -2,8 +2,8 @@
 required, their default and a one-line doc.
 
 The loader checks keys and kinds from here, `gongfu schema` builds the JSON Schema from here,
-and tests hold the data format page's example and the `init --empty` template to it. A new data field is
-one entry here, then its use in `load` and `model`.
+and tests hold the data format page's example and the `init --empty` template to it. A new
+data field is one entry here, then its use in `load` and `model`.
 """
 
 from __future__ import annotations

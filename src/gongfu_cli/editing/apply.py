@@ -39,6 +39,7 @@ from gongfu_cli.errors import GongfuError
 from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import T, os_reason
 from gongfu_cli.store import system
+from gongfu_cli.store.documents import data_files, decode_text, parse, read_bytes
 from gongfu_cli.store.files import (
     FileChanged,
     FileState,
@@ -47,7 +48,7 @@ from gongfu_cli.store.files import (
     replace_file,
 )
 from gongfu_cli.store.journal import Read, Target, recover, replace_together
-from gongfu_cli.store.load import build_dataset, data_files, decode_text, parse, read_bytes
+from gongfu_cli.store.load import build_dataset
 from gongfu_cli.store.paths import is_bundled
 
 ATTEMPTS = 5  # times to start over when another program keeps changing a file

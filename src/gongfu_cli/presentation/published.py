@@ -55,7 +55,8 @@ def path_for(data: Path, day: date) -> Path:
 def read_hashed(data: Path) -> tuple[Dataset, list[dict[str, Any]]]:
     """The dataset, with the size and SHA-256 of each file's bytes exactly as they were parsed
     (read once: a file saved meanwhile cannot give a digest of other bytes than the figures)."""
-    from gongfu_cli.store.load import build_dataset, data_files, decode_text, parse, read_bytes
+    from gongfu_cli.store.documents import data_files, decode_text, parse, read_bytes
+    from gongfu_cli.store.load import build_dataset
 
     docs = []
     digests = []

@@ -21,7 +21,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.terminal_theme import DEFAULT_TERMINAL_THEME
 
-from gongfu_cli.escapes import visible_line
+from gongfu_cli.escapes import html_text
 
 LIGHT_FONTS = (
     '"DejaVu Sans Mono", Menlo, Consolas, "Microsoft YaHei", "PingFang SC", '
@@ -110,14 +110,13 @@ def saved_bytes(
 
 def wrap_page(picture: str, title: str) -> str:
     """One HTML file that needs nothing else: the SVG inline, printable."""
-    return (
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title>"
-        "<style>body{margin:1.5em;background:#fff} svg{max-width:100%;height:auto}"
-        "@media print{body{margin:0}}</style></head><body>\n"
-        f"{picture}\n</body></html>\n"
+    from gongfu_cli.rendering.page import html_page
+
+    style = (
+        "body{margin:1.5em;background:#fff} svg{max-width:100%;height:auto}"
+        "@media print{body{margin:0}}"
     )
+    return html_page(title, style, picture)
 
 
 def _console(width: int, record: bool = False) -> Any:
@@ -290,4 +289,4 @@ def _cells(text: str) -> int:
 
 
 def _escape(text: str) -> str:
-    return html.escape(visible_line(text), quote=True)
+    return html_text(text)

@@ -277,11 +277,6 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
     """The report as one page; `charts` (SVG by bus id, and `race`) are set inline."""
     charts = charts or {}
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html_text(report.title)}</title>",
-        f"<style>{_CSS}{status_css()}</style></head><body>",
         f"<h1>{html_text(report.title)}</h1>",
         f'<p class="meta">截至 {report.as_of.isoformat()}</p>',
         "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in _headline(report)) + "</ul>",
@@ -325,8 +320,9 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
     parts.append(
         "<ul>" + "".join(f"<li>{html_text(line)}</li>" for line in _method(report)) + "</ul>"
     )
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    from gongfu_cli.rendering.page import html_page
+
+    return html_page(report.title, _CSS + status_css(), "\n".join(parts))
 
 
 def report_document(

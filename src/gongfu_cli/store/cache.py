@@ -31,7 +31,8 @@ from gongfu_cli.domain.model import (
     Rule,
 )
 from gongfu_cli.store import system
-from gongfu_cli.store.load import data_files, load_dataset
+from gongfu_cli.store.documents import data_files
+from gongfu_cli.store.load import load_dataset
 
 MIN_SIZE = 512 * 1024  # smaller data parses faster than a cache entry is checked and written
 MAGIC = b"gongfu-cache-6\n"

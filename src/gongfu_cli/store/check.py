@@ -215,7 +215,7 @@ class CheckResult(NamedTuple):
 def run_check(path: Path, as_of: date, today: date, use_cache: bool = True) -> CheckResult:
     """Load the data as every command does (the cache included), then look for warnings."""
     from gongfu_cli.store.cache import load
-    from gongfu_cli.store.load import read_text
+    from gongfu_cli.store.documents import read_text
 
     try:
         dataset = load(path, use_cache)

@@ -6,13 +6,8 @@ list them all and every other command can refuse a broken file with located mess
 
 from __future__ import annotations
 
-import os
-import re
-import stat
-import tomllib
 import unicodedata
 from datetime import date
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +19,14 @@ from gongfu_cli.domain.model import (
     Milestone,
     Number,
     Program,
-    Reading,
     Rule,
 )
 from gongfu_cli.errors import GongfuError, Place, Problem
 from gongfu_cli.escapes import quote, shown_path
-from gongfu_cli.i18n import T, os_reason
-from gongfu_cli.store.system import O_BINARY, O_NONBLOCK, blocking
-from gongfu_cli.store.validate import MIN_SPAN, NUMBER_LIMIT, FileChecker, did_you_mean
+from gongfu_cli.i18n import T
+from gongfu_cli.store.documents import Document, read_documents
+from gongfu_cli.store.load_readings import collect_readings, declared_ids
+from gongfu_cli.store.validate import MIN_SPAN, FileChecker
 
 # The programme's settings when the data does not give them, read from the one declaration of
 # the data format: the loader applies them, and nothing below it has a default of its own.
@@ -47,213 +42,6 @@ DEFAULT_ESCALATION = (  # the ladder the declaration's default for `escalation` 
     Rule("red", 2, "约谈"),
     Rule("missing", 1, "催报"),
 )
-
-# ---------------------------------------------------------------------------------------------
-# Reading files
-
-
-MAX_SIZE = 512 * 1024 * 1024  # far beyond any real programme; refused before it fills memory
-
-
-def read_text(path: Path) -> str:
-    """The file's text, or a clear error for a file that cannot be a data file."""
-    return decode_text(read_bytes(path), str(path))
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, at most MAX_SIZE of them (a FIFO such as `<(…)` works too)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | O_NONBLOCK | O_BINARY)
-    except FileNotFoundError:
-        raise _file_error(path, T("no such file")) from None
-    except IsADirectoryError:
-        raise _file_error(path, T("is a directory, expected a TOML file")) from None
-    except OSError as exc:
-        raise _file_error(path, T("cannot read: {reason}", reason=_reason(exc))) from None
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise _file_error(path, T("is a directory, expected a TOML file"))
-        if stat.S_ISREG(st.st_mode) and st.st_size > MAX_SIZE:
-            raise _file_error(path, _too_large())
-        blocking(fd)
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            # a regular file's size, not MAX_SIZE: reading allocates what it is asked for
-            raw = handle.read(st.st_size + 1 if stat.S_ISREG(st.st_mode) else MAX_SIZE + 1)
-            if stat.S_ISREG(st.st_mode) and len(raw) > st.st_size:  # it grew meanwhile
-                raw += handle.read(MAX_SIZE + 1 - len(raw))
-    except OSError as exc:
-        raise _file_error(path, T("cannot read: {reason}", reason=_reason(exc))) from None
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_SIZE:
-        raise _file_error(path, _too_large())
-    return raw
-
-
-def _file_error(path: Path, message: str) -> GongfuError:
-    """A problem with a file as a whole: it cannot be read, or cannot be a data file."""
-    return GongfuError(
-        T("{path}: {message}", path=shown_path(path), message=message),
-        [Problem(str(path), message)],
-    )
-
-
-def _too_large() -> str:
-    return T("larger than {size} MB, far beyond any real data file", size=MAX_SIZE // (1024 * 1024))
-
-
-def _reason(exc: OSError) -> str:
-    return os_reason(exc) if exc.strerror else str(exc)
-
-
-def decode_text(raw: bytes, name: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        try:
-            raw.decode("gbk")
-        except UnicodeDecodeError:
-            hint = T("save it as UTF-8")
-        else:
-            import shlex
-
-            source, converted = (
-                shlex.quote(shown_path(name)),
-                shlex.quote(shown_path(name) + ".utf8"),
-            )
-            command = f"iconv -f GBK -t UTF-8 {source} > {converted} && mv {converted} {source}"
-            hint = T(
-                "it looks like GBK (as some Windows editors save); convert it with: {command}",
-                command=command,
-            )
-        message = T("not UTF-8 text (byte {byte}); {hint}", byte=exc.start + 1, hint=hint)
-        raise GongfuError("", [Problem(name, message, Place(line=line))]) from None
-    if not text.strip():
-        raise GongfuError(
-            "",
-            [
-                Problem(
-                    name,
-                    T(
-                        "the file is empty; a data file needs at least one [[buses]] table (see "
-                        "`gongfu init`)"
-                    ),
-                    Place(line=1),
-                )
-            ],
-        )
-    return text
-
-
-_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_TOML_END = re.compile(r"\s*\(at end of document\)$")
-
-
-def parse(text: str, name: str) -> dict[str, Any]:
-    """TOML text as a dict, or an error placed at the line and column of the syntax error."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        place = Place()
-        if match := _TOML_POS.search(message):
-            place = Place(line=int(match.group(1)), column=int(match.group(2)))
-            message = message[: match.start()]
-        elif match := _TOML_END.search(message):
-            last = text.rstrip("\n").rsplit("\n", 1)[-1]
-            place = Place(line=text.rstrip("\n").count("\n") + 1, column=len(last) + 1)
-            message = T("{message} (at the end of the file)", message=message[: match.start()])
-        problem = T("TOML syntax error: {message}", message=message)
-        raise GongfuError("", [Problem(name, problem, place)]) from None
-    except RecursionError:
-        raise GongfuError("", [Problem(name, T("TOML nesting too deep to read"))]) from None
-    except ValueError:  # an integer too long for Python to convert (over 4,300 digits)
-        match = _LONG_DIGITS.search(text)
-        line = text.count("\n", 0, match.start()) + 1 if match else None
-        problem = T("a number with thousands of digits; numbers must lie between -1e15 and 1e15")
-        raise GongfuError("", [Problem(name, problem, Place(line=line))]) from None
-
-
-_LONG_DIGITS = re.compile(r"[0-9_]{4000,}")
-
-
-def data_files(path: Path, recover: bool = True) -> list[Path]:
-    """The files a data path stands for: itself, or every *.toml in a directory, by name.
-
-    Opening a directory first finishes (or undoes) a change a killed process left half done;
-    `recover=False` is for the writer that holds the directory's lock and has done so."""
-    try:
-        is_dir = stat.S_ISDIR(os.stat(path).st_mode)
-    except FileNotFoundError:
-        raise _file_error(path, T("no such file")) from None
-    except OSError as exc:
-        raise _file_error(path, T("cannot read: {reason}", reason=_reason(exc))) from None
-    if is_dir:
-        if recover:
-            from gongfu_cli.store import journal
-
-            journal.recover(path)
-        try:
-            files = sorted(path.glob("*.toml"))
-        except OSError as exc:
-            raise _file_error(path, T("cannot read: {reason}", reason=_reason(exc))) from None
-        if not files:
-            raise _file_error(path, T("directory holds no *.toml data file"))
-        problems = [Problem(str(f), why) for f in files if (why := _not_data(f)) is not None]
-        if problems:
-            raise GongfuError("", problems)
-        return files
-    return [path]
-
-
-def _not_data(path: Path) -> str | None:
-    """Why a `*.toml` entry of a data directory cannot be read as a data file, or None.
-
-    Skipping it would silently drop that agency's buses from every figure, so a dangling
-    link, a FIFO, a device, a folder or a file nobody lets us read is an error naming it.
-    """
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        target = _link_target(path)
-        if target:
-            return T("a symbolic link to {target}, which does not exist", target=target)
-        return T("no such file")
-    except OSError as exc:
-        return T("cannot read: {reason}", reason=_reason(exc))
-    mode = st.st_mode
-    if stat.S_ISDIR(mode):
-        return T("a directory named like a data file; rename it or move it out of the data folder")
-    if not stat.S_ISREG(mode):
-        kind = (T("a named pipe (FIFO)") if stat.S_ISFIFO(mode) else T("a socket")
-                if stat.S_ISSOCK(mode) else T("a device"))  # fmt: skip
-        return T("{kind}, not a regular file; a data folder holds only data files", kind=kind)
-    if not os.access(path, os.R_OK):
-        return T("cannot read: {reason}", reason=T("permission denied"))
-    return None
-
-
-def _link_target(path: Path) -> str | None:
-    try:
-        return os.readlink(path)
-    except OSError:
-        return None
-
-
-Document = tuple[str, str, dict[str, Any]]  # file name, text, parsed TOML
-
-
-def read_documents(path: Path) -> list[Document]:
-    """Read and parse the file, or each *.toml file of a directory; syntax errors stop here."""
-    docs = []
-    for file in data_files(path):
-        text = read_text(file)
-        docs.append((str(file), text, parse(text, str(file))))
-    return docs
 
 
 def load_dataset(path: Path) -> Dataset:
@@ -307,7 +95,7 @@ def build_dataset(docs: list[Document]) -> Dataset:
         ):
             readings.append((table, k, checker))
 
-    indicator_readings = _collect_readings(readings, _declared(buses), {b.id for b in pending})
+    indicator_readings = collect_readings(readings, declared_ids(buses), {b.id for b in pending})
     result = [
         bus._replace(
             indicators=tuple(
@@ -334,10 +122,6 @@ def build_dataset(docs: list[Document]) -> Dataset:
     if problems:
         raise GongfuError(T("{count} problem(s) in the data", count=len(problems)), problems)
     return Dataset(program, tuple(result), tuple(c.file for c in checkers))
-
-
-def _reading_date(reading: Reading) -> date:
-    return reading.date
 
 
 def _build_program(table: dict[str, Any], checker: FileChecker) -> Program:
@@ -630,170 +414,3 @@ def _milestones(
                 place,
             )  # fmt: skip
     return milestones
-
-
-def _declared(buses: list[tuple[dict[str, Any], FileChecker]]) -> dict[str, set[str]]:
-    """The bus and indicator ids a file declares, valid or not, so that a reading of a bus
-    with a mistake is not reported a second time as a reading of an unknown bus."""
-    declared: dict[str, set[str]] = {}
-    for table, _ in buses:
-        indicators = table.get("indicators")
-        ids = (
-            [i.get("id") for i in indicators if isinstance(i, dict)]
-            if isinstance(indicators, list)
-            else []
-        )
-        if isinstance(table.get("id"), str):
-            declared.setdefault(table["id"], set()).update(i for i in ids if isinstance(i, str))
-    return declared
-
-
-def _plain_reading(table: dict[str, Any], known: dict[str, set[str]]) -> bool:
-    """The common case, checked cheaply: a reading with nothing wrong in it.
-
-    Files can hold hundreds of thousands of readings; only the ones that fail this go through
-    the thorough checks that build messages.
-    """
-    bus, indicator = table.get("bus"), table.get("indicator")
-    if type(bus) is not str or type(indicator) is not str:
-        return False
-    value, source, note = table.get("value"), table.get("source"), table.get("note")
-    by, received = table.get("by"), table.get("received")
-    indicators = known.get(bus)
-    return (
-        indicators is not None
-        and indicator in indicators
-        and type(table.get("date")) is date
-        and (type(value) is int or type(value) is float)
-        and -NUMBER_LIMIT <= value <= NUMBER_LIMIT  # also false for NaN
-        and (source is None or (type(source) is str and source.strip() != ""))
-        and (note is None or (type(note) is str and note.strip() != ""))
-        and (by is None or (type(by) is str and by.strip() != ""))
-        and (received is None or type(received) is date)
-        # bus, indicator, date and value are there: any other key would make it longer
-        and len(table)
-        == 4 + (source is not None) + (note is not None) + (by is not None) + (received is not None)
-    )
-
-
-def _reading_problems(
-    table: dict[str, Any],
-    k: int,
-    checker: FileChecker,
-    known: dict[str, set[str]],
-    hints: dict[tuple[str, ...], str],
-) -> str:
-    """Report what is wrong with one reading; return how to name it in further messages."""
-    place = Place("reading", (k,))
-    bus = table.get("bus")
-    indicator = table.get("indicator")
-    if isinstance(bus, str) and isinstance(indicator, str):
-        what = T(
-            "reading #{n} (bus {bus}, indicator {indicator})",
-            n=k + 1,
-            bus=quote(bus),
-            indicator=quote(indicator),
-        )
-    else:
-        what = T("reading #{n}", n=k + 1)
-    values = checker.take(table, declared.READING, what, place)
-    bus, indicator = values["bus"], values["indicator"]
-    if bus is not None and bus not in known:
-        hint = hints.get((bus,))
-        if hint is None:  # once per distinct name: a mistyped id may repeat 100,000 times
-            hint = hints[(bus,)] = did_you_mean(bus, known)
-        checker.error(
-            T("{what}: unknown bus {bus}{hint}", what=what, bus=quote(bus), hint=hint),
-            Place("reading", (k,), "bus"),
-        )
-    elif bus is not None and indicator is not None and indicator not in known[bus]:
-        hint = hints.get((bus, indicator))
-        if hint is None:
-            hint = hints[(bus, indicator)] = did_you_mean(indicator, known[bus])
-        checker.error(
-            T(
-                "{what}: bus {bus} has no indicator {indicator}{hint}",
-                what=what,
-                bus=quote(bus),
-                indicator=quote(indicator),
-                hint=hint,
-            ),
-            Place("reading", (k,), "indicator"),
-        )
-    return what
-
-
-def _collect_readings(
-    readings: list[tuple[dict[str, Any], int, FileChecker]],
-    known: dict[str, set[str]],
-    built: set[str],
-) -> dict[tuple[str, str], list[Reading]]:
-    """Validate readings against the buses and group them, in date order, by (bus id,
-    indicator id). Only the buses that were built get their readings."""
-    grouped: dict[tuple[str, str], list[Reading]] = {}
-    checkers = {checker.file: checker for _, _, checker in readings}
-    hints: dict[tuple[str, ...], str] = {}
-    for table, k, checker in readings:
-        if not _plain_reading(table, known):
-            before = len(checker.problems)
-            _reading_problems(table, k, checker, known, hints)
-            if len(checker.problems) > before:
-                continue
-        key = (table["bus"], table["indicator"])
-        reading = Reading(
-            table["date"],
-            table["value"],
-            table.get("source"),
-            table.get("note"),
-            checker.file,
-            k,
-            table.get("by"),
-            table.get("received"),
-        )
-        group = grouped.get(key)
-        if group is None:
-            grouped[key] = [reading]
-        else:
-            group.append(reading)
-    result = {}
-    for (bus, indicator), group in grouped.items():
-        group.sort(key=_reading_date)  # stable: of two on one date, the first stays first
-        if any(a.date == b.date for a, b in pairwise(group)):
-            group = _drop_seconds(bus, indicator, group, checkers)
-        if bus in built:
-            result[(bus, indicator)] = group
-    return result
-
-
-def _drop_seconds(
-    bus: str, indicator: str, group: list[Reading], checkers: dict[str, FileChecker]
-) -> list[Reading]:
-    """Report each second reading on a date already taken, and keep the first of each date."""
-    kept: list[Reading] = []
-    for reading in group:
-        if kept and kept[-1].date == reading.date:
-            _second_reading(bus, indicator, kept[-1], reading, checkers)
-        else:
-            kept.append(reading)
-    return kept
-
-
-def _second_reading(
-    bus: str, indicator: str, first: Reading, second: Reading, checkers: dict[str, FileChecker]
-) -> None:
-    first_line = checkers[first.file].index.line_of(Place("reading", (first.position,)))
-    where = f"{shown_path(first.file)}:{first_line}" if first_line else shown_path(first.file)
-    checkers[second.file].error(
-        T(
-            "reading #{n} (bus {bus}, indicator {indicator}): a second reading for {date}; the "
-            "first is reading #{first} at {where}. Keep one of them: delete the other "
-            "[[readings]] table, or correct its date",
-            n=second.position + 1,
-            bus=quote(bus),
-            indicator=quote(indicator),
-            date=str(second.date),
-            first=first.position + 1,
-            where=where,
-        ),
-        Place("reading", (second.position,), "date"),
-    )
