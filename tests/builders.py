@@ -12,21 +12,53 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-BUS = """\
-[[buses]]
-id = "alpha"
-name = "阿尔法"
-batch = 1
-launched = 2022-01-01
-due = 2025-12-31
-field = "交通"
+from gongfu_cli.store.load import load_dataset
+from tests.conftest import gongfu
 
-  [[buses.indicators]]
-  id = "coverage"
-  name = "覆盖率"
-  unit = "%"
-  target = 100
-"""
+
+def bus_toml(
+    id: str,
+    name: str,
+    batch: int = 2,
+    launched: str = "2022-01-04",
+    due: str | None = "2025-12-31",
+    lead: str | None = None,
+    field: str = "交通",
+) -> str:
+    """A `[[buses]]` table as the tests' data files write it (keys in the format's order)."""
+    lines = ["[[buses]]", f'id = "{id}"', f'name = "{name}"', f"batch = {batch}",
+             f"launched = {launched}"]  # fmt: skip
+    lines += [f"due = {due}"] if due else []
+    lines += [f'lead = "{lead}"'] if lead else []
+    return "\n".join([*lines, f'field = "{field}"']) + "\n"
+
+
+def indicator_toml(
+    id: str, name: str, unit: str, target: float | None = None, indent: str = "  "
+) -> str:
+    """A `[[buses.indicators]]` table, indented under its bus as the tests' files write it."""
+    lines = ["[[buses.indicators]]", f'id = "{id}"', f'name = "{name}"', f'unit = "{unit}"']
+    lines += [f"target = {target}"] if target is not None else []
+    return "".join(indent + line + "\n" for line in lines)
+
+
+def bus_with(bus: str, *indicators: str) -> str:
+    """A bus and its indicators, a blank line between the tables."""
+    return "\n".join([bus, *indicators])
+
+
+# The two buses most tests race: gas for the villages (two indicators) and rural buses.
+GAS_BUS = bus_toml("gas", "送气下乡", lead="市建设局", field="燃气")
+COVERAGE = indicator_toml("coverage", "通气行政村覆盖率", "%", 70)
+HOUSEHOLDS = indicator_toml("households", "使用天然气的农村居民", "万户", 10)
+ROADS_BUS = bus_toml("roads", "乡村畅行", lead="市交通运输局", field="交通")
+RIDERS = indicator_toml("riders", "服务乘客", "人次", 5000)
+
+
+BUS = bus_with(
+    bus_toml("alpha", "阿尔法", 1, "2022-01-01", field="交通"),
+    indicator_toml("coverage", "覆盖率", "%", 100),
+)
 
 
 COMMENTED = """\
@@ -170,3 +202,165 @@ def assess_bus(bus: Any, as_of: date, *, report_days: int = 10, lag: float = 0.3
 
     program = Program(None, None, None, None, lag, report_days, "monthly", 7, ())
     return assess(Dataset(program, (bus,), ()), as_of)[0]
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+CHART_DATA = """\
+[program]
+name = "图表测试"
+
+[[buses]]
+id = "gas"
+name = "送气下乡"
+batch = 2
+launched = 2022-01-01
+due = 2025-12-31
+lead = "市建设局"
+field = "燃气"
+
+  [[buses.indicators]]
+  id = "coverage"
+  name = "通气行政村覆盖率"
+  unit = "%"
+  target = 70
+  baseline = 10
+  milestones = [
+    { date = 2023-12-31, value = 40 },
+    { date = 2024-12-31, value = 55 },
+  ]
+
+  [[buses.indicators]]
+  id = "households"
+  name = "使用天然气的农村居民"
+  unit = "万户"
+  target = 10
+
+  [[buses.indicators]]
+  id = "notes"
+  name = "只看不考"
+  unit = "个"
+
+[[buses]]
+id = "roads"
+name = "乡村畅行"
+batch = 2
+launched = 2022-01-01
+due = 2025-12-31
+lead = "市交通运输局"
+field = "交通"
+
+  [[buses.indicators]]
+  id = "riders"
+  name = "服务乘客"
+  unit = "人次"
+  target = 5000
+
+[[buses]]
+id = "idle"
+name = "尚未报数"
+batch = 2
+launched = 2022-01-01
+due = 2025-12-31
+field = "其他"
+
+  [[buses.indicators]]
+  id = "x"
+  name = "某指标"
+  target = 1
+
+[[readings]]
+bus = "gas"
+indicator = "coverage"
+date = 2022-12-31
+value = 25
+
+[[readings]]
+bus = "gas"
+indicator = "coverage"
+date = 2023-12-31
+value = 38.5
+
+[[readings]]
+bus = "gas"
+indicator = "coverage"
+date = 2024-06-30
+value = 47
+
+[[readings]]
+bus = "gas"
+indicator = "households"
+date = 2023-12-31
+value = 4.2
+
+[[readings]]
+bus = "roads"
+indicator = "riders"
+date = 2023-12-31
+value = 1000
+
+[[readings]]
+bus = "roads"
+indicator = "riders"
+date = 2024-06-30
+value = 3900
+"""
+
+
+CHART_AS_OF = "2024-06-30"
+
+
+IMPORT_DATA = (
+    '[program]\nname = "测试"\n\n'
+    + bus_with(GAS_BUS, COVERAGE, HOUSEHOLDS)
+    + "\n"
+    + bus_with(ROADS_BUS, RIDERS)
+    + """
+  [[buses.indicators]]
+  id = "scenic"
+  name = "景点公交通达率"
+  unit = "%"
+  target = 100
+  start = 2023-01-01
+
+[[readings]]
+bus = "gas"
+indicator = "coverage"
+date = 2023-12-31
+value = 40
+"""
+)
+
+
+def run_on(*args: str, data: Path) -> tuple[int, str, str]:
+    done = gongfu(*args, "-d", str(data))
+    return done.returncode, done.stdout.decode(), done.stderr.decode()
+
+
+def readings(path: Path) -> dict[tuple[str, str, str], object]:
+    return {
+        (b.id, i.id, str(r.date)): r.value
+        for b in load_dataset(path).buses
+        for i in b.indicators
+        for r in i.readings
+    }
+
+
+def rows_of(sheet: object) -> list[list[object]]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
+
+
+def fill(sheet: object, indicator: str, **cells: object) -> int:
+    """Type into the row of `indicator` as a person would; returns its row number."""
+    header = rows_of(sheet)[1]
+    for r, row in enumerate(rows_of(sheet), start=1):
+        if row[2] == indicator:
+            for name, value in cells.items():
+                cell = sheet.cell(row=r, column=header.index(name) + 1)  # type: ignore[attr-defined]
+                if isinstance(value, tuple):  # (value, number format)
+                    cell.value, cell.number_format = value
+                else:
+                    cell.value = value
+            return r
+    raise AssertionError(indicator)

@@ -20,8 +20,9 @@ from PIL import Image
 
 from gongfu_cli.rendering.browser import find_browser, headless, screenshot
 from gongfu_cli.rendering.raster import svg_png
+from tests.builders import CHART_AS_OF as AS_OF
+from tests.builders import CHART_DATA as DATA
 from tests.conftest import gongfu
-from tests.test_charts import AS_OF, DATA
 
 BROWSER = find_browser()
 pytestmark = pytest.mark.skipif(

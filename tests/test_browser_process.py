@@ -18,8 +18,8 @@ import pytest
 
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.rendering import browser
+from tests.builders import CHART_DATA as DATA
 from tests.conftest import gongfu
-from tests.test_charts import DATA
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="stand-in browser is a POSIX script")
 

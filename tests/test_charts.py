@@ -11,111 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import HOSTILE
+from tests.builders import CHART_AS_OF as AS_OF
+from tests.builders import CHART_DATA as DATA
+from tests.builders import HOSTILE, SVG
 from tests.conftest import gongfu
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-DATA = """\
-[program]
-name = "图表测试"
-
-[[buses]]
-id = "gas"
-name = "送气下乡"
-batch = 2
-launched = 2022-01-01
-due = 2025-12-31
-lead = "市建设局"
-field = "燃气"
-
-  [[buses.indicators]]
-  id = "coverage"
-  name = "通气行政村覆盖率"
-  unit = "%"
-  target = 70
-  baseline = 10
-  milestones = [
-    { date = 2023-12-31, value = 40 },
-    { date = 2024-12-31, value = 55 },
-  ]
-
-  [[buses.indicators]]
-  id = "households"
-  name = "使用天然气的农村居民"
-  unit = "万户"
-  target = 10
-
-  [[buses.indicators]]
-  id = "notes"
-  name = "只看不考"
-  unit = "个"
-
-[[buses]]
-id = "roads"
-name = "乡村畅行"
-batch = 2
-launched = 2022-01-01
-due = 2025-12-31
-lead = "市交通运输局"
-field = "交通"
-
-  [[buses.indicators]]
-  id = "riders"
-  name = "服务乘客"
-  unit = "人次"
-  target = 5000
-
-[[buses]]
-id = "idle"
-name = "尚未报数"
-batch = 2
-launched = 2022-01-01
-due = 2025-12-31
-field = "其他"
-
-  [[buses.indicators]]
-  id = "x"
-  name = "某指标"
-  target = 1
-
-[[readings]]
-bus = "gas"
-indicator = "coverage"
-date = 2022-12-31
-value = 25
-
-[[readings]]
-bus = "gas"
-indicator = "coverage"
-date = 2023-12-31
-value = 38.5
-
-[[readings]]
-bus = "gas"
-indicator = "coverage"
-date = 2024-06-30
-value = 47
-
-[[readings]]
-bus = "gas"
-indicator = "households"
-date = 2023-12-31
-value = 4.2
-
-[[readings]]
-bus = "roads"
-indicator = "riders"
-date = 2023-12-31
-value = 1000
-
-[[readings]]
-bus = "roads"
-indicator = "riders"
-date = 2024-06-30
-value = 3900
-"""
-AS_OF = "2024-06-30"
 
 
 @pytest.fixture
@@ -278,7 +177,8 @@ def test_hostile_names_stay_text_in_charts(tmp_path: Path) -> None:
 def test_chart_needs_a_known_suffix_and_one_indicator(data: Path, tmp_path: Path) -> None:
     run = gongfu("rank", "--chart", str(tmp_path / "c.pdf"), "-d", str(data))
     assert (
-        run.returncode == 2 and "a chart is written as .svg, .html or .png" in run.stderr.decode()
+        run.returncode == 2
+        and "a chart is written as .svg, .html, .htm or .png" in run.stderr.decode()
     )
     run = gongfu("history", "gas", "--chart", str(tmp_path / "c.svg"), "-d", str(data))
     assert run.returncode == 2 and "--chart draws one indicator" in run.stderr.decode()

@@ -12,26 +12,16 @@ from typer.testing import CliRunner
 from gongfu_cli.cli.app import app
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.store.load import load_dataset
+from tests.builders import bus_toml, bus_with, indicator_toml
 from tests.conftest import as_nobody, gongfu, nobody
 
 runner = CliRunner()
 
 PROGRAM = '[program]\nname = "分散维护"\n'
-JIAOTONG = """\
-[[buses]]
-id = "xiangcun-changxing"
-name = "乡村畅行"
-batch = 2
-launched = 2022-01-04
-lead = "市交通运输局"
-field = "交通"
-
-  [[buses.indicators]]
-  id = "scenic-bus-access"
-  name = "乡村A级以上景点公交通达率"
-  unit = "%"
-  target = 100
-"""
+JIAOTONG = bus_with(
+    bus_toml("xiangcun-changxing", "乡村畅行", due=None, lead="市交通运输局"),
+    indicator_toml("scenic-bus-access", "乡村A级以上景点公交通达率", "%", 100),
+)
 JIANSHE = """\
 [[buses]]
 id = "songqi-xiaxiang"
@@ -206,7 +196,7 @@ def test_an_unreadable_entry_is_an_error_naming_it(shared_dir: Path) -> None:
 
 
 def test_a_reader_holding_the_folders_lock_stalls_no_writer_past_wait(shared_dir: Path) -> None:
-    from tests.test_writes import _holder
+    from tests.processes import holder as _holder
 
     for name, text in (("jiaotong.toml", JIAOTONG), ("jianshe.toml", JIANSHE)):
         (shared_dir / name).write_text(text, encoding="utf-8")

@@ -17,61 +17,10 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from gongfu_cli.store.load import load_dataset
+from tests.builders import IMPORT_DATA as DATA
+from tests.builders import fill, readings, rows_of
+from tests.builders import run_on as run
 from tests.conftest import as_nobody, gongfu
-
-DATA = """\
-[program]
-name = "测试"
-
-[[buses]]
-id = "gas"
-name = "送气下乡"
-batch = 2
-launched = 2022-01-04
-due = 2025-12-31
-lead = "市建设局"
-field = "燃气"
-
-  [[buses.indicators]]
-  id = "coverage"
-  name = "通气行政村覆盖率"
-  unit = "%"
-  target = 70
-
-  [[buses.indicators]]
-  id = "households"
-  name = "使用天然气的农村居民"
-  unit = "万户"
-  target = 10
-
-[[buses]]
-id = "roads"
-name = "乡村畅行"
-batch = 2
-launched = 2022-01-04
-due = 2025-12-31
-lead = "市交通运输局"
-field = "交通"
-
-  [[buses.indicators]]
-  id = "riders"
-  name = "服务乘客"
-  unit = "人次"
-  target = 5000
-
-  [[buses.indicators]]
-  id = "scenic"
-  name = "景点公交通达率"
-  unit = "%"
-  target = 100
-  start = 2023-01-01
-
-[[readings]]
-bus = "gas"
-indicator = "coverage"
-date = 2023-12-31
-value = 40
-"""
 
 
 @pytest.fixture
@@ -79,39 +28,6 @@ def data(tmp_path: Path) -> Path:
     path = tmp_path / "buses.toml"
     path.write_text(DATA, encoding="utf-8")
     return path
-
-
-def run(*args: str, data: Path) -> tuple[int, str, str]:
-    done = gongfu(*args, "-d", str(data))
-    return done.returncode, done.stdout.decode(), done.stderr.decode()
-
-
-def readings(path: Path) -> dict[tuple[str, str, str], object]:
-    return {
-        (b.id, i.id, str(r.date)): r.value
-        for b in load_dataset(path).buses
-        for i in b.indicators
-        for r in i.readings
-    }
-
-
-def rows_of(sheet: object) -> list[list[object]]:
-    return [list(row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[attr-defined]
-
-
-def fill(sheet: object, indicator: str, **cells: object) -> int:
-    """Type into the row of `indicator` as a person would; returns its row number."""
-    header = rows_of(sheet)[1]
-    for r, row in enumerate(rows_of(sheet), start=1):
-        if row[2] == indicator:
-            for name, value in cells.items():
-                cell = sheet.cell(row=r, column=header.index(name) + 1)  # type: ignore[attr-defined]
-                if isinstance(value, tuple):  # (value, number format)
-                    cell.value, cell.number_format = value
-                else:
-                    cell.value = value
-            return r
-    raise AssertionError(indicator)
 
 
 # ---------------------------------------------------------------------------------------------

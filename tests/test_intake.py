@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from tests.builders import IMPORT_DATA as DATA
+from tests.builders import readings
+from tests.builders import run_on as run
 from tests.conftest import gongfu
-from tests.test_import import DATA, readings, run
 
 
 @pytest.fixture

@@ -10,55 +10,21 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from gongfu_cli.store.load import load_dataset
+from tests.builders import COVERAGE, GAS_BUS, RIDERS, ROADS_BUS, bus_with
 from tests.conftest import as_nobody, gongfu
+from tests.processes import wait_stopped as _wait_stopped
 
-GAS = """\
-[program]
-name = "两个文件"
-
-[[buses]]
-id = "gas"
-name = "送气下乡"
-batch = 2
-launched = 2022-01-04
-due = 2025-12-31
-lead = "市建设局"
-field = "燃气"
-
-  [[buses.indicators]]
-  id = "coverage"
-  name = "通气行政村覆盖率"
-  unit = "%"
-  target = 70
-
-[[readings]]
-bus = "gas"
-indicator = "coverage"
-date = 2023-12-31
-value = 40
-"""
-ROADS = """\
-[[buses]]
-id = "roads"
-name = "乡村畅行"
-batch = 2
-launched = 2022-01-04
-due = 2025-12-31
-lead = "市交通运输局"
-field = "交通"
-
-  [[buses.indicators]]
-  id = "riders"
-  name = "服务乘客"
-  unit = "人次"
-  target = 5000
-"""
+GAS = (
+    '[program]\nname = "两个文件"\n\n'
+    + bus_with(GAS_BUS, COVERAGE)
+    + '\n[[readings]]\nbus = "gas"\nindicator = "coverage"\ndate = 2023-12-31\nvalue = 40\n'
+)
+ROADS = bus_with(ROADS_BUS, RIDERS)
 OLD = {("gas", "coverage", "2023-12-31", 40)}
 NEW = OLD | {("gas", "coverage", "2024-06-30", 50), ("roads", "riders", "2024-06-30", 9)}
 DATA_FILES = ["a.toml", "b.toml"]
@@ -148,16 +114,6 @@ def test_killed_at_every_step_the_data_is_old_or_new_and_loads(
         assert all(not left for _, _, left in outcomes)
 
 
-def _wait_stopped(pid: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            if handle.read().rsplit(")", 1)[1].split()[0] == "T":
-                return
-        time.sleep(0.05)
-    raise AssertionError("the command never reached the step")
-
-
 def _stopped_import(sheet: Path, folder: Path) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-m", "gongfu_cli", "import", str(sheet), "-d", str(folder)],
@@ -212,7 +168,7 @@ def test_a_directory_change_where_files_have_no_lock_of_their_own(
 ) -> None:
     """As on Windows (no fcntl, no O_NOFOLLOW): the folder's lock file is inside it and
     removed afterwards; the journal path works the same."""
-    from tests.test_windows import windows
+    from tests.processes import windows
 
     done = windows("import", str(sheet), "-d", str(folder))
     assert done.returncode == 0, done.stderr

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.builders import IMPORT_DATA as DATA
+from tests.builders import fill, readings
 from tests.conftest import gongfu
-from tests.test_import import DATA, fill, readings
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")

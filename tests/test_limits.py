@@ -15,23 +15,15 @@ import pytest
 
 from gongfu_cli.store import documents
 from gongfu_cli.store.load import load_dataset
+from tests.builders import bus_toml, indicator_toml
 from tests.conftest import SAMPLE, as_nobody, gongfu
 
-BUS = """\
-[[buses]]
-id = "alpha"
-name = "阿尔法"
-batch = 1
-launched = 2022-01-01
-due = 2025-12-31
-field = "交通"
-
-[[buses.indicators]]
-id = "x"
-name = "指标"
-unit = "个"
-{indicator}
-"""
+BUS = (
+    bus_toml("alpha", "阿尔法", 1, "2022-01-01", field="交通")
+    + "\n"
+    + indicator_toml("x", "指标", "个", indent="")
+    + "{indicator}\n"
+)
 
 EVERY_COMMAND = (
     ("list",),

@@ -16,8 +16,10 @@ import pytest
 from PIL import Image, ImageChops
 
 from gongfu_cli.rendering import raster
+from tests.builders import CHART_AS_OF as AS_OF
+from tests.builders import CHART_DATA as DATA
+from tests.builders import SVG
 from tests.conftest import gongfu
-from tests.test_charts import AS_OF, DATA, SVG
 
 # Without a Chinese font these fail, as they must in CI (which installs fonts-noto-cjk); on a
 # machine without one they say so instead.

@@ -19,7 +19,8 @@ from gongfu_cli.cli.app import app
 from gongfu_cli.store.cache import pack, unpack
 from gongfu_cli.store.load import load_dataset
 from gongfu_cli.store.schema import SCHEMA
-from tests.test_import import DATA, fill
+from tests.builders import IMPORT_DATA as DATA
+from tests.builders import fill
 
 runner = CliRunner()
 TODAY = date.today().isoformat()

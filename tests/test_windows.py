@@ -19,48 +19,7 @@ import pytest
 from gongfu_cli.store.load import load_dataset
 from tests.builders import COMMENTED
 from tests.conftest import REPO, SAMPLE
-
-UNIX_ONLY = (
-    "getuid", "geteuid", "getgid", "getegid", "getgroups", "fchown", "chown", "lchown",
-    "fchmod", "set_blocking", "O_NOFOLLOW", "O_NONBLOCK", "O_CLOEXEC", "mkfifo", "getpwnam",
-)  # fmt: skip
-
-BOOT = f"""
-import os, sys
-import platformdirs  # its Unix module needs what is removed below; on Windows it has its own
-platformdirs.user_cache_dir("gongfu")
-sys.modules["fcntl"] = None  # import fcntl now fails, as on Windows
-for name in {UNIX_ONLY!r}:
-    if hasattr(os, name):
-        delattr(os, name)
-FAILS = int(os.environ.get("REPLACE_FAILS", "0"))
-if FAILS:
-    real_replace = os.replace
-    calls = []
-
-    def replace(source, destination):
-        calls.append(destination)
-        if len(calls) <= FAILS:
-            raise PermissionError(13, "The process cannot access the file because it is being "
-                                      "used by another process")
-        return real_replace(source, destination)
-
-    os.replace = replace
-from gongfu_cli.cli.app import main
-sys.argv = ["gongfu", *sys.argv[1:]]
-main()
-"""
-
-
-def windows(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-            ) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, "-c", BOOT, *args],
-        capture_output=True, text=True, encoding="utf-8", check=False, timeout=120,
-        env={**os.environ, "COLUMNS": "100", **(env or {})}, cwd=cwd,
-    )  # fmt: skip
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
+from tests.processes import BOOT, windows
 
 
 def test_the_simulation_really_removes_the_unix_pieces() -> None:

@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
@@ -20,6 +19,7 @@ from gongfu_cli.store.files import FileChanged, FileState, replace_file
 from gongfu_cli.store.load import load_dataset
 from tests.builders import COMMENTED
 from tests.conftest import ROOT, as_nobody, gongfu, nobody
+from tests.processes import holder as _holder
 
 RECORD = ("record", "alpha", "coverage", "70", "--date", "2023-02-01")
 
@@ -281,41 +281,6 @@ def test_waiting_for_another_writer_is_announced_and_dry_run_never_waits(data: P
     assert values(data) == [40, 70]
 
 
-class Holder(NamedTuple):
-    pid: int
-
-    def stop(self) -> None:
-        os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-
-
-def _holder(path: Path, mode: str, user: int) -> Holder:
-    """Another process, of `user`, holding a lock on `path` (opened for reading: that is all
-    it takes) until it is stopped. Forked, so that it needs no Python it may run."""
-    if not ROOT:
-        pytest.skip("only root can hold a lock as another user")
-    fcntl = pytest.importorskip("fcntl", reason="holds the lock as gongfu takes it on Unix")
-    gid = nobody().pw_gid
-    ready, tell = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        try:
-            os.close(ready)
-            os.setgroups([])
-            os.setgid(gid)
-            os.setuid(user)
-            fd = os.open(path, os.O_RDONLY)
-            fcntl.flock(fd, fcntl.LOCK_EX if mode == "ex" else fcntl.LOCK_SH)
-            os.write(tell, b"held")
-            time.sleep(600)
-        finally:
-            os._exit(0)
-    os.close(tell)
-    assert os.read(ready, 4) == b"held"
-    os.close(ready)
-    return Holder(pid)
-
-
 @pytest.mark.parametrize("mode", ["ex", "sh"])
 def test_a_reader_holding_the_lock_stalls_no_writer_past_wait(shared_dir: Path, mode: str) -> None:
     """A user who may only read the data file locks it and never lets go: every writing
@@ -367,7 +332,7 @@ def test_an_editor_save_during_record_is_kept_and_the_reading_lands(tmp_path: Pa
     """gongfu has read the file and staged its new version; an editor saves a change before
     the rename (by renaming its own temporary file into place, as editors do). gongfu is
     stopped at that very step, so the save falls between its read and its rename every time."""
-    from tests.test_interrupted import _wait_stopped
+    from tests.processes import wait_stopped as _wait_stopped
 
     path = tmp_path / "data.toml"
     path.write_text(COMMENTED, encoding="utf-8")

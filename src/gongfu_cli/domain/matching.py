@@ -46,24 +46,29 @@ def id_and_name(item: Named) -> tuple[str, str]:
     return item.id, item.name
 
 
+# What is said when a query names several things, or nothing: one whole sentence per kind of
+# thing, so that a translation can word it as its language does.
+_SEVERAL: dict[str, Callable[..., str]] = {
+    "bus": lambda **said: T("{query} matches several buses; say which:\n{listing}", **said),
+    "indicator": lambda **said: T(
+        "{query} matches several indicators; say which:\n{listing}", **said
+    ),
+}
+_NONE: dict[str, Callable[..., str]] = {
+    "bus": lambda **said: T("no bus matches {query}; the buses are:\n{listing}", **said),
+    "indicator": lambda **said: T(
+        "no indicator matches {query}; the indicators are:\n{listing}", **said
+    ),
+}
+
+
 def resolve(items: Sequence[Item], query: str, kind: str = "bus") -> Item:
     """The bus or indicator `query` names (`matching`), or an error listing the candidates."""
     found = matching(items, query, id_and_name)
     if len(found) == 1:
         return found[0]
-    if found:
-        listing = _listing(found)
-        if kind == "bus":
-            raise GongfuError(T("{query} matches several buses; say which:\n{listing}",
-                                   query=quote(query), listing=listing))  # fmt: skip
-        raise GongfuError(T("{query} matches several indicators; say which:\n{listing}",
-                               query=quote(query), listing=listing))  # fmt: skip
-    listing = _listing(items)
-    if kind == "bus":
-        raise GongfuError(T("no bus matches {query}; the buses are:\n{listing}",
-                               query=quote(query), listing=listing))  # fmt: skip
-    raise GongfuError(T("no indicator matches {query}; the indicators are:\n{listing}",
-                           query=quote(query), listing=listing))  # fmt: skip
+    sentence = (_SEVERAL if found else _NONE)[kind]
+    raise GongfuError(sentence(query=quote(query), listing=_listing(found or items)))
 
 
 def resolve_field(fields: Iterable[str], query: str, kind: str = "field") -> str:

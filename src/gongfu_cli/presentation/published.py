@@ -24,7 +24,7 @@ from gongfu_cli.domain.model import Dataset, Reading
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import T, os_reason
-from gongfu_cli.presentation.rows import Row
+from gongfu_cli.presentation.rows import READING_IDENTITY, Row, reading_identity
 
 FOLDER = "published"
 FORMAT = "gongfu-published/1"
@@ -279,12 +279,7 @@ def _indicator(result: IndicatorResult, row: Row | None) -> IndicatorResult:
 # Corrections
 
 CORRECTIONS_COLUMNS = (
-    "bus_id",
-    "bus",
-    "indicator_id",
-    "indicator",
-    "unit",
-    "date",
+    *READING_IDENTITY,
     "published",
     "now",
     "kind",
@@ -309,12 +304,7 @@ def corrections_rows(dataset: Dataset, period: Published) -> list[Row]:
                     continue
                 rows.append(
                     {
-                        "bus_id": bus.id,
-                        "bus": bus.name,
-                        "indicator_id": ind.id,
-                        "indicator": ind.name,
-                        "unit": ind.unit,
-                        "date": reading.date,
+                        **reading_identity(bus, ind, reading.date),
                         "published": None if old is None else old["value"],
                         "now": reading.value,
                         "kind": "added" if old is None else "corrected",

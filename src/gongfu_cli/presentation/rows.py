@@ -64,13 +64,10 @@ INDICATOR_COLUMNS = (
     "stale",
     "period",
 )
+# The columns that say which reading a row is about; every reading row begins with them.
+READING_IDENTITY = ("bus_id", "bus", "indicator_id", "indicator", "unit", "date")
 READING_COLUMNS = (
-    "bus_id",
-    "bus",
-    "indicator_id",
-    "indicator",
-    "unit",
-    "date",
+    *READING_IDENTITY,
     "value",
     "source",
     "note",
@@ -137,6 +134,18 @@ def indicator_rows(results: list[BusResult]) -> list[Row]:
     return [indicator_row(b, r) for b in results for r in b.indicators]
 
 
+def reading_identity(bus: Bus, ind: Indicator, day: date) -> Row:
+    """The columns that say which reading a row is about, as every reading row begins."""
+    return {
+        "bus_id": bus.id,
+        "bus": bus.name,
+        "indicator_id": ind.id,
+        "indicator": ind.name,
+        "unit": ind.unit,
+        "date": day,
+    }
+
+
 def reading_rows(dataset: Dataset, as_of: date) -> list[Row]:
     """Every reading on or before `as_of`, in date order (then bus and indicator order)."""
     rows = []
@@ -145,12 +154,7 @@ def reading_rows(dataset: Dataset, as_of: date) -> list[Row]:
             for reading in readings_until(ind, as_of):
                 rows.append(
                     {
-                        "bus_id": bus.id,
-                        "bus": bus.name,
-                        "indicator_id": ind.id,
-                        "indicator": ind.name,
-                        "unit": ind.unit,
-                        "date": reading.date,
+                        **reading_identity(bus, ind, reading.date),
                         "value": reading.value,
                         "source": reading.source,
                         "note": reading.note,
@@ -167,12 +171,7 @@ def _row_date(row: Row) -> date:
 
 
 HISTORY_COLUMNS = (
-    "bus_id",
-    "bus",
-    "indicator_id",
-    "indicator",
-    "unit",
-    "date",
+    *READING_IDENTITY,
     "value",
     "change",
     "attainment",
@@ -323,12 +322,7 @@ def history_rows(bus: Bus, indicators: Sequence[Indicator], as_of: date) -> list
             change = None if previous is None else round(reading.value - previous, 12)
             rows.append(
                 {
-                    "bus_id": bus.id,
-                    "bus": bus.name,
-                    "indicator_id": ind.id,
-                    "indicator": ind.name,
-                    "unit": ind.unit,
-                    "date": reading.date,
+                    **reading_identity(bus, ind, reading.date),
                     "value": reading.value,
                     "change": change,
                     "attainment": ratio(attainment(reading.value, ind.baseline, ind.target)),
