@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from gongfu_cli.domain import fields
 from gongfu_cli.errors import GongfuError
-from gongfu_cli.store import load
+from gongfu_cli.store import load, load_readings
 from gongfu_cli.store.schema import SCHEMA
 from gongfu_cli.store.starter import EMPTY_TEMPLATE
 from tests.conftest import REPO
@@ -128,6 +128,6 @@ def outcome(text: str) -> object:
 def test_the_fast_path_and_the_full_checks_agree(readings: list[dict[str, Any]]) -> None:
     text = BUSES + tomli_w.dumps({"readings": readings})
     fast = outcome(text)
-    with mock.patch.object(load, "_plain_reading", lambda table, known: False):
+    with mock.patch.object(load_readings, "_plain_reading", lambda table, known: False):
         full = outcome(text)  # every reading through the thorough checks
     assert fast == full

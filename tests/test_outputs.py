@@ -99,7 +99,7 @@ def test_report_and_check_choose_from_the_same_registry(tmp_path: Path) -> None:
     ok("report", "-o", str(tmp_path / "r.html"))
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     refused = usage_error("report", "-o", str(tmp_path / "r.csv"))
-    assert "a report is md, html, pdf or docx" in refused
+    assert "a report is written as .md, .html, .htm, .pdf or .docx" in refused
     later = ["-d", str(SAMPLE), "--as-of", "2024-06-30"]  # by then some indicators are stale
     result = runner.invoke(app, ["check", "-f", "csv", *later])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

@@ -230,17 +230,18 @@ def agency_folder(target: str | None, fmt: str | None) -> Path | None:
     suffix that may have lost its slash."""
     from gongfu_cli.rendering import emit, registry
 
+    folder = bool(target) and (str(target).endswith(("/", os.sep)) or Path(str(target)).is_dir())
+    if fmt == "docx" and not folder:
+        raise typer.BadParameter(
+            _("the 督办单 as docx are written one per agency: -o DIR/"), param_hint="'--format'"
+        )
     if not target:
         return None
-    if target.endswith(("/", os.sep)) or Path(target).is_dir():
+    if folder:
         one_each = T("one sheet per agency")
         emit.choose_format(fmt or "xlsx", None, "xlsx", tabulate=False,
                            offered=registry.AGENCY_SHEETS, what=one_each)  # fmt: skip
         return Path(target)
-    if fmt == "docx":
-        raise typer.BadParameter(
-            _("the 督办单 as docx are written one per agency: -o DIR/"), param_hint="'--format'"
-        )
     if not Path(target).suffix:
         try:
             emit.choose_format(fmt, Path(target), "table")
