@@ -2,7 +2,7 @@
 the template, saves a filled-in copy that gongfu imports, and reads gongfu's export.
 
 Runs where LibreOffice (`soffice`) is installed; skipped elsewhere (it is large, so CI does not
-install it: the two spreadsheet libraries of tests/test_import.py cover the format there).
+install it: the two spreadsheet libraries of tests/editing/test_import.py cover the format there).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Tests of changing readings: what people type, record, delete and import."""
