@@ -129,10 +129,8 @@ def report(
     dataset = load_dataset(data, no_cache, output)
     day = as_of_day(as_of)
     found = queries.report(dataset, day, lead, within, compare, since, past(dataset, data))
-    from gongfu_cli.rendering.report import report_document
-
-    emit.write(output, report_document(spec.name, found.view, found.results, day), dataset.files,
-               "")  # fmt: skip
+    emit.write(output, emit.report_bytes(spec.name, found.view, found.results, day),
+               dataset.files, "")  # fmt: skip
 
 
 @app.command(

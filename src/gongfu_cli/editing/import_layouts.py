@@ -20,7 +20,7 @@ from gongfu_cli.editing.typed import (
 )
 from gongfu_cli.escapes import CONTROL_CHARACTERS, quote, shown_path
 from gongfu_cli.i18n import T
-from gongfu_cli.spreadsheets.read import Sheet, Uncomputed, Value, column_letter
+from gongfu_cli.spreadsheets.sheet import Sheet, Uncomputed, Value, column_letter
 
 HEADER_ROWS = 20  # how far down a sheet its header row may be (an instruction may stand above)
 

@@ -28,7 +28,7 @@ from gongfu_cli.editing.typed import (
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.escapes import quote
 from gongfu_cli.i18n import T, joined, said
-from gongfu_cli.spreadsheets.read import Percent, Sheet, Value
+from gongfu_cli.spreadsheets.sheet import Percent, Sheet, Value
 from gongfu_cli.store.system import LOCK_WAIT
 from gongfu_cli.store.validate import did_you_mean, number_problem
 
@@ -341,7 +341,8 @@ def import_sheets(
 ) -> Imported:
     """Read every sheet, check every figure against the data, and write them all or none."""
     from gongfu_cli.editing.apply import apply
-    from gongfu_cli.spreadsheets.read import Budget, read_sheets
+    from gongfu_cli.spreadsheets.read import read_sheets
+    from gongfu_cli.spreadsheets.sheet import Budget
 
     today = today or date.today()
     if default_date is not None and default_date > today:

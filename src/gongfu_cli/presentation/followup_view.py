@@ -9,8 +9,8 @@ from datetime import date
 from typing import NamedTuple
 
 from gongfu_cli.domain.followup import ITEM_ORDER, Item
+from gongfu_cli.presentation.columns import Column
 from gongfu_cli.presentation.rows import NO_LEAD, Row, ratio
-from gongfu_cli.presentation.views import Column
 from gongfu_cli.presentation.vocabulary import ITEM_LABELS, UNASSIGNED_LEAD
 
 FOLLOWUP_COLUMNS = (

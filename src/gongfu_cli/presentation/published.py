@@ -88,10 +88,10 @@ def record(
         READING_COLUMNS,
         bus_rows,
         indicator_rows,
+        json_objects,
         rank_rows,
         reading_rows,
     )
-    from gongfu_cli.rendering.serializers import json_objects
 
     results = assess(dataset, day)
     program = dataset.program

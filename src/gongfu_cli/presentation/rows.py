@@ -78,6 +78,14 @@ RATIO_COLUMNS = frozenset({"attainment", "schedule", "projected", "gap", "covera
 RATIO_DIGITS = 4
 
 
+def json_objects(rows: Sequence[Row], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows as JSON objects: the machine columns in order, dates in ISO form."""
+    return [
+        {c: row[c].isoformat() if isinstance(row[c], date) else row[c] for c in columns}
+        for row in rows
+    ]
+
+
 def ratio(value: float | None) -> float | None:
     return None if value is None else round(value, RATIO_DIGITS)
 

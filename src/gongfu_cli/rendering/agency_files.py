@@ -62,7 +62,7 @@ def agency_sheets(
             text = delimited(rows, FOLLOWUP_COLUMNS, crlf=True, neutral=True)
             content = ("\ufeff" + text).encode("utf-8")
         else:
-            from gongfu_cli.presentation.views import cell_text
+            from gongfu_cli.presentation.columns import cell_text
             from gongfu_cli.rendering.serializers import pipe_table
 
             title = f"# 督办单 · {markdown_text(agency.heading)}\n\n截至 {as_of.isoformat()}\n\n"

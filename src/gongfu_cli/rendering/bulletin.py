@@ -18,16 +18,10 @@ from typing import Any
 
 from gongfu_cli.domain.metrics import Status, status_counts
 from gongfu_cli.escapes import visible_line
+from gongfu_cli.presentation.columns import Column, cell_text
 from gongfu_cli.presentation.followup_view import FOLLOWUP_TABLE, AgencyItems
 from gongfu_cli.presentation.rows import Row
-from gongfu_cli.presentation.views import (
-    CHANGES_TABLE,
-    STALE_TABLE,
-    SUMMARY_TABLE,
-    Column,
-    ReportView,
-    cell_text,
-)
+from gongfu_cli.presentation.views import CHANGES_TABLE, STALE_TABLE, SUMMARY_TABLE, ReportView
 from gongfu_cli.presentation.vocabulary import ITEM_LABELS, UNASSIGNED_LEAD, status_label
 from gongfu_cli.rendering.report import (
     _change_groups,

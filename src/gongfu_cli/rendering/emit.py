@@ -3,11 +3,14 @@ renderer, and written to standard output or through the one safe write path, wit
 of confirmation on stderr (`wrote …`). Commands hand it what they show; nothing else prints
 tables, writes files or chooses formats."""
 
+from __future__ import annotations
+
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 import typer.core
@@ -15,9 +18,13 @@ import typer.core
 from gongfu_cli import i18n
 from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
-from gongfu_cli.presentation.queries import Shown
-from gongfu_cli.presentation.rows import Row
 from gongfu_cli.rendering import registry
+
+if TYPE_CHECKING:
+    from gongfu_cli.domain.metrics import BusResult
+    from gongfu_cli.presentation.queries import Shown
+    from gongfu_cli.presentation.rows import Row
+    from gongfu_cli.presentation.views import ReportView
 
 
 def stdout_text(text: str) -> None:
@@ -263,3 +270,36 @@ def template(
     )
     write(output, content, protect, what)
     cut_notes(output, cut)
+
+
+def report_bytes(
+    fmt: str, report: ReportView, results: Sequence[BusResult], day: date
+) -> str | bytes:
+    """The report in a document format of the registry: Markdown; one HTML page with its
+    charts; that page printed on A4 (PDF); or the 通报 for Word and WPS (.docx)."""
+    from gongfu_cli.rendering.report import html_report, markdown_report
+
+    if fmt == "md":
+        return markdown_report(report)
+    from gongfu_cli.i18n import T
+    from gongfu_cli.rendering.charts import bus_svg, race_svg
+    from gongfu_cli.rendering.raster import require_chinese_font
+
+    charts = {
+        r.bus.id: bus_svg(r, day)
+        for r in results
+        if any(i.indicator.target is not None for i in r.indicators)
+    }
+    charts["race"] = race_svg(report.race.title, report.race.rows, report.race.caption)
+    if fmt == "docx":
+        from gongfu_cli.rendering.bulletin import docx_report
+
+        require_chinese_font(T("the charts of the .docx"))
+        return docx_report(report, charts)
+    page = html_report(report, charts)
+    if fmt == "pdf":
+        from gongfu_cli.rendering.browser import pdf
+
+        require_chinese_font(T("the PDF"))
+        return pdf(page)
+    return page

@@ -20,7 +20,7 @@ def as_json(done: Any, dry_run: bool) -> str:
         summary_rows,
         totals,
     )
-    from gongfu_cli.rendering.serializers import json_objects
+    from gongfu_cli.presentation.rows import json_objects
 
     document = {
         "written": done.written,

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 
-from gongfu_cli.domain.metrics import BusResult
 from gongfu_cli.escapes import html_text, markdown_text
+from gongfu_cli.presentation.columns import Column, cell_text
 from gongfu_cli.presentation.followup_view import FOLLOWUP_TABLE
 from gongfu_cli.presentation.rows import Row
 from gongfu_cli.presentation.values import date_text, filled, percent
@@ -22,9 +21,7 @@ from gongfu_cli.presentation.views import (
     STALE_TABLE,
     SUMMARY_TABLE,
     ChangesView,
-    Column,
     ReportView,
-    cell_text,
 )
 from gongfu_cli.presentation.vocabulary import status_css, status_label
 
@@ -323,34 +320,3 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
     from gongfu_cli.rendering.page import html_page
 
     return html_page(report.title, _CSS + status_css(), "\n".join(parts))
-
-
-def report_document(
-    fmt: str, report: ReportView, results: Sequence[BusResult], day: date
-) -> str | bytes:
-    """The report in a document format of the registry: Markdown; one HTML page with its
-    charts; that page printed on A4 (PDF); or the 通报 for Word and WPS (.docx)."""
-    if fmt == "md":
-        return markdown_report(report)
-    from gongfu_cli.i18n import T
-    from gongfu_cli.rendering.charts import bus_svg, race_svg
-    from gongfu_cli.rendering.raster import require_chinese_font
-
-    charts = {
-        r.bus.id: bus_svg(r, day)
-        for r in results
-        if any(i.indicator.target is not None for i in r.indicators)
-    }
-    charts["race"] = race_svg(report.race.title, report.race.rows, report.race.caption)
-    if fmt == "docx":
-        from gongfu_cli.rendering.bulletin import docx_report
-
-        require_chinese_font(T("the charts of the .docx"))
-        return docx_report(report, charts)
-    page = html_report(report, charts)
-    if fmt == "pdf":
-        from gongfu_cli.rendering.browser import pdf
-
-        require_chinese_font(T("the PDF"))
-        return pdf(page)
-    return page

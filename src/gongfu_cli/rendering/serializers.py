@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from gongfu_cli.escapes import inert_cell, markdown_text
-from gongfu_cli.presentation.rows import Row
+from gongfu_cli.presentation.rows import Row, json_objects
 from gongfu_cli.presentation.values import plain_number, shown
 from gongfu_cli.presentation.vocabulary import KINDS
 
@@ -65,14 +65,6 @@ def delimited(
         delimiter.join(_csv_quoted(to_cell(row[c]), delimiter) for c in columns) for row in rows
     ]
     return end.join(lines) + end
-
-
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def json_objects(rows: list[Row], columns: Sequence[str]) -> list[dict[str, Any]]:
-    return [{c: _json_value(row[c]) for c in columns} for row in rows]
 
 
 def as_json(rows: list[Row], columns: Sequence[str]) -> str:

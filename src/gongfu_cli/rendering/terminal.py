@@ -18,6 +18,8 @@ from rich.text import Text
 
 from gongfu_cli.escapes import visible, visible_line
 from gongfu_cli.presentation import views
+from gongfu_cli.presentation.columns import Column as ViewColumn
+from gongfu_cli.presentation.columns import cell_text
 from gongfu_cli.presentation.rows import Row
 from gongfu_cli.presentation.values import date_text, filled, number, percent, points
 from gongfu_cli.presentation.vocabulary import SHORT_LABELS, label, status_label, status_style
@@ -77,23 +79,23 @@ def titled(
     return Group(*parts)
 
 
-def cell(column: views.Column, row: Row, bars: int, status: str | None = None) -> Text:
+def cell(column: ViewColumn, row: Row, bars: int, status: str | None = None) -> Text:
     """One cell for a terminal, by its column's kind; ratios with `bar` are drawn as bars
     coloured by `status` (the row's own, unless given)."""
     value = row.get(column.key)
     if column.kind == "text":  # a group may be a batch number: text as people read it
-        return text(views.cell_text(column, row))
+        return text(cell_text(column, row))
     if column.kind == "status":
         return status_text(row[column.key])
     if column.bar:
         return bar(value, status or row["status"], bars)
     if column.kind == "points":
         return _gap(value)
-    return Text(views.cell_text(column, row))
+    return Text(cell_text(column, row))
 
 
 def fitted(
-    columns: Sequence[views.Column], rows: Sequence[Row], width: int, status: str | None = None
+    columns: Sequence[ViewColumn], rows: Sequence[Row], width: int, status: str | None = None
 ) -> Table | None:
     """The table with the widest bars that fits, or None when none does. Text columns wrap,
     numbers keep their width and align right."""
@@ -283,7 +285,7 @@ def progress_view(view: views.BusView, as_of: date, width: int = 120) -> Rendera
 
 def listing(
     title: str,
-    table: Sequence[views.Column],
+    table: Sequence[ViewColumn],
     rows: Sequence[Row],
     columns: Sequence[str],
     width: int,
@@ -336,7 +338,7 @@ def rank_table(view: views.RaceView, width: int) -> Group:
             fact("完成率", percent(r["attainment"])),
             fact("序时进度", percent(r["schedule"])),
             fact("超前序时", _gap(r["gap"])),
-            fact("进退", views.cell_text(views.MOVE_COLUMN, r) if view.compared else ""),
+            fact("进退", cell_text(views.MOVE_COLUMN, r) if view.compared else ""),
         ]
         for r in view.rows
     ]
@@ -369,7 +371,7 @@ def history(view: views.HistoryView, width: int = 120) -> Group:
         if body is None:
             stacked = cards(
                 [Text(date_text(r["date"]), style="bold") for r in rows],
-                [[fact(c.header, views.cell_text(c, r)) for c in columns[1:]] for r in rows],
+                [[fact(c.header, cell_text(c, r)) for c in columns[1:]] for r in rows],
                 width,
             )
             body = Group(Text(""), stacked, Text(""))
@@ -396,8 +398,7 @@ def summary_table(view: views.SummaryView, width: int) -> Group:
     if table is not None:
         return titled(view.title, table, width)
     facts = [
-        [fact(c.header, views.cell_text(c, r)) for c in views.SUMMARY_TABLE[1:-1]]
-        for r in view.rows
+        [fact(c.header, cell_text(c, r)) for c in views.SUMMARY_TABLE[1:-1]] for r in view.rows
     ]
     titles = [
         text(str(r["group_label"]), "bold").append("  ").append_text(status_text(r["status"]))
@@ -421,7 +422,7 @@ def changes(view: views.ChangesView, width: int) -> Group:
         if body is None:
             body = cards(
                 [text(r["indicator"], "bold") for r in rows],
-                [[fact(c.header, views.cell_text(c, r)) for c in views.CHANGES_TABLE
+                [[fact(c.header, cell_text(c, r)) for c in views.CHANGES_TABLE
                   if c.key != "indicator"] for r in rows],
                 width,
             )  # fmt: skip
@@ -454,7 +455,7 @@ def followup(view: FollowupView, width: int) -> Group:
         if body is None:
             body = cards(
                 [text(r["indicator"], "bold") for r in agency.rows],
-                [[fact(c.header, views.cell_text(c, r)) for c in FOLLOWUP_TABLE
+                [[fact(c.header, cell_text(c, r)) for c in FOLLOWUP_TABLE
                   if c.key != "indicator"] for r in agency.rows],
                 width,
             )  # fmt: skip

@@ -49,7 +49,7 @@ def rows_workbook(sheets: Sequence[SheetRows], cut: list[str] | None = None) -> 
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    from gongfu_cli.presentation.views import sheet_value
+    from gongfu_cli.presentation.columns import sheet_value
 
     book = Workbook()
     book.remove(book.active)
@@ -283,7 +283,7 @@ def _shown_width(value: Any, wcswidth: Any) -> int:
 
 
 def _letter(index: int) -> str:
-    from gongfu_cli.spreadsheets.read import column_letter
+    from gongfu_cli.spreadsheets.sheet import column_letter
 
     return column_letter(index - 1)
 

@@ -15,7 +15,7 @@ from typing import Any
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import T, Text, joined
-from gongfu_cli.spreadsheets.read import (
+from gongfu_cli.spreadsheets.sheet import (
     MAX_COLUMNS,
     MAX_PART,
     MAX_ROWS,
