@@ -48,8 +48,6 @@ from gongfu_cli.cli.output_options import (
 from gongfu_cli.errors import GongfuError
 from gongfu_cli.escapes import shown_path
 from gongfu_cli.i18n import _
-from gongfu_cli.presentation import queries
-from gongfu_cli.presentation.queries import Filters
 from gongfu_cli.rendering import emit, registry
 from gongfu_cli.rendering.emit import say
 
@@ -74,6 +72,8 @@ def export(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     dataset = load_dataset(data, no_cache, output)
     day = as_of_day(as_of)
     if level is Level.all:
@@ -118,6 +118,8 @@ def report(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     spec = emit.choose_format(fmt, output, "md", tabulate=False, offered=registry.REPORT,
                               what=i18n.T("a report"))  # fmt: skip
     if spec.kind == "document" and registry.to_stdout(output):
@@ -152,11 +154,13 @@ def template(
     as_of: AsOfOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     spec = emit.choose_format(None, output, "xlsx", tabulate=False, offered=registry.TEMPLATE,
                               what=i18n.T("the sheet"), option="--output")  # fmt: skip
     dataset = load_dataset(data, no_cache, output)
-    groups, buses = queries.template_sheets(dataset, as_of_day(as_of), Filters(batch, lead=lead),
-                                            bus, when)  # fmt: skip
+    filters = queries.Filters(batch, lead=lead)
+    groups, buses = queries.template_sheets(dataset, as_of_day(as_of), filters, bus, when)
     emit.template(output, spec.name, groups, buses, dataset.files)
 
 
@@ -220,6 +224,8 @@ def published_periods(
     data: DataOption = None,
     raw: RawOption = False,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     refuse_inputs(data, output)
     emit.shown(queries.published(data_path(data)), fmt, output, (), raw=raw)
 

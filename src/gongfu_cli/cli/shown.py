@@ -46,8 +46,6 @@ from gongfu_cli.cli.output_options import (
     agency_folder,
 )
 from gongfu_cli.i18n import _
-from gongfu_cli.presentation import queries
-from gongfu_cli.presentation.queries import Filters
 from gongfu_cli.rendering import emit
 
 
@@ -74,8 +72,12 @@ def list_buses(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     dataset = load_dataset(data, no_cache, output, save)
-    answer = queries.bus_list(dataset, as_of_day(as_of), Filters(batch, field, status or (), lead))
+    answer = queries.bus_list(
+        dataset, as_of_day(as_of), queries.Filters(batch, field, status or (), lead)
+    )
     emit.shown(answer, fmt, output, dataset.files, save, theme, raw)
 
 
@@ -99,6 +101,8 @@ def progress(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     dataset = load_dataset(data, no_cache, output, save, chart)
     emit.check_chart(chart)
     day = as_of_day(as_of)
@@ -132,6 +136,8 @@ def history(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     dataset = load_dataset(data, no_cache, output, save, chart)
     emit.check_chart(chart)
     if chart is not None and indicator is None:
@@ -181,10 +187,12 @@ def rank(
     theme: ThemeOption = Theme.light,
     chart: ChartOption = None,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     not_later(compare, as_of, "--compare")
     dataset = load_dataset(data, no_cache, output, save, chart)
     emit.check_chart(chart)
-    filters = Filters(batch, field, status or (), lead)
+    filters = queries.Filters(batch, field, status or (), lead)
     answer = queries.race(dataset, as_of_day(as_of), filters, by.value, compare, within,
                           past(dataset, data))  # fmt: skip
     emit.shown(answer, fmt, output, dataset.files, save, theme, raw)
@@ -221,10 +229,12 @@ def changes(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     if (since is None) == (corrections is None):
         raise typer.BadParameter("give --since DATE, or --corrections DATE (not both)")
     dataset = load_dataset(data, no_cache, output, save)
-    filters = Filters(batch, field, lead=lead)
+    filters = queries.Filters(batch, field, lead=lead)
     if corrections is not None:
         answer = queries.corrections(dataset, data_path(data), corrections, filters)
     else:
@@ -258,8 +268,12 @@ def summary(
     raw: RawOption = False,
     theme: ThemeOption = Theme.light,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     dataset = load_dataset(data, no_cache, output, save)
-    answer = queries.summary(dataset, as_of_day(as_of), Filters(batch, field, lead=lead), by.value)
+    answer = queries.summary(
+        dataset, as_of_day(as_of), queries.Filters(batch, field, lead=lead), by.value
+    )
     emit.shown(answer, fmt, output, dataset.files, save, theme, raw)
 
 
@@ -285,12 +299,14 @@ def followup(
     save: SaveOption = None,
     theme: ThemeOption = Theme.light,
 ) -> None:
+    from gongfu_cli.presentation import queries
+
     not_later(since, as_of, "--since")
     folder = agency_folder(target, fmt)
     output = Path(target) if target and not folder else None
     dataset = load_dataset(data, no_cache, output, save)
     day = as_of_day(as_of)
-    answer = queries.followup(dataset, day, Filters(batch, field, lead=lead), since)
+    answer = queries.followup(dataset, day, queries.Filters(batch, field, lead=lead), since)
     if folder is not None:
         from gongfu_cli.rendering.agency_files import write_agency_sheets
 

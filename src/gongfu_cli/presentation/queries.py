@@ -41,7 +41,7 @@ class Shown(NamedTuple):
     title: str
     rows: list[Row]
     columns: Sequence[str]
-    view: Any
+    view: Any  # None: the rows themselves, column for column (`views.RowsView`)
     sheet: str | None = None  # the workbook's sheet name, when not the title
 
 
@@ -217,7 +217,6 @@ def followup(dataset: Dataset, day: date, filters: Filters, since: date | None) 
 def export(dataset: Dataset, day: date, lead: str | None, level: str) -> Shown:
     """`export --level`: the rows of one level (buses, indicators, readings)."""
     from gongfu_cli.presentation import rows as flat
-    from gongfu_cli.presentation.views import RowsView
 
     results = Filters(lead=lead).chosen(assess(dataset, day))
     columns: Sequence[str]
@@ -229,7 +228,7 @@ def export(dataset: Dataset, day: date, lead: str | None, level: str) -> Shown:
         ids = {r.bus.id for r in results}
         rows = [row for row in flat.reading_rows(dataset, day) if row["bus_id"] in ids]
         columns = flat.READING_COLUMNS
-    return Shown("", rows, columns, RowsView(rows, columns), sheet=level)
+    return Shown("", rows, columns, None, sheet=level)
 
 
 class Report(NamedTuple):

@@ -221,15 +221,20 @@ def shown(
         return
     from gongfu_cli.rendering.terminal import draw
 
+    view = answer.view
+    if view is None:
+        from gongfu_cli.presentation.views import RowsView
+
+        view = RowsView(answer.rows, answer.columns)
     to_terminal = spec.name == "table" and output is None
     if to_terminal:
         screen = console()
-        screen.print(draw(answer.view, screen.width))
+        screen.print(draw(view, screen.width))
         if save is None:
             return
     # a picture (or text into a file) is drawn anew, at the width its table needs
     page = console(quiet=True)
-    drawn = draw(answer.view, page.width)
+    drawn = draw(view, page.width)
     page.print(drawn)
     from gongfu_cli.rendering.pictures import saved_bytes
 
