@@ -22,8 +22,9 @@ def write_agency_sheets(
     protect: Sequence[str],
     programme: str | None = None,
 ) -> None:
-    """One file per agency in `folder` (made when missing); never onto `protect`."""
-    from gongfu_cli.store.files import write_output
+    """One file per agency in `folder` (made when missing), each written by the emitter and
+    confirmed as any output is; never onto `protect`."""
+    from gongfu_cli.rendering.emit import write
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -33,7 +34,7 @@ def write_agency_sheets(
               reason=os_reason(exc))
         ) from None  # fmt: skip
     for name, content in agency_sheets(view, as_of, fmt, programme):
-        write_output(folder / name, content, protect)
+        write(folder / name, content, protect, "")
 
 
 def agency_sheets(
