@@ -1,6 +1,5 @@
 """Commands that write documents: export, report, template, publish, published, check, schema."""
 
-import os
 from datetime import date
 
 import typer
@@ -179,33 +178,12 @@ def publish(
     as_of: AsOfOption = None,
 ) -> None:
 
-    from gongfu_cli.presentation.published import encode, folder, path_for, read_hashed, record
-    from gongfu_cli.store.files import create_new, make_folder, write_output
-    from gongfu_cli.store.paths import is_bundled
+    from gongfu_cli.presentation.published import publish as publish_period
 
-    path = data_path(data)
-    if is_bundled(path):
-        raise GongfuError(
-            _("the bundled dataset is never written: start your own with gongfu init PATH, and "
-              "publish that")
-        )  # fmt: skip
-    day = as_of_day(as_of)
-    target = path_for(path, day)
-    if os.path.lexists(target) and not replace:
-        raise GongfuError(
-            _("{path}: {date} is already published; not overwritten (--replace publishes it "
-              "again)").format(path=shown_path(target), date=day.isoformat())
-        )  # fmt: skip
-    dataset, digests = read_hashed(path)
-    content = record(dataset, day, digests)
-    make_folder(folder(path))
-    if replace and os.path.lexists(target):
-        write_output(target, encode(content), dataset.files)
-    else:
-        create_new(target, encode(content))
+    target, content = publish_period(data_path(data), as_of_day(as_of), replace)
     say(
         _("published {date}: {buses} buses, {indicators} indicators, {readings} readings in "
-          "{path}").format(date=day.isoformat(), buses=len(content["buses"]),
+          "{path}").format(date=content["as_of"], buses=len(content["buses"]),
                            indicators=len(content["indicators"]),
                            readings=len(content["readings"]), path=shown_path(target))
     )  # fmt: skip

@@ -324,3 +324,32 @@ def corrections_rows(dataset: Dataset, period: Published) -> list[Row]:
             )
     rows.sort(key=lambda r: r["date"])
     return rows
+
+
+def publish(data: Path, day: date, replace: bool) -> tuple[Path, dict[str, Any]]:
+    """`gongfu publish`: freeze what the meeting saw as of `day` beside the data, never over a
+    period already published unless `replace`; the file written and what it holds."""
+    import os
+
+    from gongfu_cli.store.files import create_new, make_folder, write_output
+    from gongfu_cli.store.paths import is_bundled
+
+    if is_bundled(data):
+        raise GongfuError(
+            T("the bundled dataset is never written: start your own with gongfu init PATH, and "
+              "publish that")
+        )  # fmt: skip
+    target = path_for(data, day)
+    if os.path.lexists(target) and not replace:
+        raise GongfuError(
+            T("{path}: {date} is already published; not overwritten (--replace publishes it "
+              "again)", path=shown_path(target), date=day.isoformat())
+        )  # fmt: skip
+    dataset, digests = read_hashed(data)
+    content = record(dataset, day, digests)
+    make_folder(folder(data))
+    if replace and os.path.lexists(target):
+        write_output(target, encode(content), dataset.files)
+    else:
+        create_new(target, encode(content))
+    return target, content
