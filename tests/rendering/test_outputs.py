@@ -191,3 +191,20 @@ def test_an_output_name_without_a_suffix_is_a_usage_error(tmp_path: Path) -> Non
     assert target.read_text(encoding="utf-8").startswith("bus_id,")
     result = runner.invoke(app, ["list", "-d", str(SAMPLE), "-o", os.devnull])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "-f", "html"], "check's list of problems is written as text, csv"),
+        (["check", "-f", "svg"], "check's list of problems is written as"),
+        (["import", "x.csv", "-f", "xml"], "import's result is written as table or json, not xml"),
+        (["report", "-f", "github"], "a report is written as md, html, pdf or docx, not github"),
+    ],
+)
+def test_each_output_takes_only_its_own_formats_not_a_tabulate_namesake(
+    args: list[str], said: str
+) -> None:
+    """`html` is a tabulate format too; an output that is not written as html refuses it
+    rather than falling back to tabulate's table (one registry decides for every output)."""
+    assert said in usage_error(*args)

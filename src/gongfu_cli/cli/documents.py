@@ -226,8 +226,9 @@ def check(
 ) -> None:
     from gongfu_cli.store.check import CHECK_COLUMNS, run_check
 
+    problems = i18n.T("check's list of problems")
     spec = emit.choose_format(fmt, output, "text" if output is None else "csv", raw=raw,
-                              offered=registry.CHECK, what=i18n.T("check's problems"))  # fmt: skip
+                              offered=registry.CHECK, what=problems)  # fmt: skip
     try:
         refuse_inputs(data, output)
         result = run_check(data_path(data), as_of_day(as_of), date.today(), not no_cache)

@@ -176,7 +176,7 @@ def import_figures(
     by: ImportByOption = None,
     replace: ImportReplaceOption = False,
     dry_run: ImportDryRunOption = False,
-    fmt: ImportFormatOption = None,
+    fmt: ImportFormatOption = "table",
     include_hidden: IncludeHiddenOption = False,
     as_typed: AsTypedOption = False,
     data: DataOption = None,

@@ -80,8 +80,8 @@ def by_suffix(
     known = [s for name in offered for s in FORMATS[name].suffixes]
     if what is not None:
         raise FormatError(
-            T("{path}: {what} is written as {known}", path=repr(str(path)), what=what,
-              known=_either(known))
+            T("{path}: {what} is written as {known}; end the name in one of them",
+              path=repr(str(path)), what=what, known=_either(known))
         )  # fmt: skip
     if suffix:
         raise FormatError(
@@ -117,7 +117,7 @@ def choose(
     if name is not None:
         if name in offered:
             return FORMATS[name]
-        if tabulate and name in tabulate_names():
+        if tabulate and name in tabulate_names() and name not in FORMATS:
             return Format(name, "rows", (), f"tabulate's {name} format")
         if what is not None:
             raise FormatError(
@@ -140,10 +140,13 @@ def choose(
 
 
 def _either(items: Sequence[str]) -> str:
-    """`a, b or c`: the choices in a sentence (`or` in the reader's language)."""
+    """`a, b or c`: the choices in a sentence, its comma and `or` in the reader's language."""
     if len(items) < 2:
         return "".join(items)
-    return T("{items} or {last}", items=", ".join(items[:-1]), last=items[-1])
+    listed = items[0]
+    for item in items[1:-1]:
+        listed = T("{first}, {then}", first=listed, then=item)
+    return T("{items} or {last}", items=listed, last=items[-1])
 
 
 def _special(output: Path | str | None) -> bool:
