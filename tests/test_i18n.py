@@ -485,3 +485,16 @@ def test_check_json_messages_stay_english_under_a_chinese_locale(tmp_path: Path)
     assert 'bus "a": missing key "launched"' in messages
     text = run("check", "--data", str(bad), lang="zh_CN.UTF-8")
     assert f'{bad}:1: 班车 "a"：缺少键 "launched"' in text.stdout
+
+
+def test_confirmations_and_the_command_list_read_chinese(tmp_path: Path) -> None:
+    """What export says it wrote names its rows in Chinese (no `buses`, `readings` pasted in);
+    lists in messages use 、 and 或; the command list shows every command's first words."""
+    done = run("export", "--level", "all", "-o", str(tmp_path / "x.xlsx"), lang="zh")
+    assert done.returncode == 0
+    assert "趟班车、" in done.stderr and "项指标和 " in done.stderr and "条读数至" in done.stderr
+    assert english_sentences(done.stderr) == [] and "readings" not in done.stderr
+    done = run("list", "-o", str(tmp_path / "out.foo"), lang="zh")
+    assert done.returncode == 2 and ".csv、.tsv" in done.stderr and " 或 .png" in done.stderr
+    listing = run("--help", lang="zh").stdout
+    assert not re.search(r"^\s+\w+\s+\.\.\.$", listing, re.M)  # no command shown as "..." alone

@@ -149,6 +149,19 @@ def joined(items: Sequence[str], separator: str) -> Text:
     return Text(template, {f"item{i}": item for i, item in enumerate(items)})
 
 
+def series(items: Sequence[str], conjunction: str = "and") -> str:
+    """`a, b and c` (or, with `conjunction="or"`, `a, b or c`): several items in a sentence,
+    its comma and its conjunction in the reader's language (、 and 和 or 或 in Chinese)."""
+    if len(items) < 2:
+        return "".join(items)
+    listed: str = items[0]
+    for item in items[1:-1]:
+        listed = T("{first}, {then}", first=listed, then=item)
+    if conjunction == "or":
+        return T("{items} or {last}", items=listed, last=items[-1])
+    return T("{items} and {last}", items=listed, last=items[-1])
+
+
 def os_reason(exc: OSError) -> str:
     """Why the system refused, as its message reads in lower case; the usual reasons also say
     themselves in the reader's language."""

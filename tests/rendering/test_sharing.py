@@ -127,10 +127,10 @@ def test_markdown_report_of_the_sample() -> None:
     ):
         assert heading in out
     assert "██████░░░░ 60.0%" in out and "第二次报告" in out
-    stale = out.split("## 超过报送周期未报数的指标")[1]
+    stale = out.split("## 逾期未报的指标")[1]
     assert stale.split("##")[0].strip() == "（无）"  # 2022's figures are due on 2023-01-10
     later = ok("report", "-d", str(SAMPLE), "--as-of", "2023-01-10")
-    stale = later.split("## 超过报送周期未报数的指标")[1].split("##")[0]
+    stale = later.split("## 逾期未报的指标")[1].split("##")[0]
     assert "| 贝塔   | 教师   | 年报       | 2022     | 无" in stale  # nothing for 2022, due today
     assert "阿尔法" not in stale
 

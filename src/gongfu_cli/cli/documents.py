@@ -85,13 +85,14 @@ def export(
         levels = [
             queries.export(dataset, day, lead, lv.value) for lv in Level if lv is not Level.all
         ]
-        counts = [f"{len(a.rows)} {a.sheet}" for a in levels]
-        what = _("{counts} and {last} to ").format(counts=", ".join(counts[:-1]), last=counts[-1])
+        what = _("{counted} to ").format(
+            counted=i18n.said(i18n.series([_counted(a.sheet, len(a.rows)) for a in levels]))
+        )
         emit.workbook(output, [(a.sheet or "", a.rows, a.columns) for a in levels], dataset.files,
                       what)  # fmt: skip
         return
     answer = queries.export(dataset, day, lead, level.value)
-    what = _("{count} {level} rows to ").format(count=len(answer.rows), level=level.value)
+    what = _("{counted} to ").format(counted=_counted(level.value, len(answer.rows)))
     emit.shown(answer, fmt, output, dataset.files, raw=raw, default="csv", bom=bom, excel=excel,
                what=what)  # fmt: skip
 
@@ -261,3 +262,13 @@ def schema() -> None:
     from gongfu_cli.store.schema import SCHEMA
 
     emit.stdout_text(json.dumps(SCHEMA, ensure_ascii=False, indent=2) + "\n")
+
+
+def _counted(level: str | None, count: int) -> str:
+    """How many rows of a level an export wrote, in words: `43 readings`."""
+    words = {
+        "buses": _("{count} buses"),
+        "indicators": _("{count} indicators"),
+        "readings": _("{count} readings"),
+    }
+    return words[level or "readings"].format(count=count)

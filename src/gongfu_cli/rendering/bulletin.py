@@ -157,7 +157,7 @@ def docx_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
         heading("按牵头单位")
         _table(doc, SUMMARY_TABLE, report.summary.rows)
 
-    heading("超过报送周期未报数的指标")
+    heading("逾期未报的指标")
     if report.stale:
         _table(doc, STALE_TABLE, report.stale)
     else:

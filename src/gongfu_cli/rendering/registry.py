@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from gongfu_cli.i18n import T, joined
+from gongfu_cli.i18n import T, joined, series
 
 
 class Format(NamedTuple):
@@ -90,7 +90,7 @@ def by_suffix(
                 "the name in {known}",
                 path=repr(str(path)),
                 suffix=suffix,
-                known=", ".join(known),
+                known=_either(known),
             )
         )
     raise FormatError(
@@ -98,7 +98,7 @@ def by_suffix(
             "{path}: gongfu writes no suffix-less files; name the format with --format, or end "
             "the name in {known}",
             path=repr(str(path)),
-            known=", ".join(known),
+            known=_either(known),
         )
     )
 
@@ -140,13 +140,8 @@ def choose(
 
 
 def _either(items: Sequence[str]) -> str:
-    """`a, b or c`: the choices in a sentence, its comma and `or` in the reader's language."""
-    if len(items) < 2:
-        return "".join(items)
-    listed = items[0]
-    for item in items[1:-1]:
-        listed = T("{first}, {then}", first=listed, then=item)
-    return T("{items} or {last}", items=listed, last=items[-1])
+    """`a, b or c`: the choices in a sentence, in the reader's language."""
+    return series(items, "or")
 
 
 def _special(output: Path | str | None) -> bool:

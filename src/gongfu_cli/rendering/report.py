@@ -121,7 +121,7 @@ def markdown_report(report: ReportView) -> str:
         out += ["## 督办", ""] + [md(line) for line in _followup_note(report)] + [""]
         for agency in report.followup.agencies:
             out += [f"### {md(agency.heading)}", "", table(FOLLOWUP_TABLE, agency.rows), ""]
-    out += ["## 超过报送周期未报数的指标", ""]
+    out += ["## 逾期未报的指标", ""]
     out += [table(STALE_TABLE, report.stale), ""] if report.stale else ["（无）", ""]
     out += ["## 方法说明", ""] + [f"- {line}" for line in _method(report)] + [""]
     return "\n".join(out)
@@ -133,7 +133,7 @@ def _change_groups(changes: ChangesView) -> list[tuple[str, list[Row]]]:
 
 def _change_lines(changes: ChangesView) -> list[str]:
     lines = [f"班车 {bus}：{status_label(a)} → {status_label(b)}" for bus, a, b in changes.buses]
-    lines += [f"超过报送周期未报数：{bus} · {ind}" for bus, ind in changes.stale]
+    lines += [f"逾期未报：{bus} · {ind}" for bus, ind in changes.stale]
     return lines
 
 
@@ -311,7 +311,7 @@ def html_report(report: ReportView, charts: Mapping[str, str] | None = None) -> 
                 f"<h3>{html_text(agency.heading)}</h3>",
                 _html_table(FOLLOWUP_TABLE, agency.rows),
             ]
-    parts.append("<h2>超过报送周期未报数的指标</h2>")
+    parts.append("<h2>逾期未报的指标</h2>")
     parts.append(_html_table(STALE_TABLE, report.stale) if report.stale else "<p>（无）</p>")
     parts.append("<h2>方法说明</h2>")
     parts.append(

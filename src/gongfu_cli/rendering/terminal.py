@@ -433,7 +433,7 @@ def changes(view: views.ChangesView, width: int) -> Group:
         line = f"班车 {visible_line(name)}：{status_label(before)} → {status_label(after)}"
         parts.append(wrap(Text(line), width))
     for bus, indicator in view.stale:
-        line = f"超过报送周期未报数：{visible_line(bus)} · {visible_line(indicator)}"
+        line = f"逾期未报：{visible_line(bus)} · {visible_line(indicator)}"
         parts.append(wrap(Text(line), width))
     return Group(*parts)
 
