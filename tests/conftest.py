@@ -16,6 +16,15 @@ from typing import Any
 
 import pytest
 
+try:  # the tests run gongfu; a Python without its dependencies gets one line, not 50 tracebacks
+    import typer  # noqa: F401
+except ModuleNotFoundError as missing:
+    pytest.exit(
+        f"{missing.name} is not installed in {sys.executable}: install gongfu with its test "
+        "extra first, as the README's test command does (pip install -e '.[test]')",
+        returncode=4,
+    )
+
 # Every test reads gongfu in English, as a user with LANG=C does, whatever this machine's locale;
 # the tests of the Chinese interface choose it themselves (tests/test_i18n.py). Set before gongfu
 # is imported: the language is chosen once, when it is.

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from gongfu_cli.escapes import visible_line
+from gongfu_cli.presentation.vocabulary import status_label
 
 
 def number(value: float | int | None, unit: str = "") -> str:
@@ -135,8 +136,6 @@ def shown(kind: str, value: Any, unit: str = "") -> str:
     tabulate's). Kinds: ratio (a percentage), points (percentage points, signed, never "%"),
     number (in `unit`), change (a signed number), date, status (its Chinese label), count,
     move (places up or down in the race), text (user text on one line, controls visible)."""
-    from gongfu_cli.presentation.vocabulary import status_label
-
     if value is None:
         return ""
     if isinstance(value, str) and kind not in ("status", "text"):

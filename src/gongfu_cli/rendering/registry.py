@@ -81,7 +81,7 @@ def by_suffix(
     if what is not None:
         raise FormatError(
             T("{path}: {what} is written as {known}; end the name in one of them",
-              path=repr(str(path)), what=what, known=_either(known))
+              path=repr(str(path)), what=what, known=series(known, "or"))
         )  # fmt: skip
     if suffix:
         raise FormatError(
@@ -90,7 +90,7 @@ def by_suffix(
                 "the name in {known}",
                 path=repr(str(path)),
                 suffix=suffix,
-                known=_either(known),
+                known=series(known, "or"),
             )
         )
     raise FormatError(
@@ -98,7 +98,7 @@ def by_suffix(
             "{path}: gongfu writes no suffix-less files; name the format with --format, or end "
             "the name in {known}",
             path=repr(str(path)),
-            known=_either(known),
+            known=series(known, "or"),
         )
     )
 
@@ -122,7 +122,7 @@ def choose(
         if what is not None:
             raise FormatError(
                 T("{what} is written as {names}, not {name}", what=what,
-                  names=_either(list(offered)), name=name)
+                  names=series(list(offered), "or"), name=name)
             )  # fmt: skip
         raise FormatError(
             T(
@@ -137,11 +137,6 @@ def choose(
         # directory, for the write path to say it is one
         return by_suffix(str(output), default if _special(output) else None, offered, what)
     return FORMATS[default]
-
-
-def _either(items: Sequence[str]) -> str:
-    """`a, b or c`: the choices in a sentence, in the reader's language."""
-    return series(items, "or")
 
 
 def _special(output: Path | str | None) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from gongfu_cli.escapes import inert_cell, markdown_text
 from gongfu_cli.presentation.rows import Row, json_objects
 from gongfu_cli.presentation.values import plain_number, shown
+from gongfu_cli.presentation.vocabulary import KINDS
 
 MACHINE_FORMATS = ("csv", "tsv", "json", "jsonl")
 
@@ -80,8 +81,6 @@ def human_cell(column: str, value: Any) -> str:
     """A cell of a rows format made for people (Markdown, tabulate's): formatted as the
     tables format it (`values.shown`, by the column's kind), statuses and other codes kept as
     the keys the header names."""
-    from gongfu_cli.presentation.vocabulary import KINDS
-
     if isinstance(value, date):
         kind = "date"
     elif isinstance(value, int | float) and not isinstance(value, bool):
